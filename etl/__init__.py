@@ -1,0 +1,1 @@
+"""Write side: publisher files → raw snapshots → tidy staging → DuckDB warehouse."""

@@ -1,0 +1,136 @@
+"""Staging → marts → a new warehouse file, swapped in atomically.
+
+The build writes ``data/.warehouse-<random>.duckdb``, then ``os.replace``s it onto
+``data/warehouse.duckdb``: a reader that already has the old file open keeps reading it,
+a new reader gets the new one, and nobody ever sees a half-built file. It rebuilds only
+when the staging files or the SQL changed (``build_info.fingerprint``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import metadata, paths, staging
+
+STAGING_TABLES = {"frontex_ibc": "stg_frontex__ibc"}
+PROVENANCE_COLUMNS = [
+    "dataset", "publisher", "title", "file_name", "sha256", "size", "vintage", "source_url",
+    "retrieved_at", "licence", "rows", "coverage_start", "coverage_end", "staging_file",
+]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    fingerprint: str
+    built: bool
+    tables: dict[str, int]
+
+
+def sql_files() -> list[Path]:
+    return sorted((paths.SQL_DIR / "staging").glob("*.sql")) + sorted(
+        (paths.SQL_DIR / "marts").glob("*.sql"))
+
+
+def fingerprint(staging_dir: Path | None = None) -> str:
+    """Hash of every input of the build: staging files, their sidecars, the SQL."""
+    h = hashlib.sha256()
+    for f in staging.files(staging_dir):
+        for part in (f, staging.sidecar_of(f)):
+            h.update(part.name.encode())
+            h.update(hashlib.sha256(part.read_bytes()).digest())
+    for f in sql_files():
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def current_fingerprint(warehouse: Path | None = None) -> str | None:
+    """The fingerprint stored in an existing warehouse, or None if missing/unreadable."""
+    warehouse = warehouse or paths.WAREHOUSE
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute("SELECT fingerprint FROM build_info").fetchone()[0]
+    except duckdb.Error:
+        return None
+
+
+def is_stale(staging_dir: Path | None = None, warehouse: Path | None = None) -> bool:
+    return current_fingerprint(warehouse) != fingerprint(staging_dir)
+
+
+def _provenance(files: list[Path]) -> pd.DataFrame:
+    rows = []
+    for f in files:
+        meta = staging.read_sidecar(f)
+        meta["title"] = metadata.dataset(meta["dataset"]).get("title")
+        rows.append({c: meta.get(c) for c in PROVENANCE_COLUMNS})
+    frame = pd.DataFrame(rows, columns=PROVENANCE_COLUMNS)
+    for c in ("vintage", "coverage_start", "coverage_end"):
+        frame[c] = pd.to_datetime(frame[c]).dt.date
+    frame["retrieved_at"] = pd.to_datetime(frame["retrieved_at"], utc=True)
+    return frame
+
+
+def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
+          force: bool = False, progress=None) -> BuildResult:
+    """Build the warehouse if its inputs changed (or ``force``). ``progress(msg)`` reports steps."""
+    say = progress or (lambda msg: None)
+    warehouse = warehouse or paths.WAREHOUSE
+    fp = fingerprint(staging_dir)
+    if not force and current_fingerprint(warehouse) == fp:
+        say(f"{warehouse.name} is up to date")
+        return BuildResult(warehouse, fp, built=False, tables={})
+
+    files = staging.files(staging_dir)
+    if not files:
+        raise FileNotFoundError(
+            "no staging files: run `python -m etl import ../shared/data/frontex` first")
+    by_dataset: dict[str, list[str]] = {}
+    for f in files:
+        by_dataset.setdefault(f.parent.name, []).append(str(f))
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=warehouse.parent, prefix=".warehouse-", suffix=".duckdb")
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB must create the file itself
+    tables: dict[str, int] = {}
+    try:
+        with duckdb.connect(tmp) as con:
+            for sql_file in sql_files():
+                name = sql_file.stem
+                say(f"building {name}")
+                params = {}
+                if sql_file.parent.name == "staging":
+                    dataset = next(d for d, t in STAGING_TABLES.items() if t == name)
+                    params = {"files": by_dataset.get(dataset, [])}
+                    if not params["files"]:
+                        continue
+                con.execute(sql_file.read_text(encoding="utf-8"), params or None)
+            say("building provenance")
+            prov = _provenance(files)  # noqa: F841  (read by the SQL below)
+            con.execute("CREATE TABLE provenance AS SELECT * FROM prov")
+            con.execute(
+                "CREATE TABLE build_info AS SELECT ?::VARCHAR AS fingerprint, "
+                "?::TIMESTAMPTZ AS built_at, ?::VARCHAR AS duckdb_version",
+                [fp, dt.datetime.now(dt.timezone.utc), duckdb.__version__])
+            for (table,) in con.execute(
+                    "SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall():
+                tables[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            con.execute("CHECKPOINT")
+        os.replace(tmp, warehouse)
+    finally:
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    say(f"built {warehouse.name}: " + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
+    return BuildResult(warehouse, fp, built=True, tables=tables)

@@ -1,0 +1,102 @@
+"""``python -m etl``: import local publisher files, fetch live ones, build the warehouse."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from etl import build as build_mod
+from etl import http
+from etl.sources import frontex
+
+SOURCES = {"frontex": frontex}
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _candidates(targets: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for target in targets:
+        if not target.exists():
+            raise SystemExit(f"error: {target} does not exist")
+        found.extend(sorted(p for p in target.iterdir() if p.is_file()) if target.is_dir() else [target])
+    return found
+
+
+def cmd_import(args) -> int:
+    files = _candidates(args.paths)
+    matched = [(f, name, mod) for f in files for name, mod in SOURCES.items() if mod.recognises(f)]
+    skipped = sorted({f.name for f in files} - {f.name for f, _, _ in matched})
+    if skipped:
+        _say(f"not a file any source reads, skipped: {', '.join(skipped)}")
+    if not matched:
+        _say("error: nothing to import")
+        return 1
+    for i, (f, name, mod) in enumerate(matched, 1):
+        t0 = time.perf_counter()
+        snap = mod.import_file(f)
+        state = "stored" if snap.created else "already stored"
+        _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as {snap.path.parent.name}/{snap.path.name}")
+        target, written = mod.stage(snap, force=args.force)
+        _say(f"        staging {target.parent.name}/{target.name} "
+             f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
+    if not args.no_build:
+        return cmd_build(argparse.Namespace(force=False))
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    for name in args.sources:
+        mod = SOURCES[name]
+        _say(f"{name}: fetching from {mod.SOURCE_PAGE}")
+        try:
+            snap = mod.fetch()
+        except http.FetchError as exc:
+            _say(f"error: {exc}")
+            return 1
+        _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
+        target, written = mod.stage(snap)
+        _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
+    if not args.no_build:
+        return cmd_build(argparse.Namespace(force=False))
+    return 0
+
+
+def cmd_build(args) -> int:
+    t0 = time.perf_counter()
+    result = build_mod.build(force=args.force, progress=_say)
+    if result.built:
+        _say(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="snapshot and stage local publisher files (no network)")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders, e.g. ../shared/data/frontex")
+    p.add_argument("--force", action="store_true", help="re-parse even if staging is current")
+    p.add_argument("--no-build", action="store_true", help="do not rebuild the warehouse")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("fetch", help="download the publishers' current files (needs internet)")
+    p.add_argument("sources", nargs="+", choices=sorted(SOURCES))
+    p.add_argument("--no-build", action="store_true")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("build", help="build data/warehouse.duckdb from data/staging")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.set_defaults(func=cmd_build)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        return args.func(args)
+    except (frontex.ParseError, FileNotFoundError) as exc:
+        _say(f"error: {exc}")
+        return 1

@@ -1,0 +1,1 @@
+"""One module per publisher: ``fetch`` (live → raw snapshot) and ``parse`` (file → tidy frame)."""

@@ -1,0 +1,315 @@
+"""Frontex: monthly detections of illegal border crossings (IBC) by route × nationality.
+
+``fetch`` downloads the current workbook linked from the Migratory Map page into the raw
+store; ``parse`` turns a workbook (2018 or 2025 layout) into a tidy, long frame; ``load``
+does both for local files (``python -m etl import``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+import requests
+
+from etl import http, metadata, reference, snapshots
+
+PUBLISHER = "frontex"
+DATASET = "frontex_ibc"
+DATA_SHEET = "Detections_of_IBC"
+NOTES_SHEET = "Notes"
+SOURCE_PAGE = metadata.dataset(DATASET)["source_page"]
+LINK_RE = re.compile(
+    r"""href=["']([^"']*?Monthly_detections_of_IBC_(\d{4})_(\d{2})_(\d{2})\.xlsx)["']""", re.I
+)
+MONTH_TEXT_RE = re.compile(r"^([A-Za-z]{3})\s*(\d{4})$")
+MONTHS = {m: i for i, m in enumerate(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+ID_COLUMNS = {
+    "route": ("route",),
+    "border_type": ("border type or inland", "borderlocation", "border type", "border location"),
+    "nationality": ("nationality", "nationalitylong"),
+}
+BORDER_TYPES = {"sea": "Sea", "land": "Land"}
+STAGING_COLUMNS = [
+    "route_label", "route_code", "route", "border_type", "nationality_label", "nationality",
+    "nationality_iso3", "month", "detections", "vintage", "source_file", "snapshot_sha256",
+    "source_row",
+]
+
+
+class ParseError(ValueError):
+    """The workbook does not have the content we expect; the message names file, row, value."""
+
+
+# ----------------------------------------------------------------------------- validation
+def check_xlsx(content: bytes, where: str) -> None:
+    """Raise FetchError unless ``content`` is a complete xlsx with the IBC data sheet."""
+    if not content:
+        raise http.FetchError(where, "empty body, expected an xlsx workbook")
+    head = content[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+        raise http.FetchError(where, "got an HTML/XML page instead of an xlsx workbook")
+    if not content.startswith(b"PK\x03\x04"):
+        raise http.FetchError(where, f"not an xlsx workbook (starts with {content[:8]!r})")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            workbook = zf.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+        raise http.FetchError(where, f"truncated or damaged xlsx ({len(content)} bytes): {exc}") from exc
+    names = [el.get("name") for el in ElementTree.fromstring(workbook).iter()
+             if el.tag.endswith("}sheet")]
+    if DATA_SHEET not in names:
+        raise http.FetchError(where, f"workbook has no sheet {DATA_SHEET!r} (sheets: {names})")
+
+
+# ----------------------------------------------------------------------------- fetch
+def find_workbook_url(html: str, page_url: str = SOURCE_PAGE) -> str:
+    """The newest ``Monthly_detections_of_IBC_YYYY_MM_DD.xlsx`` link on the page."""
+    links = [(dt.date(int(y), int(m), int(d)), href) for href, y, m, d in LINK_RE.findall(html)]
+    if not links:
+        raise http.FetchError(page_url, "no Monthly_detections_of_IBC_*.xlsx link found on the page")
+    return urljoin(page_url, max(links)[1])
+
+
+def fetch(
+    *, session: requests.Session | None = None, raw_dir: Path | None = None, **http_options
+) -> snapshots.Snapshot:
+    """Download the current workbook from the Migratory Map page into the raw store."""
+    session = session or requests.Session()
+    page = http.get(SOURCE_PAGE, session=session, **http_options)
+    url = find_workbook_url(page.text, page.url or SOURCE_PAGE)
+    response = http.get(url, session=session, **http_options)
+    content = response.content
+    expected = response.headers.get("Content-Length")
+    if expected and expected.isdigit() and int(expected) != len(content):
+        raise http.FetchError(url, f"truncated download: {len(content)} of {expected} bytes")
+    check_xlsx(content, url)
+    file_name = url.rsplit("/", 1)[-1].split("?")[0]
+    return snapshots.store(
+        content, publisher=PUBLISHER, dataset=DATASET, file_name=file_name, source_url=url,
+        licence=metadata.dataset(DATASET)["licence"], vintage=read_vintage(content, file_name),
+        raw_dir=raw_dir,
+    )
+
+
+# ----------------------------------------------------------------------------- parse
+_VINTAGE_RE = re.compile(r"as of\s+(\d{1,2})\s*([A-Za-z]+)\s*(\d{2,4})", re.I)
+_FILE_DATE_RE = re.compile(r"(\d{4})_(\d{2})_(\d{2})")
+
+
+def _parse_vintage_text(text: str) -> dt.date | None:
+    m = _VINTAGE_RE.search(text)
+    if not m:
+        return None
+    day, month, year = m.groups()
+    month_no = MONTHS.get(month[:3].upper())
+    if month_no is None:
+        return None
+    year_no = int(year) + (2000 if len(year) == 2 else 0)
+    return dt.date(year_no, month_no, int(day))
+
+
+def read_vintage(content: bytes, file_name: str = "") -> dt.date | None:
+    """Data vintage: the Notes sheet's "data as of …" line, else the date in the file name."""
+    try:
+        notes = pd.read_excel(io.BytesIO(content), sheet_name=NOTES_SHEET, header=None,
+                              engine="calamine")
+        for cell in notes.iloc[:, 0].dropna().astype(str):
+            if "as of" in cell.lower() and (found := _parse_vintage_text(cell)):
+                return found
+    except (ValueError, KeyError):
+        pass
+    m = _FILE_DATE_RE.search(file_name)
+    return dt.date(*map(int, m.groups())) if m else None
+
+
+def _month_of(label) -> dt.date | None:
+    """A month column header: Excel date, ISO date text or ``JAN2009``-style text."""
+    if isinstance(label, (dt.datetime, pd.Timestamp)):
+        return dt.date(label.year, label.month, 1) if label.day == 1 else None
+    if isinstance(label, dt.date):
+        return label.replace(day=1) if label.day == 1 else None
+    if isinstance(label, str):
+        if m := MONTH_TEXT_RE.match(label.strip()):
+            month = MONTHS.get(m.group(1).upper())
+            return dt.date(int(m.group(2)), month, 1) if month else None
+        try:
+            return _month_of(pd.Timestamp(label.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _find_header(grid: pd.DataFrame, file_name: str) -> int:
+    for i in range(min(len(grid), 30)):
+        if str(grid.iat[i, 0]).strip().lower() == "route":
+            return i
+    raise ParseError(f"{file_name}: no header row with 'Route' in column A in the first 30 rows")
+
+
+def _lookup(labels: pd.Series, table: pd.DataFrame, what: str, file_name: str,
+            rows: np.ndarray) -> pd.DataFrame:
+    cleaned = labels.map(reference.clean_label)
+    merged = pd.DataFrame({"label": cleaned}).merge(table, on="label", how="left")
+    missing = merged.iloc[:, 1].isna().to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise ParseError(
+            f"{file_name}: row {rows[i]}: unknown {what} label {labels.iloc[i]!r} "
+            f"(add it to etl/reference/{'routes' if what == 'route' else 'countries'}.csv)")
+    return merged
+
+
+@dataclass(frozen=True)
+class Parsed:
+    frame: pd.DataFrame
+    vintage: dt.date
+    months: int
+    rows: int
+
+
+def parse(content: bytes, *, file_name: str, sha256: str | None = None,
+          vintage: dt.date | None = None) -> Parsed:
+    """Parse an IBC workbook into the tidy staging frame (one row per key × month)."""
+    sha256 = sha256 or snapshots.sha256_bytes(content)
+    vintage = vintage or read_vintage(content, file_name)
+    if vintage is None:
+        raise ParseError(f"{file_name}: no 'data as of' date in the Notes sheet or the file name")
+    try:
+        grid = pd.read_excel(io.BytesIO(content), sheet_name=DATA_SHEET, header=None,
+                             engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise ParseError(f"{file_name}: cannot read sheet {DATA_SHEET!r}: {exc}") from exc
+    h = _find_header(grid, file_name)
+    header = list(grid.iloc[h])
+
+    positions: dict[str, int] = {}
+    month_cols: list[int] = []
+    months: list[dt.date] = []
+    for j, label in enumerate(header):
+        text = str(label).strip().lower()
+        key = next((k for k, names in ID_COLUMNS.items() if text in names), None)
+        if key and key not in positions:
+            positions[key] = j
+        elif (month := _month_of(label)) is not None:
+            month_cols.append(j)
+            months.append(month)
+        elif not (label is None or (isinstance(label, float) and np.isnan(label))):
+            raise ParseError(f"{file_name}: row {h + 1}: unexpected column header {label!r}")
+    if missing := [k for k in ID_COLUMNS if k not in positions]:
+        raise ParseError(f"{file_name}: row {h + 1}: missing identifier column(s) {missing}")
+    if not months:
+        raise ParseError(f"{file_name}: row {h + 1}: no month columns")
+    if len(set(months)) != len(months):
+        raise ParseError(f"{file_name}: row {h + 1}: a month column appears twice")
+
+    body = grid.iloc[h + 1:]
+    body = body[~body.isna().all(axis=1)]  # trailing blank rows
+    excel_rows = body.index.to_numpy() + 1
+    ids = body.iloc[:, [positions["route"], positions["border_type"], positions["nationality"]]]
+    ids.columns = ["route_label", "border_label", "nationality_label"]
+    for col in ids.columns:
+        blank = ids[col].isna().to_numpy()
+        if blank.any():
+            raise ParseError(f"{file_name}: row {excel_rows[np.flatnonzero(blank)[0]]}: "
+                             f"empty {col.removesuffix('_label')}")
+    ids = ids.astype(str).apply(lambda s: s.str.strip())
+
+    border = ids["border_label"].str.lower().map(BORDER_TYPES)
+    if border.isna().any():
+        i = int(np.flatnonzero(border.isna().to_numpy())[0])
+        raise ParseError(f"{file_name}: row {excel_rows[i]}: unknown border type "
+                         f"{ids['border_label'].iloc[i]!r} (expected Sea or Land)")
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        i = np.flatnonzero(dup)
+        raise ParseError(f"{file_name}: rows {excel_rows[i[0]]} and {excel_rows[i[1]]}: duplicate key "
+                         f"{tuple(ids.iloc[i[0]])}")
+
+    route = _lookup(ids["route_label"], reference.routes(), "route", file_name, excel_rows)
+    nat = _lookup(ids["nationality_label"], reference.countries(), "nationality", file_name,
+                  excel_rows)
+
+    values = body.iloc[:, month_cols]
+    numeric = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
+    bad = np.isnan(numeric) | (numeric < 0) | (numeric != np.floor(numeric))
+    if bad.any():
+        r, c = (int(x[0]) for x in np.nonzero(bad))
+        value = values.iat[r, c]
+        problem = ("negative count" if not np.isnan(numeric[r, c]) and numeric[r, c] < 0
+                   else "not a whole number" if not np.isnan(numeric[r, c]) else "not a count")
+        raise ParseError(f"{file_name}: row {excel_rows[r]}, column {header[month_cols[c]]}: "
+                         f"{problem}: {value!r}")
+
+    n_rows, n_months = numeric.shape
+    rep = lambda a: np.repeat(np.asarray(a), n_months)  # noqa: E731
+    frame = pd.DataFrame({
+        "route_label": rep(ids["route_label"]),
+        "route_code": rep(route["route_code"]),
+        "route": rep(route["route"]),
+        "border_type": rep(border),
+        "nationality_label": rep(ids["nationality_label"]),
+        "nationality": rep(nat["name"]),
+        "nationality_iso3": rep(nat["iso3"]),
+        "month": np.tile(np.array(months, dtype="datetime64[D]"), n_rows),
+        "detections": numeric.reshape(-1).astype("int64"),
+        "vintage": np.datetime64(vintage, "D"),
+        "source_file": file_name,
+        "snapshot_sha256": sha256,
+        "source_row": rep(excel_rows).astype("int32"),
+    })[STAGING_COLUMNS]
+    return Parsed(frame=frame, vintage=vintage, months=n_months, rows=n_rows)
+
+
+# ----------------------------------------------------------------------------- import
+def recognises(path: Path) -> bool:
+    """True for an xlsx file that has the IBC data sheet (what ``import`` takes)."""
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        check_xlsx(path.read_bytes(), path.name)
+    except http.FetchError:
+        return False
+    return True
+
+
+def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
+          force: bool = False) -> tuple[Path, bool]:
+    """Parse a raw snapshot into its staging file; skip if staging already holds these bytes.
+
+    Returns (staging file, written?).
+    """
+    from etl import staging
+
+    meta = snapshot.meta
+    vintage = meta.get("vintage")
+    if vintage and not force and staging.is_current(DATASET, vintage, snapshot.sha256, staging_dir):
+        return staging.file_for(DATASET, vintage, staging_dir), False
+    parsed = parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
+                   sha256=snapshot.sha256,
+                   vintage=dt.date.fromisoformat(vintage) if vintage else None)
+    provenance = {k: meta[k] for k in ("publisher", "dataset", "file_name", "source_url",
+                                       "retrieved_at", "sha256", "size", "licence")}
+    provenance["vintage"] = parsed.vintage.isoformat()
+    target = staging.write(parsed.frame, dataset=DATASET, vintage=parsed.vintage.isoformat(),
+                           provenance=provenance, staging_dir=staging_dir)
+    return target, True
+
+
+def import_file(path: Path, *, raw_dir: Path | None = None) -> snapshots.Snapshot:
+    """Snapshot a local workbook (no network) into the raw store."""
+    content = path.read_bytes()
+    check_xlsx(content, path.name)
+    return snapshots.store(
+        content, publisher=PUBLISHER, dataset=DATASET, file_name=path.name,
+        source_url=f"imported from {path.name}", licence=metadata.dataset(DATASET)["licence"],
+        vintage=read_vintage(content, path.name), raw_dir=raw_dir,
+    )

@@ -1,0 +1,71 @@
+"""Tidy staging tables, one Parquet file per dataset vintage, with a JSON provenance sidecar.
+
+``data/staging/<dataset>/vintage=<YYYY-MM-DD>.parquet`` and ``….json`` (the raw snapshot's
+sidecar plus row count and coverage). These files are committed: they are the offline
+default a fresh clone builds the warehouse from.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from etl import paths, snapshots
+
+
+def dataset_dir(dataset: str, staging_dir: Path | None = None) -> Path:
+    return (staging_dir or paths.STAGING_DIR) / dataset
+
+
+def file_for(dataset: str, vintage: str, staging_dir: Path | None = None) -> Path:
+    return dataset_dir(dataset, staging_dir) / f"vintage={vintage}.parquet"
+
+
+def sidecar_of(parquet: Path) -> Path:
+    return parquet.with_suffix(".json")
+
+
+def read_sidecar(parquet: Path) -> dict:
+    return json.loads(sidecar_of(parquet).read_text(encoding="utf-8"))
+
+
+def is_current(dataset: str, vintage: str, sha256: str, staging_dir: Path | None = None) -> bool:
+    """True if the staging file for this vintage was derived from exactly these raw bytes."""
+    target = file_for(dataset, vintage, staging_dir)
+    if not (target.exists() and sidecar_of(target).exists()):
+        return False
+    return read_sidecar(target).get("sha256") == sha256
+
+
+def write(frame: pd.DataFrame, *, dataset: str, vintage: str, provenance: dict,
+          staging_dir: Path | None = None) -> Path:
+    """Write one vintage atomically; returns the Parquet path."""
+    target = file_for(dataset, vintage, staging_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".staging.", suffix=".parquet")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False, compression="zstd", row_group_size=len(frame) or 1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    months = pd.to_datetime(frame["month"]) if "month" in frame else None
+    meta = dict(provenance)
+    meta.update({
+        "staging_file": target.name,
+        "rows": int(len(frame)),
+        "coverage_start": months.min().date().isoformat() if months is not None else None,
+        "coverage_end": months.max().date().isoformat() if months is not None else None,
+    })
+    snapshots.write_json_atomic(sidecar_of(target), meta)
+    return target
+
+
+def files(staging_dir: Path | None = None) -> list[Path]:
+    """Every committed staging Parquet file, sorted."""
+    return sorted((staging_dir or paths.STAGING_DIR).glob("*/vintage=*.parquet"))
