@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl import metadata, paths, staging
+from etl.warehouse import connect_readonly
 
 STAGING_TABLES = {"frontex_ibc": "stg_frontex__ibc"}
 PROVENANCE_COLUMNS = [
@@ -58,7 +59,7 @@ def current_fingerprint(warehouse: Path | None = None) -> str | None:
     if not warehouse.exists():
         return None
     try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        with connect_readonly(warehouse) as con:
             return con.execute("SELECT fingerprint FROM build_info").fetchone()[0]
     except duckdb.Error:
         return None

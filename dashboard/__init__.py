@@ -1,0 +1,1 @@
+"""Read side: read-only warehouse access, named queries, figure builders, page components."""

@@ -1,0 +1,156 @@
+"""Irregular arrivals: the view's state, its data and its figure, with no widgets.
+
+``ArrivalsView`` is everything the page lets a user choose; ``series`` returns exactly the
+rows that are plotted; ``figure`` draws them. Pages and tests use these same functions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, db
+from etl import metadata, reference
+
+DATASET = "frontex_ibc"
+BREAKDOWNS = {"route": "Route", "nationality": "Nationality", "border_type": "Border type"}
+GRAINS = {"year": "Annual", "month": "Monthly"}
+STYLES = {"stacked": "Stacked bars", "lines": "Lines"}
+NATIONALITY_MODES = {"all": "All nationalities", "top": "Top N nationalities",
+                     "chosen": "Chosen nationalities"}
+
+
+@dataclass(frozen=True)
+class ArrivalsView:
+    """One view of the arrivals data. Defaults reproduce the report's Figure 1."""
+
+    routes: tuple[str, ...] = ()          # route codes; empty = all
+    border_types: tuple[str, ...] = ("Land", "Sea")
+    nationality_mode: str = "all"
+    top_n: int = 10
+    nationalities: tuple[str, ...] = ()   # ISO-3, with nationality_mode == "chosen"
+    by: str = "route"
+    grain: str = "year"
+    style: str = "stacked"
+    start: str = "2009-01"
+    end: str = "2024-12"
+    vintage: str = ""                     # empty = latest
+
+
+@dataclass(frozen=True)
+class Options:
+    vintages: list[str]
+    routes: dict[str, str]
+    border_types: list[str]
+    nationalities: dict[str, str]
+    months: list[str]
+
+
+def vintages() -> list[str]:
+    prov = db.query("provenance")
+    rows = prov[prov["dataset"] == DATASET]
+    return sorted(pd.to_datetime(rows["vintage"]).dt.strftime("%Y-%m-%d"), reverse=True)
+
+
+def options(vintage: str) -> Options:
+    dims = db.query("arrivals_dimensions", vintage=vintage)
+    by_kind = {k: dict(zip(g["code"], g["label"])) for k, g in dims.groupby("kind")}
+    order = list(dict.fromkeys(reference.routes()["route_code"]))
+    routes = dict(sorted(by_kind.get("route", {}).items(), key=lambda kv: order.index(kv[0])))
+    nats = dict(sorted(by_kind.get("nationality", {}).items(), key=lambda kv: kv[1]))
+    return Options(vintages(), routes, sorted(by_kind.get("border_type", {})), nats,
+                   sorted(by_kind.get("month", {})))
+
+
+def _month(text: str) -> dt.date:
+    year, month = text.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def resolve(view: ArrivalsView, opts: Options) -> ArrivalsView:
+    """Fill 'all'/'latest' defaults and clamp choices to what the vintage holds."""
+    months = opts.months
+    start = min(max(view.start, months[0]), months[-1])
+    end = max(min(view.end, months[-1]), start)
+    return ArrivalsView(
+        routes=tuple(r for r in view.routes if r in opts.routes) or tuple(opts.routes),
+        border_types=tuple(b for b in view.border_types if b in opts.border_types)
+        or tuple(opts.border_types),
+        nationality_mode=view.nationality_mode if view.nationality_mode in NATIONALITY_MODES else "all",
+        top_n=max(1, min(int(view.top_n), 50)),
+        nationalities=tuple(n for n in view.nationalities if n in opts.nationalities),
+        by=view.by if view.by in BREAKDOWNS else "route",
+        grain=view.grain if view.grain in GRAINS else "year",
+        style=view.style if view.style in STYLES else "stacked",
+        start=start, end=end,
+        vintage=view.vintage if view.vintage in opts.vintages else opts.vintages[0],
+    )
+
+
+def nationality_filter(view: ArrivalsView) -> list[str]:
+    if view.nationality_mode == "chosen":
+        return list(view.nationalities)
+    if view.nationality_mode == "top":
+        top = db.query("top_nationalities", vintage=view.vintage, routes=list(view.routes),
+                       border_types=list(view.border_types), start=_month(view.start),
+                       end=_month(view.end), n=view.top_n)
+        return list(top["nationality_iso3"])
+    return []
+
+
+def series(view: ArrivalsView) -> pd.DataFrame:
+    """Exactly the plotted rows: period, series, series_code, detections, months_in_period."""
+    nats = nationality_filter(view)
+    if view.nationality_mode != "all" and not nats:
+        return pd.DataFrame(columns=["period", "series", "series_code", "detections",
+                                     "months_in_period"])
+    return db.query("arrivals_series", vintage=view.vintage, routes=list(view.routes),
+                    border_types=list(view.border_types), nationalities=nats,
+                    start=_month(view.start), end=_month(view.end), grain=view.grain, by=view.by)
+
+
+def source(view: ArrivalsView) -> charts.Source:
+    meta = metadata.dataset(DATASET)
+    vintage = dt.date.fromisoformat(view.vintage)
+    return charts.Source(
+        publisher=meta["publisher"], dataset=DATASET, vintage=vintage, unit=meta["unit"],
+        footer=meta["footer"].strip().format(vintage=f"{vintage:%-d %b %Y}"),
+    )
+
+
+def title(view: ArrivalsView, opts: Options) -> str:
+    scope = ("all routes" if len(view.routes) == len(opts.routes)
+             else ", ".join(opts.routes[r] for r in view.routes))
+    border = "" if len(view.border_types) == len(opts.border_types) else f", {view.border_types[0].lower()} borders"
+    who = {"all": "", "top": f", top {view.top_n} nationalities",
+           "chosen": ", " + ", ".join(opts.nationalities.get(n, n) for n in view.nationalities[:4])
+           + (" …" if len(view.nationalities) > 4 else "")}[view.nationality_mode]
+    start, end = view.start[:4], view.end[:4]
+    span = start if start == end else f"{start}–{end}"
+    return (f"{GRAINS[view.grain]} detections of illegal border crossings by "
+            f"{BREAKDOWNS[view.by].lower()}, {scope}{border}{who}, {span}")
+
+
+def partial_periods(data: pd.DataFrame, view: ArrivalsView) -> list[str]:
+    """Years shown that the vintage does not cover in full (months in the range < 12)."""
+    if view.grain != "year" or data.empty:
+        return []
+    months = data.groupby("period")["months_in_period"].max()
+    return [f"{p.year} ({n} months)" for p, n in months.items() if n < 12]
+
+
+def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
+    partial = partial_periods(data, view)
+    note = f"Incomplete year(s) in the data: {', '.join(partial)}." if partial else ""
+    return charts.time_series(
+        data, title=title(view, opts), source=source(view), grain=view.grain,
+        stacked=view.style == "stacked", y_title="Detections (count)", note=note,
+        order=_series_order(data),
+    )
+
+
+def _series_order(data: pd.DataFrame) -> list[str]:
+    totals = data.groupby("series")["detections"].sum().sort_values(ascending=False)
+    return list(totals.index)

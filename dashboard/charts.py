@@ -1,0 +1,95 @@
+"""Figure builders: pure functions from tidy frames to Plotly figures.
+
+Every figure carries its title and its source footer inside the figure itself, so an
+exported or pasted image still cites publisher, dataset and vintage.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000",
+           "#a9001c", "#5b9bd5", "#70ad47", "#ed7d31", "#264478", "#9e480e", "#636363",
+           "#997300", "#43682b", "#698ed0", "#f1975a", "#b7b7b7", "#ffcd33"]
+
+
+@dataclass(frozen=True)
+class Source:
+    publisher: str
+    dataset: str
+    vintage: dt.date
+    unit: str
+    footer: str  # full footer sentence(s), e.g. "Source: Frontex … Detections, not persons."
+
+    def footer_line(self) -> str:
+        return f"{self.footer} Dataset: {self.dataset}."
+
+
+def _wrap(text: str, width: int = 130) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def time_series(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    source: Source,
+    grain: str,
+    stacked: bool,
+    y_title: str,
+    note: str = "",
+    order: list[str] | None = None,
+) -> go.Figure:
+    """Columns used: period (date), series (label), detections or value (number)."""
+    value = "detections" if "detections" in data else "value"
+    order = order or sorted(data["series"].unique())
+    fig = go.Figure()
+    hover_period = "%Y" if grain == "year" else "%b %Y"
+    for i, name in enumerate(order):
+        rows = data[data["series"] == name].sort_values("period")
+        x = pd.to_datetime(rows["period"])
+        colour = PALETTE[i % len(PALETTE)]
+        common = dict(
+            x=x, y=rows[value], name=str(name),
+            hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:,.0f}}<extra></extra>",
+        )
+        if stacked:
+            fig.add_trace(go.Bar(marker_color=colour, **common))
+        else:
+            fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
+                                     line=dict(color=colour, width=2), **common))
+    footer = source.footer_line() + (f" {note}" if note else "")
+    fig.update_layout(
+        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
+        barmode="stack" if stacked else None,
+        separators=".,",
+        template="plotly_white",
+        height=560,
+        margin=dict(l=70, r=20, t=80, b=140),
+        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0, xanchor="left"),
+        yaxis=dict(title=y_title, tickformat=",d", rangemode="tozero"),
+        xaxis=dict(title="Year" if grain == "year" else "Month",
+                   dtick="M12" if grain == "year" else None,
+                   tickformat="%Y" if grain == "year" else "%b %Y"),
+        annotations=[dict(
+            text=_wrap(footer), xref="paper", yref="paper", x=0, y=-0.36, xanchor="left",
+            yanchor="top", showarrow=False, align="left", font=dict(size=11, color="#444"),
+        )],
+    )
+    if data.empty:
+        fig.add_annotation(text="No detections for this selection", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=16))
+    return fig
+
+
+def export_config(file_stem: str) -> dict:
+    """Plotly toolbar config: PNG export keeps title and footer (they are in the figure)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2,
+                                 "width": 1200, "height": 700},
+    }

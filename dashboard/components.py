@@ -1,0 +1,83 @@
+"""Shared page pieces: source footer, CSV download of the plotted data, permalinks."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts import Source
+
+
+def csv_bytes(data: pd.DataFrame, source: Source, title: str) -> bytes:
+    """The plotted rows as CSV, behind a '#' header block naming title, source and vintage."""
+    out = io.StringIO()
+    out.write(f"# {title}\n")
+    out.write(f"# {source.footer_line()}\n")
+    out.write(f"# Publisher: {source.publisher}; dataset: {source.dataset}; "
+              f"vintage: {source.vintage.isoformat()}; unit: {source.unit}\n")
+    out.write(f"# Exported: {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n")
+    data.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return out.getvalue().encode("utf-8")
+
+
+def source_footer(source: Source) -> None:
+    st.caption(source.footer_line())
+
+
+def csv_download(data: pd.DataFrame, source: Source, title: str, file_stem: str) -> None:
+    st.download_button("Download CSV of the plotted data", csv_bytes(data, source, title),
+                       file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv-{file_stem}",
+                       on_click="ignore")
+
+
+# ----------------------------------------------------------------------------- permalinks
+def _encode(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def restore(defaults: dict) -> dict:
+    """Values for each key: from the URL's query parameters if present and parseable,
+    else the default. Lists are comma-separated; ints are parsed."""
+    params = st.query_params
+    state = {}
+    for key, default in defaults.items():
+        if key not in params:
+            state[key] = default
+            continue
+        raw = params[key]
+        try:
+            if isinstance(default, (list, tuple)):
+                state[key] = type(default)(v for v in raw.split(",") if v)
+            elif isinstance(default, bool):
+                state[key] = raw.lower() in ("1", "true", "yes")
+            elif isinstance(default, int):
+                state[key] = int(raw)
+            else:
+                state[key] = raw
+        except ValueError:
+            state[key] = default
+    return state
+
+
+def publish(state: dict, defaults: dict) -> str:
+    """Write the non-default values to the URL; return the query string."""
+    changed = {k: _encode(v) for k, v in state.items() if _encode(v) != _encode(defaults.get(k))}
+    if dict(st.query_params) != changed:
+        st.query_params.from_dict(changed)
+    return urlencode(changed, safe=",")
+
+
+def permalink_box(query: str) -> None:
+    base = ""
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except AttributeError:
+        pass
+    with st.expander("Link to this view"):
+        st.code(f"{base}?{query}" if query else base or "(default view)", language=None)
+        st.caption("The link restores every choice on this page.")
