@@ -78,7 +78,8 @@ def _provenance(files: list[Path]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=PROVENANCE_COLUMNS)
     for c in ("vintage", "coverage_start", "coverage_end"):
         frame[c] = pd.to_datetime(frame[c]).dt.date
-    frame["retrieved_at"] = pd.to_datetime(frame["retrieved_at"], utc=True)
+    # UTC, stored without zone (TIMESTAMPTZ would need pytz in every Python reader).
+    frame["retrieved_at"] = pd.to_datetime(frame["retrieved_at"], utc=True).dt.tz_convert(None)
     return frame
 
 
@@ -122,8 +123,8 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
             con.execute("CREATE TABLE provenance AS SELECT * FROM prov")
             con.execute(
                 "CREATE TABLE build_info AS SELECT ?::VARCHAR AS fingerprint, "
-                "?::TIMESTAMPTZ AS built_at, ?::VARCHAR AS duckdb_version",
-                [fp, dt.datetime.now(dt.timezone.utc), duckdb.__version__])
+                "?::TIMESTAMP AS built_at, ?::VARCHAR AS duckdb_version",
+                [fp, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), duckdb.__version__])
             for (table,) in con.execute(
                     "SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall():
                 tables[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]

@@ -12,7 +12,6 @@ opts = arrivals.options(state["vintage"] or arrivals.vintages()[0])
 view = arrivals.resolve(arrivals.ArrivalsView(**state), opts)
 for key, value in asdict(view).items():
     st.session_state.setdefault(f"arr_{key}", list(value) if isinstance(value, tuple) else value)
-st.session_state.setdefault("arr_period", (view.start, view.end))
 
 st.title("Irregular arrivals")
 st.markdown("Detections of illegal border crossings at the EU's external borders, reported by "
@@ -38,7 +37,7 @@ with st.sidebar:
              format_func=arrivals.GRAINS.get, horizontal=True)
     st.radio("Chart", list(arrivals.STYLES), key="arr_style",
              format_func=arrivals.STYLES.get, horizontal=True)
-    st.select_slider("Period", options=opts.months, key="arr_period")
+    st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period")
 
 chosen = {k: st.session_state[f"arr_{k}"] for k in DEFAULTS if k not in ("start", "end")}
 chosen["start"], chosen["end"] = st.session_state["arr_period"]

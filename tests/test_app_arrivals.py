@@ -1,0 +1,139 @@
+"""The Irregular arrivals page under Streamlit's AppTest: renders, plots the mart's values,
+restores its state from the URL."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import warehouse
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def decode(values):
+    """Plotly JSON arrays: plain lists or {'dtype', 'bdata'} base64 typed arrays."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
+
+
+def traces(at: AppTest) -> dict[str, dict]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return {t["name"]: dict(zip([x[:10] for x in t["x"]], decode(t["y"]))) for t in spec["data"]}
+
+
+def chart_title(at: AppTest) -> str:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def mart():
+    with warehouse.connect_readonly() as con:
+        yield con.execute("SELECT * FROM arrivals_yearly").df()
+
+
+def test_default_view_is_figure_1_annual_by_route(mart):
+    at = run()
+    assert not at.error
+    assert chart_title(at) == ("Annual detections of illegal border crossings by route, "
+                               "all routes, 2009–2024")
+    got = traces(at)
+    assert len(got) == 9
+    assert got["Eastern Mediterranean Route"]["2016-01-01"] == 182_277
+    assert got["Central Mediterranean Route"]["2023-01-01"] == 158_026
+    assert sum(s["2015-01-01"] for s in got.values()) == 1_822_102
+    assert all("2025-01-01" not in s for s in got.values())
+    # Every plotted value equals the yearly mart.
+    expected = (mart[mart["year"].between(2009, 2024)]
+                .groupby(["route", "year"])["detections"].sum())
+    plotted = pd.Series({(r, int(d[:4])): v for r, s in got.items() for d, v in s.items()})
+    assert plotted.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_footer_names_source_vintage_and_caveat():
+    at = run()
+    footer = at.caption[0].value
+    assert "Source: Frontex, detections of illegal border crossings (FRAN data as of 3 Jun 2025)" in footer
+    assert "Detections, not persons" in footer
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "FRAN data as of 3 Jun 2025" in spec["layout"]["annotations"][0]["text"]
+
+
+def test_filtered_monthly_view_by_nationality():
+    at = run(routes="EMR", grain="month", by="nationality", nationality_mode="chosen",
+             nationalities="SYR,AFG", start="2016-01", end="2016-06", style="lines")
+    got = traces(at)
+    assert set(got) == {"Syria", "Afghanistan"}
+    with warehouse.connect_readonly() as con:
+        expected = con.execute("""
+            SELECT nationality, strftime(month, '%Y-%m-%d'), sum(detections)
+            FROM arrivals_monthly WHERE route_code = 'EMR' AND nationality_iso3 IN ('SYR', 'AFG')
+              AND month BETWEEN DATE '2016-01-01' AND DATE '2016-06-01' GROUP BY ALL""").fetchall()
+    assert {(n, m): v for n, m, v in expected} == {
+        (n, m): v for n, s in got.items() for m, v in s.items()}
+
+
+def test_permalink_round_trip_restores_widgets():
+    at = run(routes="EMR,CMR", border_types="Sea", grain="month", start="2015-06",
+             end="2016-06", style="lines", nationality_mode="top", top_n="3")
+    assert at.multiselect(key="arr_routes").value == ["EMR", "CMR"]
+    assert at.multiselect(key="arr_border_types").value == ["Sea"]
+    assert at.radio(key="arr_grain").value == "month"
+    assert at.radio(key="arr_style").value == "lines"
+    assert at.number_input(key="arr_top_n").value == 3
+    assert at.select_slider(key="arr_period").value == ("2015-06", "2016-06")
+    # Changing a widget writes the new state back to the URL.
+    at.radio(key="arr_grain").set_value("year").run()
+    assert "grain" not in at.query_params  # back to the default, so left out of the link
+    assert at.query_params["routes"] == "EMR,CMR"
+    assert chart_title(at).startswith("Annual detections")
+
+
+def test_bad_url_values_fall_back_to_defaults():
+    at = run(routes="XXX", grain="weekly", top_n="many", start="1990-01")
+    assert not at.error
+    assert at.radio(key="arr_grain").value == "year"
+    assert len(traces(at)) == 9
+    assert at.select_slider(key="arr_period").value[0] == "2009-01"
+
+
+def test_older_vintage_and_partial_year_note():
+    at = run(vintage="2018-07-06", start="2016-01", end="2018-05")
+    got = traces(at)
+    assert got["Eastern Mediterranean Route"]["2016-01-01"] == 182_277
+    assert sum(s.get("2018-01-01", 0) for s in got.values()) == 46_677
+    assert "FRAN data as of 6 Jul 2018" in at.caption[0].value
+    assert any("2018 (5 months)" in i.value for i in at.info)
+
+
+def test_csv_download_is_the_plotted_data():
+    from dashboard import arrivals, components
+
+    at = run(routes="WAR", start="2020-01", end="2024-12")
+    plotted = traces(at)["Western African Route"]
+    # The page's own functions produce the bytes behind the download button.
+    view = arrivals.ArrivalsView(routes=("WAR",), start="2020-01", end="2024-12",
+                                 vintage="2025-06-03")
+    data = arrivals.series(view)
+    text = components.csv_bytes(data, arrivals.source(view), "t").decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("FRAN data as of 3 Jun 2025" in line for line in header)
+    table = pd.read_csv(io.StringIO(text), comment="#")
+    assert dict(zip(table["period"], table["detections"])) == plotted
+    assert (plotted["2023-01-01"], plotted["2024-01-01"]) == (39_673, 46_820)
