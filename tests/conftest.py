@@ -26,3 +26,11 @@ def ibc_2025_bytes(shared_data) -> bytes:
 @pytest.fixture(scope="session")
 def ibc_2018_bytes(shared_data) -> bytes:
     return FRONTEX_2018.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def built_warehouse() -> Path:
+    """data/warehouse.duckdb built from the committed staging files (no-op if current)."""
+    from etl import build
+
+    return build.build().path

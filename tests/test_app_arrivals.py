@@ -42,6 +42,11 @@ def run(**params) -> AppTest:
     return at
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _warehouse(built_warehouse):
+    return built_warehouse
+
+
 @pytest.fixture(scope="module")
 def mart():
     with warehouse.connect_readonly() as con:
