@@ -1,0 +1,291 @@
+"""Benchmarks in one run: parser, warehouse build, page reruns, server start to first chart.
+
+    python benchmarks/run.py            (from the repo root; `make benchmark`)
+
+Prints machine facts and a Markdown table of medians over repeats (with ratios), and writes
+benchmarks/results/latest.json. Takes about a minute. The browser row needs Debian's
+chromium on PATH; without it that row is skipped with a note.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)  # app.py names its pages relative to the repo root
+
+import pandas as pd  # noqa: E402
+
+from etl import build  # noqa: E402
+from etl.sources import frontex  # noqa: E402
+
+IBC = ROOT.parent / "shared" / "data" / "frontex" / "ibc.xlsx"
+RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+CHART = ".js-plotly-plot .main-svg"
+
+rows: list[dict] = []
+ratios: list[dict] = []
+
+
+def timed(fn, repeats: int, warmup: int = 0) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def record(name: str, times: list[float], note: str = "") -> float:
+    med = statistics.median(times)
+    rows.append({"name": name, "median_s": med, "min_s": min(times), "max_s": max(times),
+                 "n": len(times), "note": note})
+    print(f"  {name}: {fmt(med)} (n={len(times)})", file=sys.stderr, flush=True)
+    return med
+
+
+def skip(name: str, note: str) -> None:
+    rows.append({"name": name, "median_s": None, "min_s": None, "max_s": None, "n": 0,
+                 "note": note})
+    print(f"  {name}: skipped ({note})", file=sys.stderr, flush=True)
+
+
+def ratio(name: str, num: float, den: float) -> None:
+    ratios.append({"name": name, "ratio": num / den})
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def version(dist: str) -> str:
+    try:
+        return importlib_metadata.version(dist)
+    except importlib_metadata.PackageNotFoundError:
+        return "not installed"
+
+
+# ----------------------------------------------------------------------------- parse
+def bench_parse() -> None:
+    if not IBC.exists():
+        skip("parse ibc.xlsx", "../shared/data/frontex/ibc.xlsx not found")
+        return
+    content = IBC.read_bytes()
+
+    def read(engine):
+        return lambda: pd.read_excel(io.BytesIO(content), sheet_name=frontex.DATA_SHEET,
+                                     header=None, engine=engine)
+
+    size = f"{len(content) / 1e6:.1f} MB workbook"
+    parsed = frontex.parse(content, file_name=IBC.name)
+    parse_t = record("parse ibc.xlsx: etl.sources.frontex.parse", timed(
+        lambda: frontex.parse(content, file_name=IBC.name), 5, warmup=1),
+        f"{size} → {len(parsed.frame):,} staging rows ({parsed.rows} rows × {parsed.months} months)")
+    cal_t = record("read data sheet: pandas calamine (bare)", timed(read("calamine"), 5, warmup=1),
+                   f"sheet {frontex.DATA_SHEET}, header=None")
+    opx_t = record("read data sheet: pandas openpyxl", timed(read("openpyxl"), 3), "same sheet")
+    ratio("parse / bare calamine read", parse_t, cal_t)
+    ratio("openpyxl read / calamine read", opx_t, cal_t)
+
+
+# ----------------------------------------------------------------------------- build
+def bench_build() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-wh-") as tmp:
+        wh = Path(tmp) / "warehouse.duckdb"
+        build.build(force=True, warehouse=wh)  # warm-up: imports, file cache
+        full = record("warehouse build (force=True, temp file)",
+                      timed(lambda: build.build(force=True, warehouse=wh), 3),
+                      "staging Parquet → marts → atomic swap")
+        noop = record("warehouse no-op check (up to date)",
+                      timed(lambda: build.build(warehouse=wh), 10),
+                      "fingerprint of staging + SQL, read build_info")
+        fp = record("build.fingerprint() (part of the no-op check)", timed(build.fingerprint, 10),
+                    "hashes every staging file")
+        ratio("full build / no-op check", full, noop)
+        ratio("no-op check / fingerprint", noop, fp)
+
+
+# ----------------------------------------------------------------------------- AppTest
+def bench_apptest() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    build.build()  # the app reads data/warehouse.duckdb; make sure it is current
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    t = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - t
+    if at.exception:
+        skip("Irregular arrivals page (AppTest)", f"page raised: {at.exception[0].message}")
+        return
+    record("arrivals page: cold first run (AppTest)", [cold],
+           "imports, warehouse connection, first queries")
+    warm = record("arrivals page: warm rerun (AppTest)", timed(at.run, 10),
+                  "no widget change; cached queries")
+    # Changing the grain: first switch to 'month' hits the database, later ones the cache.
+    t = time.perf_counter()
+    at.radio(key="arr_grain").set_value("month").run()
+    first = time.perf_counter() - t
+    record("arrivals page: grain → month, first time", [first], "uncached monthly query")
+    toggles = []
+    for i in range(10):
+        value = "year" if i % 2 == 0 else "month"
+        t = time.perf_counter()
+        at.radio(key="arr_grain").set_value(value).run()
+        toggles.append(time.perf_counter() - t)
+    assert not at.exception, at.exception
+    toggle = record("arrivals page: grain toggle year↔month, cached", toggles,
+                    "widget change, cached query, new figure")
+    ratio("grain → month first time / warm rerun", first, warm)
+    ratio("cached grain toggle / warm rerun", toggle, warm)
+
+
+# ----------------------------------------------------------------------------- browser
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def bench_browser(facts: dict) -> None:
+    name = "server start → first Plotly chart in chromium"
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        skip(name, "chromium not found on PATH")
+        skip("warm page load → first chart", "chromium not found on PATH")
+        return
+    from playwright.sync_api import sync_playwright
+
+    start_to_health, start_to_chart, reloads = [], [], []
+    with sync_playwright() as pw:
+        t = time.perf_counter()
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        launch = time.perf_counter() - t
+        facts["chromium"] = browser.version
+        try:
+            for _ in range(3):
+                port = _free_port()
+                base = f"http://127.0.0.1:{port}"
+                t0 = time.perf_counter()
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
+                     "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                     "--browser.gatherUsageStats", "false"],
+                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL)
+                try:
+                    while not _healthy(f"{base}/_stcore/health"):
+                        if proc.poll() is not None or time.perf_counter() - t0 > 60:
+                            raise RuntimeError("streamlit server did not become healthy")
+                        time.sleep(0.05)
+                    start_to_health.append(time.perf_counter() - t0)
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    page = context.new_page()
+                    page.goto(f"{base}/", wait_until="commit")
+                    page.wait_for_selector(CHART, state="visible", timeout=60_000)
+                    start_to_chart.append(time.perf_counter() - t0)
+                    for _ in range(3):  # same server, new page load: warm caches
+                        t = time.perf_counter()
+                        page.reload(wait_until="commit")
+                        page.wait_for_selector(CHART, state="visible", timeout=60_000)
+                        reloads.append(time.perf_counter() - t)
+                    context.close()
+                finally:
+                    proc.terminate()
+                    try:
+                        proc.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+        finally:
+            browser.close()
+    record("chromium launch (Playwright)", [launch], "once, before the server starts")
+    record("server start → /_stcore/health ok", start_to_health, "subprocess `streamlit run`")
+    total = record(name, start_to_chart, "new server each time; includes health wait")
+    reload = record("warm page load → first chart", reloads, "page reload on a running server")
+    ratio("server start → chart / warm page load", total, reload)
+
+
+# ----------------------------------------------------------------------------- report
+def machine_facts() -> dict:
+    import duckdb
+    import streamlit
+
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "streamlit": streamlit.__version__,
+        "plotly": version("plotly"),
+        "python-calamine": version("python-calamine"),
+        "openpyxl": version("openpyxl"),
+        "playwright": version("playwright"),
+    }
+
+
+def markdown(facts: dict) -> str:
+    lines = ["Machine: " + ", ".join(f"{k} {v}" for k, v in facts.items() if k != "date"), "",
+             "| Measurement | Median | Min | Max | n | Note |",
+             "|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {fmt(r['median_s'])} | {fmt(r['min_s'])} | "
+                     f"{fmt(r['max_s'])} | {r['n']} | {r['note']} |")
+    lines += ["", "| Ratio (of medians) | Value |", "|---|---:|"]
+    lines += [f"| {r['name']} | {r['ratio']:.2f}× |" for r in ratios]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    t = time.perf_counter()
+    facts = machine_facts()
+    for step in (bench_parse, bench_build, bench_apptest):
+        print(f"{step.__name__} …", file=sys.stderr, flush=True)
+        step()
+    print("bench_browser …", file=sys.stderr, flush=True)
+    bench_browser(facts)
+    facts["total_s"] = round(time.perf_counter() - t, 1)
+    print(markdown(facts))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"facts": facts, "rows": rows, "ratios": ratios}, indent=2,
+                                  ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

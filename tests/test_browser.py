@@ -1,0 +1,189 @@
+"""The real app in a real browser: `streamlit run app.py` served locally, driven by Debian's
+headless chromium through Playwright. Catches what AppTest cannot: the page's JavaScript,
+Plotly's rendering and the URL → widget round trip as a user sees it.
+
+Chromium is found on PATH (Playwright's own browser download is not used). Without it the
+tests are skipped, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+SERVER_START_TIMEOUT = 60  # seconds until /_stcore/health must answer "ok"
+CHART_TIMEOUT_MS = 60_000  # first render includes the warehouse connection and Plotly
+CHART = ".js-plotly-plot .main-svg"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    # The test machine has no route to the internet: no background fetches.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+VINTAGE_TEXT = "FRAN data as of 3 Jun 2025"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8", "replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        reason = ("Debian chromium not found on PATH (apt-get install chromium); "
+                  "the browser tests need it")
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path, tmp_path_factory) -> str:
+    """Base URL of the dashboard served by `streamlit run app.py` on a free local port.
+
+    Depends on ``chromium_path`` so that a missing browser skips before a server starts."""
+    port = _free_port()
+    logs = tmp_path_factory.mktemp("streamlit")
+    stdout = open(logs / "stdout.log", "wb")
+    stderr = open(logs / "stderr.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while _health(f"{base}/_stcore/health") != "ok":
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stderr.flush()
+                err = (logs / "stderr.log").read_text(errors="replace")[-4000:]
+                what = (f"exited with code {proc.returncode}" if proc.poll() is not None
+                        else f"not healthy after {SERVER_START_TIMEOUT} s")
+                pytest.fail(f"streamlit server {what}; stderr:\n{err}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        stdout.close()
+        stderr.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.errors = []  # uncaught JavaScript exceptions on the page
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def open_and_wait(page, url: str) -> None:
+    """Load the page, wait for a rendered Plotly chart and for the script run to finish."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(CHART, state="visible", timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           state="attached", timeout=CHART_TIMEOUT_MS)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_errors(page) -> None:
+    text = page.inner_text("body")
+    assert "Traceback" not in text, text[:2000]
+    assert page.locator('[data-testid="stException"]').count() == 0, text[:2000]
+    assert not page.errors, page.errors
+
+
+def chart_title(page) -> str:
+    """The chart title as one line: Plotly draws each <br>-separated line as a <tspan>."""
+    lines = page.locator(f"{CHART} .gtitle").first.evaluate(
+        "el => { const spans = el.querySelectorAll('tspan.line');"
+        " return spans.length ? Array.from(spans, s => s.textContent) : [el.textContent]; }")
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
+def multiselect_tags(page, label: str) -> list[str]:
+    box = page.locator('[data-testid="stMultiSelect"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label))
+    assert box.count() == 1, f"expected one multiselect labelled {label!r}"
+    # Streamlit's multiselect tags: `data-tag` spans (react-aria, Streamlit >= 1.5x) or
+    # BaseWeb tags (older Streamlit). Each shows its label and an icon-only remove button.
+    tags = box.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag], '
+                       '[data-baseweb="tag"]').locator("visible=true")
+    return [t.strip() for t in tags.all_inner_texts()]
+
+
+def test_default_view_renders_chart_with_source(server, page):
+    open_and_wait(page, f"{server}/")
+    assert_no_errors(page)
+    # The vintage is in the figure's own footer (SVG) and in the caption under it.
+    assert page.locator(f"{CHART} .annotation-text", has_text=VINTAGE_TEXT).count() >= 1
+    assert VINTAGE_TEXT in page.inner_text("body")
+    assert chart_title(page) == ("Annual detections of illegal border crossings by route, "
+                                 "all routes, 2009–2024")
+    screenshot(page, "arrivals_default.png")
+
+
+def test_permalink_restores_the_selection(server, page):
+    open_and_wait(page, f"{server}/?routes=EMR,CMR&grain=month&start=2015-06&end=2016-06"
+                        "&style=lines")
+    assert_no_errors(page)
+    title = chart_title(page)
+    assert "Monthly" in title and "Eastern Mediterranean Route" in title, title
+    assert "Central Mediterranean Route" in title and "2015–2016" in title, title
+    assert multiselect_tags(page, "Routes") == ["Eastern Mediterranean Route",
+                                                "Central Mediterranean Route"]
+    # Two line traces, no bars.
+    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
+    assert page.locator(f"{CHART} .barlayer .trace").count() == 0
+    # The URL keeps the permalink's state after the app has run.
+    assert "routes=EMR%2CCMR" in page.url or "routes=EMR,CMR" in page.url, page.url
+    screenshot(page, "arrivals_permalink.png")
