@@ -111,6 +111,10 @@ def series(view: ArrivalsView) -> pd.DataFrame:
                     start=_month(view.start), end=_month(view.end), grain=view.grain, by=view.by)
 
 
+def vintage_label(vintage: str) -> str:
+    return f"FRAN data as of {dt.date.fromisoformat(vintage):%-d %b %Y}"
+
+
 def source(view: ArrivalsView) -> charts.Source:
     meta = metadata.dataset(DATASET)
     vintage = dt.date.fromisoformat(view.vintage)

@@ -29,6 +29,10 @@ class Source:
         return f"{self.footer} Dataset: {self.dataset}."
 
 
+PLOT_HEIGHT = 480  # title + plot area; the footer's height is added below it
+FOOTER_GAP = 58    # px from the plot area's bottom edge to the footer (below the axis title)
+
+
 def _wrap(text: str, width: int = 130) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
@@ -62,22 +66,25 @@ def time_series(
         else:
             fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
                                      line=dict(color=colour, width=2), **common))
-    footer = source.footer_line() + (f" {note}" if note else "")
+    footer_lines = textwrap.wrap(source.footer_line() + (f" {note}" if note else ""), 120)
+    bottom = FOOTER_GAP + 15 * len(footer_lines) + 10
     fig.update_layout(
         title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
         barmode="stack" if stacked else None,
         separators=".,",
         template="plotly_white",
-        height=560,
-        margin=dict(l=70, r=20, t=80, b=140),
-        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0, xanchor="left"),
+        height=PLOT_HEIGHT + bottom,
+        margin=dict(l=70, r=20, t=80, b=bottom),
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
+                    traceorder="reversed" if stacked else "normal"),
         yaxis=dict(title=y_title, tickformat=",d", rangemode="tozero"),
         xaxis=dict(title="Year" if grain == "year" else "Month",
                    dtick="M12" if grain == "year" else None,
                    tickformat="%Y" if grain == "year" else "%b %Y"),
         annotations=[dict(
-            text=_wrap(footer), xref="paper", yref="paper", x=0, y=-0.36, xanchor="left",
-            yanchor="top", showarrow=False, align="left", font=dict(size=11, color="#444"),
+            text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0,
+            yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False, align="left",
+            font=dict(size=11, color="#444"),
         )],
     )
     if data.empty:

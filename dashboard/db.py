@@ -23,11 +23,17 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+_checked: set[tuple] = set()  # input signatures already found current in this process
+
+
 def ensure_warehouse() -> str:
     """Build the warehouse if it is missing or older than the staging files; return its key."""
-    if build.is_stale():
-        with st.spinner("Building the warehouse from data/staging …"):
-            build.build()
+    signature = build.input_signature()
+    if signature not in _checked:
+        if build.is_stale():
+            with st.spinner("Building the warehouse from data/staging …"):
+                build.build()
+        _checked.add(build.input_signature())
     return warehouse.file_key()
 
 

@@ -53,6 +53,17 @@ def fingerprint(staging_dir: Path | None = None) -> str:
     return h.hexdigest()
 
 
+def input_signature(staging_dir: Path | None = None, warehouse: Path | None = None) -> tuple:
+    """Cheap stand-in for ``is_stale``: file stats of every build input and of the warehouse.
+
+    If it is unchanged since a check found the warehouse current, the warehouse still is.
+    """
+    files = [*(p for f in staging.files(staging_dir) for p in (f, staging.sidecar_of(f))),
+             *sql_files(), Path(warehouse or paths.WAREHOUSE)]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size, f.stat().st_ino)
+                 if f.exists() else (str(f),) for f in files)
+
+
 def current_fingerprint(warehouse: Path | None = None) -> str | None:
     """The fingerprint stored in an existing warehouse, or None if missing/unreadable."""
     warehouse = warehouse or paths.WAREHOUSE

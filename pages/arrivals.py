@@ -3,9 +3,8 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import arrivals, charts, components, db
+from dashboard import arrivals, charts, components
 
-db.ensure_warehouse()
 DEFAULTS = asdict(arrivals.ArrivalsView())
 state = components.restore(DEFAULTS)
 opts = arrivals.options(state["vintage"] or arrivals.vintages()[0])
@@ -20,7 +19,7 @@ st.markdown("Detections of illegal border crossings at the EU's external borders
 with st.sidebar:
     st.header("Filters")
     st.selectbox("Data vintage", opts.vintages, key="arr_vintage",
-                 format_func=lambda v: f"FRAN data as of {v}")
+                 format_func=arrivals.vintage_label)
     st.multiselect("Routes", list(opts.routes), key="arr_routes",
                    format_func=opts.routes.get)
     st.multiselect("Border type", opts.border_types, key="arr_border_types")
