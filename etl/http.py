@@ -45,6 +45,10 @@ def get(
     for attempt in range(retries + 1):
         try:
             response = session.get(url, headers=headers, timeout=timeout)
+        except (requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            last_problem = f"truncated or interrupted download ({type(exc).__name__}: {exc})"
+            wait = backoff * 2**attempt
         except (requests.ConnectionError, requests.Timeout) as exc:
             last_problem = f"{type(exc).__name__}: {exc}"
             wait = backoff * 2**attempt

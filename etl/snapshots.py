@@ -70,11 +70,11 @@ def sidecars(publisher: str, raw_dir: Path | None = None) -> list[tuple[Path, di
     """All complete snapshots of a publisher, oldest first: (data file, sidecar dict)."""
     base = (raw_dir or paths.RAW_DIR) / publisher
     found = []
-    for side in sorted(base.glob(f"*/*{SIDECAR_SUFFIX}")):
+    for side in base.glob(f"*/*{SIDECAR_SUFFIX}"):
         data_file = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
         if data_file.exists():
             found.append((data_file, json.loads(side.read_text(encoding="utf-8"))))
-    return found
+    return sorted(found, key=lambda pair: (pair[1].get("retrieved_at") or "", str(pair[0])))
 
 
 def store(

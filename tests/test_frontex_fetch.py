@@ -228,10 +228,6 @@ def test_get_retries_connection_errors(rs):
     assert caught.value.problem == "ConnectionError: refused (after 2 attempts)"
 
 
-@pytest.mark.xfail(strict=True, raises=requests.exceptions.ChunkedEncodingError, reason=(
-    "requests reads the body inside session.get and urllib3 raises IncompleteRead, which "
-    "surfaces as ChunkedEncodingError; http.get catches only ConnectionError/Timeout, so it "
-    "escapes unwrapped and fetch's own Content-Length check never runs"))
 def test_content_length_larger_than_body(rs, raw_dir, ibc_2025_bytes):
     body = ibc_2025_bytes[:1000]
     serve(rs, body, headers={"Content-Length": str(len(ibc_2025_bytes))})
@@ -242,10 +238,6 @@ def test_content_length_larger_than_body(rs, raw_dir, ibc_2025_bytes):
     assert files_under(raw_dir) == []
 
 
-@pytest.mark.xfail(strict=True, raises=http.FetchError, reason=(
-    "fetch compares Content-Length (the length of the gzip-encoded body on the wire) with "
-    "len(response.content) (decoded), so a complete gzip-encoded download is rejected as "
-    "'truncated download'"))
 def test_gzip_encoded_download_is_not_truncated(rs, raw_dir, ibc_2025_bytes):
     encoded = gzip.compress(ibc_2025_bytes)
     serve(rs, encoded, headers={"Content-Encoding": "gzip", "Content-Length": str(len(encoded))})

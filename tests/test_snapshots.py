@@ -119,9 +119,6 @@ def test_sidecars_lists_complete_snapshots(tmp_path):
     assert snapshots.sidecars("eurostat", tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "sidecars() sorts by path, so within one day 'book.<sha12>.xlsx' (stored later) sorts "
-    "before 'book.xlsx'; the docstring promises oldest first"))
 def test_sidecars_oldest_first_within_a_day(tmp_path):
     first = store(ONE, tmp_path)
     second = store(TWO, tmp_path, when=DAY + dt.timedelta(hours=2))

@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import python_calamine
 import requests
 
 from etl import http, metadata, reference, snapshots
@@ -27,7 +28,8 @@ DATA_SHEET = "Detections_of_IBC"
 NOTES_SHEET = "Notes"
 SOURCE_PAGE = metadata.dataset(DATASET)["source_page"]
 LINK_RE = re.compile(
-    r"""href=["']([^"']*?Monthly_detections_of_IBC_(\d{4})_(\d{2})_(\d{2})\.xlsx)["']""", re.I
+    r"""href=["']([^"']*?Monthly_detections_of_IBC_(\d{4})_(\d{2})_(\d{2})\.xlsx(?:\?[^"']*)?)["']""",
+    re.I,
 )
 MONTH_TEXT_RE = re.compile(r"^([A-Za-z]{3})\s*(\d{4})$")
 MONTHS = {m: i for i, m in enumerate(
@@ -73,7 +75,12 @@ def check_xlsx(content: bytes, where: str) -> None:
 # ----------------------------------------------------------------------------- fetch
 def find_workbook_url(html: str, page_url: str = SOURCE_PAGE) -> str:
     """The newest ``Monthly_detections_of_IBC_YYYY_MM_DD.xlsx`` link on the page."""
-    links = [(dt.date(int(y), int(m), int(d)), href) for href, y, m, d in LINK_RE.findall(html)]
+    links = []
+    for href, y, m, d in LINK_RE.findall(html):
+        try:
+            links.append((dt.date(int(y), int(m), int(d)), href))
+        except ValueError:  # an impossible date in a link name: not a workbook link
+            continue
     if not links:
         raise http.FetchError(page_url, "no Monthly_detections_of_IBC_*.xlsx link found on the page")
     return urljoin(page_url, max(links)[1])
@@ -89,7 +96,8 @@ def fetch(
     response = http.get(url, session=session, **http_options)
     content = response.content
     expected = response.headers.get("Content-Length")
-    if expected and expected.isdigit() and int(expected) != len(content):
+    encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+    if expected and expected.isdigit() and not encoded and int(expected) != len(content):
         raise http.FetchError(url, f"truncated download: {len(content)} of {expected} bytes")
     check_xlsx(content, url)
     file_name = url.rsplit("/", 1)[-1].split("?")[0]
@@ -117,18 +125,43 @@ def _parse_vintage_text(text: str) -> dt.date | None:
     return dt.date(year_no, month_no, int(day))
 
 
-def read_vintage(content: bytes, file_name: str = "") -> dt.date | None:
-    """Data vintage: the Notes sheet's "data as of …" line, else the date in the file name."""
+def _open(content: bytes, file_name: str) -> python_calamine.CalamineWorkbook:
     try:
-        notes = pd.read_excel(io.BytesIO(content), sheet_name=NOTES_SHEET, header=None,
-                              engine="calamine")
-        for cell in notes.iloc[:, 0].dropna().astype(str):
-            if "as of" in cell.lower() and (found := _parse_vintage_text(cell)):
-                return found
-    except (ValueError, KeyError):
-        pass
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise ParseError(f"{file_name}: cannot read the workbook: {exc}") from exc
+
+
+def _sheet(book: python_calamine.CalamineWorkbook, name: str, file_name: str) -> pd.DataFrame:
+    """A sheet's cells, indexed so that index + 1 is the Excel row number.
+
+    calamine returns the used range only: leading empty rows and columns are cut off, so
+    the range's start is added back to keep row numbers true to the file.
+    """
+    try:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python()
+    except Exception as exc:
+        raise ParseError(f"{file_name}: cannot read sheet {name!r}: {exc}") from exc
+    first_row = (sheet.start or (0, 0))[0]
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    return frame
+
+
+def _vintage_in(book: python_calamine.CalamineWorkbook, file_name: str) -> dt.date | None:
+    if NOTES_SHEET in book.sheet_names:
+        for cell in _sheet(book, NOTES_SHEET, file_name).to_numpy().ravel():
+            if isinstance(cell, str) and "as of" in cell.lower():
+                if found := _parse_vintage_text(cell):
+                    return found
     m = _FILE_DATE_RE.search(file_name)
     return dt.date(*map(int, m.groups())) if m else None
+
+
+def read_vintage(content: bytes, file_name: str = "") -> dt.date | None:
+    """Data vintage: the Notes sheet's "data as of …" line, else the date in the file name."""
+    return _vintage_in(_open(content, file_name), file_name)
 
 
 def _month_of(label) -> dt.date | None:
@@ -149,6 +182,7 @@ def _month_of(label) -> dt.date | None:
 
 
 def _find_header(grid: pd.DataFrame, file_name: str) -> int:
+    """Position (not Excel row) of the row whose first cell is 'Route'."""
     for i in range(min(len(grid), 30)):
         if str(grid.iat[i, 0]).strip().lower() == "route":
             return i
@@ -168,6 +202,21 @@ def _lookup(labels: pd.Series, table: pd.DataFrame, what: str, file_name: str,
     return merged
 
 
+def _to_float(cells: np.ndarray) -> np.ndarray:
+    """Numbers as float64; anything else (text, blanks, booleans, dates) as NaN."""
+    try:
+        out = cells.astype("float64")  # fast path: every cell a number
+    except (TypeError, ValueError):
+        out = np.full(cells.shape, np.nan)
+        for idx, cell in np.ndenumerate(cells):
+            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                out[idx] = cell
+        return out
+    kinds = np.vectorize(lambda c: isinstance(c, bool) or c is None, otypes=[bool])(cells)
+    out[kinds] = np.nan
+    return out
+
+
 @dataclass(frozen=True)
 class Parsed:
     frame: pd.DataFrame
@@ -180,15 +229,14 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
           vintage: dt.date | None = None) -> Parsed:
     """Parse an IBC workbook into the tidy staging frame (one row per key × month)."""
     sha256 = sha256 or snapshots.sha256_bytes(content)
-    vintage = vintage or read_vintage(content, file_name)
+    book = _open(content, file_name)
+    vintage = vintage or _vintage_in(book, file_name)
     if vintage is None:
         raise ParseError(f"{file_name}: no 'data as of' date in the Notes sheet or the file name")
-    try:
-        grid = pd.read_excel(io.BytesIO(content), sheet_name=DATA_SHEET, header=None,
-                             engine="calamine")
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise ParseError(f"{file_name}: cannot read sheet {DATA_SHEET!r}: {exc}") from exc
+    # Cells as calamine gives them: text stays text (no NA guessing), empty cells are "".
+    grid = _sheet(book, DATA_SHEET, file_name).replace({"": None})
     h = _find_header(grid, file_name)
+    header_row = int(grid.index[h]) + 1
     header = list(grid.iloc[h])
 
     positions: dict[str, int] = {}
@@ -203,13 +251,13 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
             month_cols.append(j)
             months.append(month)
         elif not (label is None or (isinstance(label, float) and np.isnan(label))):
-            raise ParseError(f"{file_name}: row {h + 1}: unexpected column header {label!r}")
+            raise ParseError(f"{file_name}: row {header_row}: unexpected column header {label!r}")
     if missing := [k for k in ID_COLUMNS if k not in positions]:
-        raise ParseError(f"{file_name}: row {h + 1}: missing identifier column(s) {missing}")
+        raise ParseError(f"{file_name}: row {header_row}: missing identifier column(s) {missing}")
     if not months:
-        raise ParseError(f"{file_name}: row {h + 1}: no month columns")
+        raise ParseError(f"{file_name}: row {header_row}: no month columns")
     if len(set(months)) != len(months):
-        raise ParseError(f"{file_name}: row {h + 1}: a month column appears twice")
+        raise ParseError(f"{file_name}: row {header_row}: a month column appears twice")
 
     body = grid.iloc[h + 1:]
     body = body[~body.isna().all(axis=1)]  # trailing blank rows
@@ -239,11 +287,13 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
                   excel_rows)
 
     values = body.iloc[:, month_cols]
-    numeric = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
+    numeric = _to_float(values.to_numpy())
     bad = np.isnan(numeric) | (numeric < 0) | (numeric != np.floor(numeric))
     if bad.any():
         r, c = (int(x[0]) for x in np.nonzero(bad))
         value = values.iat[r, c]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # calamine reads every number as float: show it as written
         problem = ("negative count" if not np.isnan(numeric[r, c]) and numeric[r, c] < 0
                    else "not a whole number" if not np.isnan(numeric[r, c]) else "not a count")
         raise ParseError(f"{file_name}: row {excel_rows[r]}, column {header[month_cols[c]]}: "
