@@ -204,17 +204,11 @@ def _lookup(labels: pd.Series, table: pd.DataFrame, what: str, file_name: str,
 
 def _to_float(cells: np.ndarray) -> np.ndarray:
     """Numbers as float64; anything else (text, blanks, booleans, dates) as NaN."""
-    try:
-        out = cells.astype("float64")  # fast path: every cell a number
-    except (TypeError, ValueError):
-        out = np.full(cells.shape, np.nan)
-        for idx, cell in np.ndenumerate(cells):
-            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                out[idx] = cell
-        return out
-    kinds = np.vectorize(lambda c: isinstance(c, bool) or c is None, otypes=[bool])(cells)
-    out[kinds] = np.nan
-    return out
+    flat = cells.ravel().tolist()
+    if set(map(type, flat)) <= {float, int}:  # fast path: every cell a number
+        return np.asarray(flat, dtype="float64").reshape(cells.shape)
+    out = np.array([c if type(c) in (float, int) else np.nan for c in flat], dtype="float64")
+    return out.reshape(cells.shape)
 
 
 @dataclass(frozen=True)
