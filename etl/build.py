@@ -1,5 +1,9 @@
 """Staging → marts → a new warehouse file, swapped in atomically.
 
+Convention, per dataset ``<d>`` (a folder ``data/staging/<d>/``):
+``etl/sql/staging/<d>.sql`` loads its Parquet files (``$files``) into a staging table, then
+``etl/sql/marts/<d>/*.sql`` run in name order. A dataset with no staging files is skipped.
+
 The build writes ``data/.warehouse-<random>.duckdb``, then ``os.replace``s it onto
 ``data/warehouse.duckdb``: a reader that already has the old file open keeps reading it,
 a new reader gets the new one, and nobody ever sees a half-built file. It rebuilds only
@@ -20,7 +24,6 @@ import pandas as pd
 from etl import metadata, paths, staging
 from etl.warehouse import connect_readonly
 
-STAGING_TABLES = {"frontex_ibc": "stg_frontex__ibc"}
 PROVENANCE_COLUMNS = [
     "dataset", "publisher", "title", "file_name", "sha256", "size", "vintage", "source_url",
     "retrieved_at", "licence", "rows", "coverage_start", "coverage_end", "staging_file",
@@ -35,9 +38,19 @@ class BuildResult:
     tables: dict[str, int]
 
 
+def datasets() -> list[str]:
+    """Datasets the build knows (one staging SQL file each)."""
+    return sorted(f.stem for f in (paths.SQL_DIR / "staging").glob("*.sql"))
+
+
+def dataset_sql(dataset: str) -> list[Path]:
+    """The staging SQL, then the marts' SQL in name order, of one dataset."""
+    return [paths.SQL_DIR / "staging" / f"{dataset}.sql",
+            *sorted((paths.SQL_DIR / "marts" / dataset).glob("*.sql"))]
+
+
 def sql_files() -> list[Path]:
-    return sorted((paths.SQL_DIR / "staging").glob("*.sql")) + sorted(
-        (paths.SQL_DIR / "marts").glob("*.sql"))
+    return [f for d in datasets() for f in dataset_sql(d)]
 
 
 def fingerprint(staging_dir: Path | None = None) -> str:
@@ -45,10 +58,10 @@ def fingerprint(staging_dir: Path | None = None) -> str:
     h = hashlib.sha256()
     for f in staging.files(staging_dir):
         for part in (f, staging.sidecar_of(f)):
-            h.update(part.name.encode())
+            h.update(f"{part.parent.name}/{part.name}".encode())
             h.update(hashlib.sha256(part.read_bytes()).digest())
     for f in sql_files():
-        h.update(f.name.encode())
+        h.update(f.relative_to(paths.SQL_DIR).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()
 
@@ -119,16 +132,18 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
     tables: dict[str, int] = {}
     try:
         with duckdb.connect(tmp) as con:
-            for sql_file in sql_files():
-                name = sql_file.stem
-                say(f"building {name}")
-                params = {}
-                if sql_file.parent.name == "staging":
-                    dataset = next(d for d, t in STAGING_TABLES.items() if t == name)
-                    params = {"files": by_dataset.get(dataset, [])}
-                    if not params["files"]:
-                        continue
-                con.execute(sql_file.read_text(encoding="utf-8"), params or None)
+            if unknown := sorted(set(by_dataset) - set(datasets())):
+                raise FileNotFoundError(f"staging folders without etl/sql/staging/<name>.sql: {unknown}")
+            for dataset in datasets():
+                if dataset not in by_dataset:
+                    say(f"{dataset}: no staging files, skipped")
+                    continue
+                staging_sql, *marts = dataset_sql(dataset)
+                say(f"{dataset}: staging ({len(by_dataset[dataset])} file(s))")
+                con.execute(staging_sql.read_text(encoding="utf-8"), {"files": by_dataset[dataset]})
+                for sql_file in marts:
+                    say(f"{dataset}: {sql_file.stem}")
+                    con.execute(sql_file.read_text(encoding="utf-8"))
             say("building provenance")
             prov = _provenance(files)  # noqa: F841  (read by the SQL below)
             con.execute("CREATE TABLE provenance AS SELECT * FROM prov")
