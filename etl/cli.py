@@ -41,9 +41,9 @@ def cmd_import(args) -> int:
         snap = mod.import_file(f)
         state = "stored" if snap.created else "already stored"
         _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as {snap.path.parent.name}/{snap.path.name}")
-        target, written = mod.stage(snap, force=args.force)
-        _say(f"        staging {target.parent.name}/{target.name} "
-             f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
+        for target, written in mod.stage(snap, force=args.force):
+            _say(f"        staging {target.parent.name}/{target.name} "
+                 f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
     if not args.no_build:
         return cmd_build(argparse.Namespace(force=False))
     return 0
@@ -54,13 +54,14 @@ def cmd_fetch(args) -> int:
         mod = SOURCES[name]
         _say(f"{name}: fetching from {mod.SOURCE_PAGE}")
         try:
-            snap = mod.fetch()
+            fetched = mod.fetch()
         except http.FetchError as exc:
             _say(f"error: {exc}")
             return 1
-        _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
-        target, written = mod.stage(snap)
-        _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
+        for snap in fetched if isinstance(fetched, list) else [fetched]:
+            _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
+            for target, written in mod.stage(snap):
+                _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
     if not args.no_build:
         return cmd_build(argparse.Namespace(force=False))
     return 0

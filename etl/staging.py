@@ -1,7 +1,9 @@
 """Tidy staging tables, one Parquet file per dataset vintage, with a JSON provenance sidecar.
 
 ``data/staging/<dataset>/vintage=<YYYY-MM-DD>.parquet`` and ``….json`` (the raw snapshot's
-sidecar plus row count and coverage). These files are committed: they are the offline
+sidecar plus row count and coverage). When one vintage of a dataset comes in several files
+(e.g. two extractions on the same day), each gets a ``part``:
+``vintage=<YYYY-MM-DD>.part=<name>.parquet``. These files are committed: they are the offline
 default a fresh clone builds the warehouse from.
 """
 from __future__ import annotations
@@ -20,8 +22,12 @@ def dataset_dir(dataset: str, staging_dir: Path | None = None) -> Path:
     return (staging_dir or paths.STAGING_DIR) / dataset
 
 
-def file_for(dataset: str, vintage: str, staging_dir: Path | None = None) -> Path:
-    return dataset_dir(dataset, staging_dir) / f"vintage={vintage}.parquet"
+def file_for(dataset: str, vintage: str, staging_dir: Path | None = None,
+             part: str | None = None) -> Path:
+    if part is not None and (not part or any(c in part for c in "/\\ .")):
+        raise ValueError(f"a staging part is a plain word without dots or slashes: {part!r}")
+    suffix = f".part={part}" if part else ""
+    return dataset_dir(dataset, staging_dir) / f"vintage={vintage}{suffix}.parquet"
 
 
 def sidecar_of(parquet: Path) -> Path:
@@ -32,18 +38,19 @@ def read_sidecar(parquet: Path) -> dict:
     return json.loads(sidecar_of(parquet).read_text(encoding="utf-8"))
 
 
-def is_current(dataset: str, vintage: str, sha256: str, staging_dir: Path | None = None) -> bool:
+def is_current(dataset: str, vintage: str, sha256: str, staging_dir: Path | None = None,
+               part: str | None = None) -> bool:
     """True if the staging file for this vintage was derived from exactly these raw bytes."""
-    target = file_for(dataset, vintage, staging_dir)
+    target = file_for(dataset, vintage, staging_dir, part)
     if not (target.exists() and sidecar_of(target).exists()):
         return False
     return read_sidecar(target).get("sha256") == sha256
 
 
 def write(frame: pd.DataFrame, *, dataset: str, vintage: str, provenance: dict,
-          staging_dir: Path | None = None) -> Path:
-    """Write one vintage atomically; returns the Parquet path."""
-    target = file_for(dataset, vintage, staging_dir)
+          staging_dir: Path | None = None, part: str | None = None) -> Path:
+    """Write one vintage (or one part of it) atomically; returns the Parquet path."""
+    target = file_for(dataset, vintage, staging_dir, part)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".staging.", suffix=".parquet")
     os.close(fd)
@@ -54,16 +61,23 @@ def write(frame: pd.DataFrame, *, dataset: str, vintage: str, provenance: dict,
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    months = pd.to_datetime(frame["month"]) if "month" in frame else None
     meta = dict(provenance)
-    meta.update({
-        "staging_file": target.name,
-        "rows": int(len(frame)),
-        "coverage_start": months.min().date().isoformat() if months is not None else None,
-        "coverage_end": months.max().date().isoformat() if months is not None else None,
-    })
+    meta.update({"staging_file": target.name, "rows": int(len(frame)),
+                 **coverage(frame)})
     snapshots.write_json_atomic(sidecar_of(target), meta)
     return target
+
+
+def coverage(frame: pd.DataFrame) -> dict:
+    """First and last period in a staging frame (``month`` dates or integer ``year``)."""
+    if "month" in frame and len(frame):
+        months = pd.to_datetime(frame["month"])
+        return {"coverage_start": months.min().date().isoformat(),
+                "coverage_end": months.max().date().isoformat()}
+    if "year" in frame and len(frame):
+        return {"coverage_start": f"{int(frame['year'].min())}-01-01",
+                "coverage_end": f"{int(frame['year'].max())}-12-31"}
+    return {"coverage_start": None, "coverage_end": None}
 
 
 def files(staging_dir: Path | None = None) -> list[Path]:

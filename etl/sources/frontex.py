@@ -326,17 +326,17 @@ def recognises(path: Path) -> bool:
 
 
 def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
-          force: bool = False) -> tuple[Path, bool]:
+          force: bool = False) -> list[tuple[Path, bool]]:
     """Parse a raw snapshot into its staging file; skip if staging already holds these bytes.
 
-    Returns (staging file, written?).
+    Returns [(staging file, written?)].
     """
     from etl import staging
 
     meta = snapshot.meta
     vintage = meta.get("vintage")
     if vintage and not force and staging.is_current(DATASET, vintage, snapshot.sha256, staging_dir):
-        return staging.file_for(DATASET, vintage, staging_dir), False
+        return [(staging.file_for(DATASET, vintage, staging_dir), False)]
     parsed = parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
                    sha256=snapshot.sha256,
                    vintage=dt.date.fromisoformat(vintage) if vintage else None)
@@ -345,7 +345,7 @@ def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
     provenance["vintage"] = parsed.vintage.isoformat()
     target = staging.write(parsed.frame, dataset=DATASET, vintage=parsed.vintage.isoformat(),
                            provenance=provenance, staging_dir=staging_dir)
-    return target, True
+    return [(target, True)]
 
 
 def import_file(path: Path, *, raw_dir: Path | None = None) -> snapshots.Snapshot:
