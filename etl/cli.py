@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from etl import build as build_mod
-from etl import http
+from etl import errors, http
 from etl.sources import frontex
 
 SOURCES = {"frontex": frontex}
@@ -98,6 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         return args.func(args)
-    except (frontex.ParseError, FileNotFoundError) as exc:
+    except (errors.ParseError, http.FetchError, FileNotFoundError) as exc:
         _say(f"error: {exc}")
         return 1

@@ -1,8 +1,8 @@
 """Frontex: monthly detections of illegal border crossings (IBC) by route × nationality.
 
 ``fetch`` downloads the current workbook linked from the Migratory Map page into the raw
-store; ``parse`` turns a workbook (2018 or 2025 layout) into a tidy, long frame; ``load``
-does both for local files (``python -m etl import``).
+store; ``import_file`` stores a local copy there (``python -m etl import``); ``parse`` turns
+a workbook (2018 or 2025 layout) into a tidy, long frame and ``stage`` writes it to staging.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pandas as pd
 import python_calamine
 import requests
 
-from etl import http, metadata, reference, snapshots
+from etl import errors, http, metadata, reference, snapshots
 
 PUBLISHER = "frontex"
 DATASET = "frontex_ibc"
@@ -47,7 +47,7 @@ STAGING_COLUMNS = [
 ]
 
 
-class ParseError(ValueError):
+class ParseError(errors.ParseError):
     """The workbook does not have the content we expect; the message names file, row, value."""
 
 
