@@ -49,8 +49,15 @@ def dataset_sql(dataset: str) -> list[Path]:
             *sorted((paths.SQL_DIR / "marts" / dataset).glob("*.sql"))]
 
 
+def reference_tables() -> list[tuple[Path, Path]]:
+    """(SQL, CSV) pairs: ``etl/sql/reference/<t>.sql`` loads ``etl/reference/<t>.csv``."""
+    return [(sql, paths.REFERENCE_DIR / f"{sql.stem}.csv")
+            for sql in sorted((paths.SQL_DIR / "reference").glob("*.sql"))]
+
+
 def sql_files() -> list[Path]:
-    return [f for d in datasets() for f in dataset_sql(d)]
+    return [f for d in datasets() for f in dataset_sql(d)] + [
+        part for pair in reference_tables() for part in pair if part.exists()]
 
 
 def fingerprint(staging_dir: Path | None = None) -> str:
@@ -61,7 +68,7 @@ def fingerprint(staging_dir: Path | None = None) -> str:
             h.update(f"{part.parent.name}/{part.name}".encode())
             h.update(hashlib.sha256(part.read_bytes()).digest())
     for f in sql_files():
-        h.update(f.relative_to(paths.SQL_DIR).as_posix().encode())
+        h.update(f.relative_to(paths.PACKAGE_DIR).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()
 
@@ -144,6 +151,10 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
                 for sql_file in marts:
                     say(f"{dataset}: {sql_file.stem}")
                     con.execute(sql_file.read_text(encoding="utf-8"))
+            for sql_file, csv_file in reference_tables():
+                if csv_file.exists():
+                    say(f"reference: {sql_file.stem}")
+                    con.execute(sql_file.read_text(encoding="utf-8"), {"file": str(csv_file)})
             say("building provenance")
             prov = _provenance(files)  # noqa: F841  (read by the SQL below)
             con.execute("CREATE TABLE provenance AS SELECT * FROM prov")
