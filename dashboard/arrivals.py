@@ -37,6 +37,7 @@ class ArrivalsView:
     start: str = "2009-01"
     end: str = "2024-12"
     vintage: str = ""                     # empty = latest
+    events: bool = False                  # overlay policy events
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def resolve(view: ArrivalsView, opts: Options) -> ArrivalsView:
         style=view.style if view.style in STYLES else "stacked",
         start=start, end=end,
         vintage=view.vintage if view.vintage in opts.vintages else opts.vintages[0],
+        events=bool(view.events),
     )
 
 
@@ -145,14 +147,26 @@ def partial_periods(data: pd.DataFrame, view: ArrivalsView) -> list[str]:
     return [f"{p.year} ({n} months)" for p, n in months.items() if n < 12]
 
 
+def events(view: ArrivalsView) -> pd.DataFrame:
+    """Policy events in the view's period that concern its routes (empty if not loaded)."""
+    if not db.has_table("policy_events"):
+        return pd.DataFrame(columns=["id", "date", "title", "routes", "confirmed"])
+    end = _month(view.end)
+    end = dt.date(end.year + (end.month == 12), end.month % 12 + 1, 1) - dt.timedelta(days=1)
+    return db.query("policy_events", start=_month(view.start), end=end, routes=list(view.routes))
+
+
 def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
     partial = partial_periods(data, view)
     note = f"Incomplete year(s) in the data: {', '.join(partial)}." if partial else ""
-    return charts.time_series(
+    fig = charts.time_series(
         data, title=title(view, opts), source=source(view), grain=view.grain,
         stacked=view.style == "stacked", y_title="Detections (count)", note=note,
         order=_series_order(data),
     )
+    if view.events:
+        charts.add_events(fig, events(view))
+    return fig
 
 
 def _series_order(data: pd.DataFrame) -> list[str]:

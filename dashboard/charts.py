@@ -93,6 +93,25 @@ def time_series(
     return fig
 
 
+def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
+    """Mark policy events on a time axis: a dotted line per event, numbered at the top, with
+    the title on hover. Unconfirmed events are grey and say so."""
+    for i, ev in enumerate(events.itertuples(index=False), 1):
+        when = pd.Timestamp(ev.date)
+        colour = "#555" if ev.confirmed else "#999"
+        fig.add_vline(x=when.to_pydatetime(), line=dict(color=colour, width=1, dash="dot"))
+        label = f"{ev.title}{'' if ev.confirmed else ' (unconfirmed)'}"
+        fig.add_trace(go.Scatter(
+            x=[when], y=[1], yaxis="y2", mode="markers+text", text=[str(i)],
+            textposition="top center", marker=dict(size=7, color=colour, symbol="triangle-down"),
+            hovertemplate=f"{when:%-d %b %Y}: {label}<extra>policy event</extra>",
+            showlegend=False, name=f"event {i}"))
+    if len(events):
+        fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.08], visible=False,
+                                      fixedrange=True))
+    return fig
+
+
 def export_config(file_stem: str) -> dict:
     """Plotly toolbar config: PNG export keeps title and footer (they are in the figure)."""
     return {

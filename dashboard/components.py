@@ -33,6 +33,23 @@ def csv_download(data: pd.DataFrame, source: Source, title: str, file_stem: str)
                        on_click="ignore")
 
 
+def events_table(events: pd.DataFrame) -> None:
+    """The numbered list of the events marked on the chart, with their sources."""
+    if events.empty:
+        st.caption("No policy events in this period for these routes.")
+        return
+    with st.expander(f"Policy events marked on the chart ({len(events)})"):
+        table = pd.DataFrame({
+            "#": range(1, len(events) + 1),
+            "date": pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d"),
+            "event": events["title"],
+            "routes": events["routes"].map(", ".join),
+            "confirmed": events["confirmed"],
+            "source": events["source_name"],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
 # ----------------------------------------------------------------------------- permalinks
 def _encode(value) -> str:
     if isinstance(value, (list, tuple)):

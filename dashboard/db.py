@@ -54,3 +54,7 @@ def query(name: str, **params) -> pd.DataFrame:
     """Run a named query with named parameters; cached per warehouse build."""
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _run(name, frozen, warehouse.file_key())
+
+
+def has_table(name: str) -> bool:
+    return name in set(query("tables")["table_name"])

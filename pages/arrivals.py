@@ -37,6 +37,7 @@ with st.sidebar:
     st.radio("Chart", list(arrivals.STYLES), key="arr_style",
              format_func=arrivals.STYLES.get, horizontal=True)
     st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period")
+    st.toggle("Show policy events", key="arr_events")
 
 chosen = {k: st.session_state[f"arr_{k}"] for k in DEFAULTS if k not in ("start", "end")}
 chosen["start"], chosen["end"] = st.session_state["arr_period"]
@@ -52,5 +53,7 @@ components.source_footer(source)
 if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
     st.info(f"Not a full year in this vintage: {', '.join(partial)}. Newer months come with "
             "a newer workbook: `python -m etl fetch frontex`.")
+if view.events:
+    components.events_table(arrivals.events(view))
 components.csv_download(data, source, arrivals.title(view, opts), "frontex_arrivals")
 components.permalink_box(query)
