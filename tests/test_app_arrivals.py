@@ -142,3 +142,13 @@ def test_csv_download_is_the_plotted_data():
     table = pd.read_csv(io.StringIO(text), comment="#")
     assert dict(zip(table["period"], table["detections"])) == plotted
     assert (plotted["2023-01-01"], plotted["2024-01-01"]) == (39_673, 46_820)
+
+
+def test_policy_events_overlay_marks_the_eu_turkey_statement():
+    at = run(routes="EMR", grain="month", start="2016-01", end="2016-12", events="true")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    hovers = [t["hovertemplate"] for t in spec["data"] if t["name"].startswith("event ")]
+    assert any(h.startswith("20 Mar 2016: EU–Turkey Statement applies") for h in hovers)
+    assert not any("Central Mediterranean" in h for h in hovers)  # only events of EMR or ALL
+    assert set(traces(at)) >= {"Eastern Mediterranean Route"}
+    assert at.expander[0].label.startswith("Policy events marked on the chart")

@@ -9,6 +9,7 @@ SELECT
     CAST(NULLIF(end_date, '') AS DATE) AS end_date,
     title,
     CASE WHEN coalesce(routes, '') = '' THEN []::VARCHAR[] ELSE string_split(routes, ';') END AS routes,
+    NULLIF(route_note, '') AS route_note,
     kind,
     source_name,
     NULLIF(source_url, '') AS source_url,
