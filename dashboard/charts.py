@@ -93,6 +93,33 @@ def time_series(
     return fig
 
 
+def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high: str,
+                   highlight: pd.Series, title: str, x_title: str, source: Source) -> go.Figure:
+    """Point estimates with intervals, one row per label (a forest plot)."""
+    colours = ["#c55a11" if h else "#1f4e79" for h in highlight]
+    fig = go.Figure(go.Scatter(
+        x=data[value], y=data[label], mode="markers",
+        marker=dict(size=10, color=colours),
+        error_x=dict(type="data", symmetric=False, array=data[high] - data[value],
+                     arrayminus=data[value] - data[low], color="#777", thickness=1.5),
+        hovertemplate="%{y}: %{x:,.1f}<extra></extra>", showlegend=False,
+    ))
+    fig.add_vline(x=0, line=dict(color="#333", width=1))
+    lines = textwrap.wrap(source.footer_line(), 120)
+    bottom = FOOTER_GAP + 15 * len(lines) + 10
+    fig.update_layout(
+        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
+        template="plotly_white", separators=".,", height=90 + 36 * len(data) + bottom,
+        margin=dict(l=230, r=20, t=80, b=bottom),
+        xaxis=dict(title=x_title, tickformat=",.0f"),
+        yaxis=dict(autorange="reversed"),
+        annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
+                          yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False,
+                          align="left", font=dict(size=11, color="#444"))],
+    )
+    return fig
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Mark policy events on a time axis: a dotted line per event, numbered at the top, with
     the title on hover. Unconfirmed events are grey and say so."""

@@ -50,10 +50,23 @@ def _run(name: str, params: tuple, build_key: str) -> pd.DataFrame:
         return cur.execute(sql(name), values or None).df()
 
 
+def build_key() -> str:
+    """Identity of the warehouse file now in place: the cache key of everything read."""
+    return warehouse.file_key()
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Run a named query with named parameters; cached per warehouse build."""
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _run(name, frozen, warehouse.file_key())
+    return _run(name, frozen, build_key())
+
+
+def run(loader, *args, **kwargs):
+    """Call ``loader(cursor, …)`` (e.g. an ``analysis`` loader with its own named SQL) on a
+    fresh cursor of the read-only warehouse. Not cached: callers cache the result."""
+    con = _connection(str(paths.WAREHOUSE), build_key())
+    with warehouse.cursor(con) as cur:
+        return loader(cur, *args, **kwargs)
 
 
 def has_table(name: str) -> bool:
