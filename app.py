@@ -8,6 +8,6 @@ db.ensure_warehouse()
 
 page = st.navigation([
     st.Page("pages/arrivals.py", title="Irregular arrivals", icon="🌊", default=True),
-    st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀", url_path="route-shifts"),
+    st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀"),
 ])
 page.run()

@@ -187,3 +187,22 @@ def test_permalink_restores_the_selection(server, page):
     # The URL keeps the permalink's state after the app has run.
     assert "routes=EMR%2CCMR" in page.url or "routes=EMR,CMR" in page.url, page.url
     screenshot(page, "arrivals_permalink.png")
+
+
+def test_route_shifts_page_renders_its_default_view(server, page):
+    open_and_wait(page, f"{server}/route_shifts")
+    assert_no_errors(page)
+    assert page.get_by_text("Page not found").count() == 0
+    text = page.inner_text("body")
+    assert "Displacement ratio" in text and "0.033" in text, text[:2000]
+    assert page.locator(".js-plotly-plot").count() == 2  # series and per-route effects
+    assert chart_title(page).startswith("Monthly detections by route around EU–Turkey Statement")
+    screenshot(page, "route_shifts_default.png")
+
+
+def test_route_shifts_permalink(server, page):
+    open_and_wait(page, f"{server}/route_shifts?event=italy-libya-mou-2017&treated=CMR")
+    assert_no_errors(page)
+    assert "Italy–Libya memorandum" in chart_title(page)
+    assert "Fall on Central Mediterranean Route" in page.inner_text("body")
+    screenshot(page, "route_shifts_permalink.png")
