@@ -37,6 +37,21 @@ def _wrap(text: str, width: int = 130) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
+def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int) -> None:
+    """Title, house style and the source footer inside the figure (below the x-axis title),
+    with the figure's height grown by the footer's lines so nothing is clipped."""
+    lines = textwrap.wrap(footer, 120)
+    bottom = FOOTER_GAP + 15 * len(lines) + 10
+    fig.update_layout(
+        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
+        template="plotly_white", separators=".,", height=plot_height + bottom,
+        margin=dict(l=left, r=20, t=80, b=bottom),
+        annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
+                          yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False,
+                          align="left", font=dict(size=11, color="#444"))],
+    )
+
+
 def time_series(
     data: pd.DataFrame,
     *,
@@ -66,26 +81,16 @@ def time_series(
         else:
             fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
                                      line=dict(color=colour, width=2), **common))
-    footer_lines = textwrap.wrap(source.footer_line() + (f" {note}" if note else ""), 120)
-    bottom = FOOTER_GAP + 15 * len(footer_lines) + 10
+    _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
+           plot_height=PLOT_HEIGHT, left=70)
     fig.update_layout(
-        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
         barmode="stack" if stacked else None,
-        separators=".,",
-        template="plotly_white",
-        height=PLOT_HEIGHT + bottom,
-        margin=dict(l=70, r=20, t=80, b=bottom),
         legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
                     traceorder="reversed" if stacked else "normal"),
         yaxis=dict(title=y_title, tickformat=",d", rangemode="tozero"),
         xaxis=dict(title="Year" if grain == "year" else "Month",
                    dtick="M12" if grain == "year" else None,
                    tickformat="%Y" if grain == "year" else "%b %Y"),
-        annotations=[dict(
-            text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0,
-            yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False, align="left",
-            font=dict(size=11, color="#444"),
-        )],
     )
     if data.empty:
         fig.add_annotation(text="No detections for this selection", xref="paper", yref="paper",
@@ -105,18 +110,10 @@ def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high
         hovertemplate="%{y}: %{x:,.1f}<extra></extra>", showlegend=False,
     ))
     fig.add_vline(x=0, line=dict(color="#333", width=1))
-    lines = textwrap.wrap(source.footer_line(), 120)
-    bottom = FOOTER_GAP + 15 * len(lines) + 10
-    fig.update_layout(
-        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
-        template="plotly_white", separators=".,", height=90 + 36 * len(data) + bottom,
-        margin=dict(l=230, r=20, t=80, b=bottom),
-        xaxis=dict(title=x_title, tickformat=",.0f"),
-        yaxis=dict(autorange="reversed"),
-        annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
-                          yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False,
-                          align="left", font=dict(size=11, color="#444"))],
-    )
+    _frame(fig, title=title, footer=source.footer_line(), plot_height=90 + 36 * len(data),
+           left=230)
+    fig.update_layout(xaxis=dict(title=x_title, tickformat=",.0f"),
+                      yaxis=dict(autorange="reversed"))
     return fig
 
 
