@@ -162,6 +162,26 @@ def bench_apptest() -> None:
     ratio("grain → month first time / warm rerun", first, warm)
     ratio("cached grain toggle / warm rerun", toggle, warm)
 
+    # Route shifts: the statistics run once per (event, route, window, nationality) and are
+    # cached; a new question refits every route model.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/route_shifts.py")
+    t = time.perf_counter()
+    at.run()
+    cold_rs = time.perf_counter() - t
+    if at.exception:
+        skip("Route shifts page (AppTest)", f"page raised: {at.exception[0].message}")
+        return
+    record("route shifts page: first run (AppTest)", [cold_rs],
+           "load monthly frame, fit 9 route models, displacement, composition")
+    warm_rs = record("route shifts page: warm rerun (AppTest)", timed(at.run, 10),
+                     "no widget change; cached analysis")
+    t = time.perf_counter()
+    at.selectbox(key="rs_event").set_value("italy-libya-mou-2017").run()
+    new_q = time.perf_counter() - t
+    record("route shifts page: new event, first time", [new_q], "uncached analysis")
+    ratio("route shifts: new event / warm rerun", new_q, warm_rs)
+
 
 # ----------------------------------------------------------------------------- browser
 def _free_port() -> int:

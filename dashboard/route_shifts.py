@@ -45,17 +45,24 @@ def events() -> pd.DataFrame:
     return db.query("policy_events_all")
 
 
-def routes() -> dict[str, str]:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _names(build_key: str) -> tuple[dict[str, str], dict[str, str]]:
     frame = monthly()
     names = frame.drop_duplicates("route_code").set_index("route_code")["route"]
-    return {code: names[code] for code in analysis.ROUTE_CODES if code in names}
+    routes = {code: names[code] for code in analysis.ROUTE_CODES if code in names}
+    totals = frame.groupby(["nationality_iso3", "nationality"])["detections"].sum()
+    totals = totals[totals > 0].reset_index().sort_values("nationality")
+    return routes, dict(zip(totals["nationality_iso3"], totals["nationality"]))
+
+
+def routes() -> dict[str, str]:
+    """Route code → name, in the project's route order."""
+    return _names(db.build_key())[0]
 
 
 def nationalities() -> dict[str, str]:
-    frame = monthly()
-    totals = frame.groupby(["nationality_iso3", "nationality"])["detections"].sum()
-    totals = totals[totals > 0].reset_index().sort_values("nationality")
-    return dict(zip(totals["nationality_iso3"], totals["nationality"]))
+    """ISO-3 → name of every nationality with at least one detection, by name."""
+    return _names(db.build_key())[1]
 
 
 def resolve(view: ShiftView) -> ShiftView:
