@@ -23,7 +23,7 @@ def built(tmp_path_factory):
 
 
 def test_committed_staging_is_present():
-    names = [f.name for f in staging.files()]
+    names = [f.name for f in staging.files() if f.parent.name == "frontex_ibc"]
     assert names == ["vintage=2018-07-06.parquet", "vintage=2025-06-03.parquet"]
 
 
@@ -75,7 +75,8 @@ def test_mart_keys_are_unique(built):
 
 def test_provenance_table(built):
     _, con = built
-    prov = con.execute("SELECT * FROM provenance ORDER BY vintage").df()
+    prov = con.execute(
+        "SELECT * FROM provenance WHERE dataset = 'frontex_ibc' ORDER BY vintage").df()
     assert list(prov["file_name"]) == ["Detections_of_IBC_2018_07_06.xlsx", "ibc.xlsx"]
     assert list(prov["rows"]) == [745 * 113, 885 * 196]
     assert list(prov["sha256"].str[:12]) == ["d5727f83e92c", "878d70785032"]
@@ -91,12 +92,13 @@ def test_rebuilds_only_when_staging_changes(tmp_path):
     assert build.build(staging_dir=stg, warehouse=out).built
     assert not build.build(staging_dir=stg, warehouse=out).built
     assert not build.is_stale(staging_dir=stg, warehouse=out)
-    for f in stg.glob("*/vintage=2018-07-06.*"):
+    for f in stg.glob("frontex_ibc/vintage=2018-07-06.*"):
         f.unlink()
     assert build.is_stale(staging_dir=stg, warehouse=out)
     assert build.build(staging_dir=stg, warehouse=out).built
     with warehouse.connect_readonly(out) as con:
-        assert con.execute("SELECT count(*) FROM provenance").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM provenance "
+                           "WHERE dataset = 'frontex_ibc'").fetchone()[0] == 1
 
 
 def test_atomic_swap_keeps_old_readers_working(tmp_path):
