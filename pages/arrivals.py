@@ -7,7 +7,8 @@ from dashboard import arrivals, charts, components
 
 DEFAULTS = asdict(arrivals.ArrivalsView())
 state = components.restore(DEFAULTS)
-opts = arrivals.options(state["vintage"] or arrivals.vintages()[0])
+opts = arrivals.options(st.session_state.get("arr_vintage") or state["vintage"]
+                        or arrivals.vintages()[0])
 view = arrivals.resolve(arrivals.ArrivalsView(**state), opts)
 for key, value in asdict(view).items():
     st.session_state.setdefault(f"arr_{key}", list(value) if isinstance(value, tuple) else value)

@@ -152,3 +152,12 @@ def test_policy_events_overlay_marks_the_eu_turkey_statement():
     assert not any("Central Mediterranean" in h for h in hovers)  # only events of EMR or ALL
     assert set(traces(at)) >= {"Eastern Mediterranean Route"}
     assert at.expander[0].label.startswith("Policy events marked on the chart")
+
+
+def test_switching_vintage_uses_that_vintage_months():
+    at = run()
+    at.selectbox(key="arr_vintage").set_value("2018-07-06").run()
+    assert not at.exception
+    at.run()
+    assert at.select_slider(key="arr_period").value[1] <= "2018-05"
+    assert "FRAN data as of 6 Jul 2018" in at.caption[0].value
