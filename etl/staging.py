@@ -47,6 +47,16 @@ def is_current(dataset: str, vintage: str, sha256: str, staging_dir: Path | None
     return read_sidecar(target).get("sha256") == sha256
 
 
+SNAPSHOT_FIELDS = ("publisher", "dataset", "file_name", "source_url", "retrieved_at", "sha256",
+                   "size", "licence")
+
+
+def provenance_of(snapshot_meta: dict, vintage: str, **extra) -> dict:
+    """The staging sidecar's provenance: the raw snapshot's fields, the parsed vintage and
+    any source-specific extras (e.g. how the vintage was established)."""
+    return {**{k: snapshot_meta[k] for k in SNAPSHOT_FIELDS}, "vintage": vintage, **extra}
+
+
 def write(frame: pd.DataFrame, *, dataset: str, vintage: str, provenance: dict,
           staging_dir: Path | None = None, part: str | None = None) -> Path:
     """Write one vintage (or one part of it) atomically; returns the Parquet path."""

@@ -340,9 +340,7 @@ def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
     parsed = parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
                    sha256=snapshot.sha256,
                    vintage=dt.date.fromisoformat(vintage) if vintage else None)
-    provenance = {k: meta[k] for k in ("publisher", "dataset", "file_name", "source_url",
-                                       "retrieved_at", "sha256", "size", "licence")}
-    provenance["vintage"] = parsed.vintage.isoformat()
+    provenance = staging.provenance_of(meta, parsed.vintage.isoformat())
     target = staging.write(parsed.frame, dataset=DATASET, vintage=parsed.vintage.isoformat(),
                            provenance=provenance, staging_dir=staging_dir)
     return [(target, True)]
