@@ -55,9 +55,32 @@ def reference_tables() -> list[tuple[Path, Path]]:
             for sql in sorted((paths.SQL_DIR / "reference").glob("*.sql"))]
 
 
+COVERAGE_SQL = paths.SQL_DIR / "coverage.sql"
+EXPECTED_DATASETS = paths.REFERENCE_DIR / "expected_datasets.csv"
+
+
 def sql_files() -> list[Path]:
     return [f for d in datasets() for f in dataset_sql(d)] + [
-        part for pair in reference_tables() for part in pair if part.exists()]
+        part for pair in reference_tables() for part in pair if part.exists()] + [
+        COVERAGE_SQL, EXPECTED_DATASETS]
+
+
+def _build_coverage(con) -> None:
+    """``coverage``: the union of each loaded dataset's ``coverage__<d>`` table, plus the
+    expected datasets (``etl/reference/expected_datasets.csv``) that are not loaded."""
+    parts = [t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'coverage\\_\\_%' "
+        "ESCAPE '\\' ORDER BY table_name").fetchall()]
+    union = " UNION ALL ".join(
+        f'SELECT dataset, geo, CAST(first_year AS INTEGER) AS first_year, '
+        f'CAST(last_year AS INTEGER) AS last_year, CAST(vintage AS DATE) AS vintage FROM "{t}"'
+        for t in parts) or ("SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS geo, "
+                            "NULL::INTEGER AS first_year, NULL::INTEGER AS last_year, "
+                            "NULL::DATE AS vintage WHERE false")
+    sql = COVERAGE_SQL.read_text(encoding="utf-8").replace("$parts", union)
+    con.execute(sql, {"expected": str(EXPECTED_DATASETS)})
+    for t in parts:
+        con.execute(f'DROP TABLE "{t}"')
 
 
 def fingerprint(staging_dir: Path | None = None) -> str:
@@ -155,6 +178,8 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
                 if csv_file.exists():
                     say(f"reference: {sql_file.stem}")
                     con.execute(sql_file.read_text(encoding="utf-8"), {"file": str(csv_file)})
+            say("coverage")
+            _build_coverage(con)
             say("building provenance")
             prov = _provenance(files)  # noqa: F841  (read by the SQL below)
             con.execute("CREATE TABLE provenance AS SELECT * FROM prov")

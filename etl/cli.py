@@ -9,9 +9,9 @@ from pathlib import Path
 
 from etl import build as build_mod
 from etl import errors, http
-from etl.sources import frontex, worldbank
+from etl.sources import eurostat, frontex, worldbank
 
-SOURCES = {"frontex": frontex, "worldbank": worldbank}
+SOURCES = {"eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
 
 
 def _say(msg: str) -> None:

@@ -88,8 +88,13 @@ def store(
     vintage: dt.date | None = None,
     retrieved_at: dt.datetime | None = None,
     raw_dir: Path | None = None,
+    extra: dict | None = None,
 ) -> Snapshot:
-    """Store ``content`` as a snapshot of ``publisher`` (see module doc)."""
+    """Store ``content`` as a snapshot of ``publisher`` (see module doc).
+
+    ``extra`` adds source-specific fields to the sidecar (e.g. which dataset code the
+    publisher's catalogue resolved); it cannot replace the standard ones.
+    """
     if Path(file_name).name != file_name or file_name.startswith("."):
         raise ValueError(f"not a plain file name: {file_name!r}")
     digest = sha256_bytes(content)
@@ -115,6 +120,10 @@ def store(
         "licence": licence,
         "vintage": vintage.isoformat() if vintage else None,
     }
+    if extra:
+        if clash := set(extra) & set(meta):
+            raise ValueError(f"extra sidecar fields may not replace {sorted(clash)}")
+        meta.update(extra)
     _atomic_write(dest, content, overwrite=False)
     write_json_atomic(dest.with_name(dest.name + SIDECAR_SUFFIX), meta)
     return Snapshot(dest, meta, created=True)

@@ -1,0 +1,35 @@
+-- What the warehouse holds and what it does not: one row per publisher dataset × geo loaded
+-- (loaded = true, from each source's coverage__<dataset> table), plus one row per expected
+-- dataset with no data at all (loaded = false, geo and years NULL). fetch_command says how
+-- to load a dataset, or its missing years, from the publisher (needs internet).
+-- $parts is a UNION ALL of the coverage__* tables, filled in by etl/build.py.
+CREATE TABLE coverage AS
+WITH loaded AS (
+    $parts
+)
+SELECT
+    l.dataset,
+    e.publisher,
+    e.description,
+    l.geo,
+    l.first_year,
+    l.last_year,
+    l.vintage,
+    true AS loaded,
+    e.fetch_command
+FROM loaded AS l
+LEFT JOIN read_csv($expected, header = true, all_varchar = true) AS e USING (dataset)
+UNION ALL
+SELECT
+    e.dataset,
+    e.publisher,
+    e.description,
+    NULL AS geo,
+    NULL AS first_year,
+    NULL AS last_year,
+    NULL AS vintage,
+    false AS loaded,
+    e.fetch_command
+FROM read_csv($expected, header = true, all_varchar = true) AS e
+WHERE e.dataset NOT IN (SELECT dataset FROM loaded)
+ORDER BY loaded DESC, dataset, geo;

@@ -1,0 +1,28 @@
+-- Staging: every Eurostat file loaded (2017 Data Explorer exports, databrowser SDMX-CSV,
+-- API TSV, IOM's eu_asyapp.rda), all vintages side by side; one row per dataset × measure
+-- × applicant type × geo × citizenship × sex × breakdown (detail) × period as the file lists
+-- it. geo is Eurostat's code (EU27_2007 = the 2007–2013 EU27, never EU27_2020);
+-- citizenship_iso3 is ISO-3 (TOTAL = all citizenships). value is NULL where the file marks
+-- the figure not available (":"); flag keeps Eurostat's flags (b, d, p, e, …).
+CREATE TABLE stg_eurostat__migr AS
+SELECT
+    source_dataset,
+    measure,
+    applicant_type,
+    geo,
+    geo_label,
+    citizenship_iso3,
+    citizenship_label,
+    sex,
+    detail,
+    freq,
+    CAST(year AS INTEGER) AS year,
+    CAST(quarter AS INTEGER) AS quarter,
+    CAST(value AS DOUBLE) AS value,
+    flag,
+    CAST(vintage AS DATE) AS vintage,
+    source_file,
+    snapshot_sha256,
+    CAST(source_row AS INTEGER) AS source_row
+FROM read_parquet($files)
+ORDER BY vintage, source_file, source_row;
