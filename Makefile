@@ -24,7 +24,7 @@ warehouse: $(VENV)/.run-deps
 
 ## Re-import the publisher files in ../shared/data (offline) and rebuild.
 import: $(VENV)/.run-deps
-	$(BIN)/python -m etl import ../shared/data/frontex ../shared/data/eurostat ../shared/data/remittances
+	$(BIN)/python -m etl import ../shared/data/frontex ../shared/data/eurostat ../shared/data/remittances ../shared/data/cbs
 
 ## Serve the dashboard on http://localhost:$(PORT)
 run: warehouse

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from etl import build as build_mod
 from etl import errors, http
-from etl.sources import eurostat, frontex, worldbank
+from etl.sources import cbs, eurostat, frontex, worldbank
 
-SOURCES = {"eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
+SOURCES = {"cbs": cbs, "eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
 
 
 def _say(msg: str) -> None:

@@ -1,0 +1,27 @@
+-- Staging: every CBS StatLine file loaded (OData v3 / StatLine CSV, OData v4 observations CSV,
+-- OData v3 TypedDataSet pages), all vintages side by side; one row per table × measure ×
+-- dimension keys × period as the file lists it. dimensions maps each dimension name to its
+-- code (padding stripped), dimension_labels to its label (null where no code list gives one).
+-- period_type is year, quarter or month; period_start its first day. value is NULL where the
+-- publisher marks the figure missing ("." or null), never 0; flag is CBS's value attribute or
+-- period status where not final. table_id 'unidentified:…' is a CBS export that names no table.
+CREATE TABLE stg_cbs__statline AS
+SELECT
+    table_id,
+    measure,
+    measure_label,
+    unit,
+    CAST(dimensions AS JSON) AS dimensions,
+    CAST(dimension_labels AS JSON) AS dimension_labels,
+    period_code,
+    period_type,
+    CAST(period_start AS DATE) AS period_start,
+    CAST(year AS INTEGER) AS year,
+    CAST(value AS DOUBLE) AS value,
+    flag,
+    CAST(vintage AS DATE) AS vintage,
+    source_file,
+    snapshot_sha256,
+    CAST(source_row AS INTEGER) AS source_row
+FROM read_parquet($files)
+ORDER BY vintage, source_file, table_id, measure, source_row, period_code;
