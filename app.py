@@ -9,5 +9,6 @@ db.ensure_warehouse()
 page = st.navigation([
     st.Page("pages/arrivals.py", title="Irregular arrivals", icon="🌊", default=True),
     st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀"),
+    st.Page("pages/return_gap.py", title="Return gap", icon="↩️"),
 ])
 page.run()

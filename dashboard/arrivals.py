@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, db
-from etl import metadata, reference
+from etl import reference
 
 DATASET = "frontex_ibc"
 BREAKDOWNS = {"route": "Route", "nationality": "Nationality", "border_type": "Border type"}
@@ -118,12 +118,7 @@ def vintage_label(vintage: str) -> str:
 
 
 def source(view: ArrivalsView) -> charts.Source:
-    meta = metadata.dataset(DATASET)
-    vintage = dt.date.fromisoformat(view.vintage)
-    return charts.Source(
-        publisher=meta["publisher"], dataset=DATASET, vintage=vintage, unit=meta["unit"],
-        footer=meta["footer"].strip().format(vintage=f"{vintage:%-d %b %Y}"),
-    )
+    return charts.source_for(DATASET, dt.date.fromisoformat(view.vintage))
 
 
 def title(view: ArrivalsView, opts: Options) -> str:

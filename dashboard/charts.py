@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl import metadata
+
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000",
            "#a9001c", "#5b9bd5", "#70ad47", "#ed7d31", "#264478", "#9e480e", "#636363",
            "#997300", "#43682b", "#698ed0", "#f1975a", "#b7b7b7", "#ffcd33"]
@@ -24,9 +26,31 @@ class Source:
     vintage: dt.date
     unit: str
     footer: str  # full footer sentence(s), e.g. "Source: Frontex … Detections, not persons."
+    caveats: tuple[str, ...] = ()  # caveats that apply to this chart (e.g. a computed value)
 
     def footer_line(self) -> str:
-        return f"{self.footer} Dataset: {self.dataset}."
+        extra = "".join(f" {c}" for c in self.caveats)
+        return f"{self.footer} Dataset: {self.dataset}. Unit: {self.unit}.{extra}"
+
+
+def source_for(dataset: str, vintages: dt.date | dict[str, dt.date], *,
+               caveats: tuple[str, ...] | list[str] = (), unit: str | None = None) -> Source:
+    """A chart's Source rendered from ``etl/metadata/<dataset>.yml`` (never typed per page).
+
+    ``vintages`` is one date, or publisher dataset code → vintage when a chart combines
+    several codes of one metadata file (e.g. migr_eiord and migr_eirtn)."""
+    meta = metadata.dataset(dataset)
+    if isinstance(vintages, dict):
+        items = sorted(vintages.items())
+        latest = max(v for _, v in items)
+        codes = ", ".join(f"{code} (vintage {v:%-d %b %Y})" for code, v in items)
+        label = ", ".join(code for code, _ in items)
+    else:
+        latest, codes, label = vintages, dataset, dataset
+    footer = meta["footer"].strip().format(vintage=f"{latest:%-d %b %Y}", datasets=codes)
+    return Source(publisher=meta["publisher"], dataset=label, vintage=latest,
+                  unit=unit or meta["unit"], footer=" ".join(footer.split()),
+                  caveats=tuple(caveats))
 
 
 PLOT_HEIGHT = 480  # title + plot area; the footer's height is added below it
@@ -62,8 +86,15 @@ def time_series(
     y_title: str,
     note: str = "",
     order: list[str] | None = None,
+    y_format: str = ",d",
+    hover_format: str = ",.0f",
+    dashed: tuple[str, ...] = (),
 ) -> go.Figure:
-    """Columns used: period (date), series (label), detections or value (number)."""
+    """Columns used: period (date), series (label), detections or value (number).
+
+    A missing value (NaN) is drawn as a gap in a line, never bridged. ``y_format`` and
+    ``hover_format`` are d3 formats (",d" counts, ".0%" fractions as percent); series named
+    in ``dashed`` are drawn dashed (e.g. a computed or alternative definition)."""
     value = "detections" if "detections" in data else "value"
     order = order or sorted(data["series"].unique())
     fig = go.Figure()
@@ -74,26 +105,62 @@ def time_series(
         colour = PALETTE[i % len(PALETTE)]
         common = dict(
             x=x, y=rows[value], name=str(name),
-            hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:,.0f}}<extra></extra>",
+            hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
         )
         if stacked:
             fig.add_trace(go.Bar(marker_color=colour, **common))
         else:
             fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
-                                     line=dict(color=colour, width=2), **common))
+                                     connectgaps=False,
+                                     line=dict(color=colour, width=2,
+                                               dash="dash" if name in dashed else "solid"),
+                                     **common))
     _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
            plot_height=PLOT_HEIGHT, left=70)
     fig.update_layout(
         barmode="stack" if stacked else None,
         legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
                     traceorder="reversed" if stacked else "normal"),
-        yaxis=dict(title=y_title, tickformat=",d", rangemode="tozero"),
+        yaxis=dict(title=y_title, tickformat=y_format, rangemode="tozero"),
         xaxis=dict(title="Year" if grain == "year" else "Month",
                    dtick="M12" if grain == "year" else None,
                    tickformat="%Y" if grain == "year" else "%b %Y"),
     )
     if data.empty:
-        fig.add_annotation(text="No detections for this selection", xref="paper", yref="paper",
+        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=16))
+    return fig
+
+
+def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: str,
+              x_title: str, source: Source, text: str | None = None,
+              x_format: str = ",d", hatched: str | None = None) -> go.Figure:
+    """Horizontal grouped bars, one row per ``label`` (largest first, top to bottom).
+
+    ``bars`` maps a value column to its legend name; ``text`` names a column shown at the end
+    of each row (e.g. a rate); rows where the boolean column ``hatched`` is true get a hatched
+    bar (e.g. a computed value) and the legend says so."""
+    fig = go.Figure()
+    for i, (column, name) in enumerate(bars.items()):
+        pattern = (dict(shape=["/" if h else "" for h in data[hatched]])
+                   if hatched is not None else None)
+        fig.add_trace(go.Bar(
+            y=data[label], x=data[column], name=name, orientation="h",
+            marker=dict(color=PALETTE[i % len(PALETTE)], pattern=pattern),
+            text=data[text] if text and i == len(bars) - 1 else None,
+            textposition="outside", cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{name}: %{{x:{x_format}}}<extra></extra>"))
+    if hatched is not None and data[hatched].any():
+        fig.add_trace(go.Bar(y=[None], x=[None], name="hatched: computed", orientation="h",
+                             marker=dict(color="white", line=dict(color="#444", width=1),
+                                         pattern=dict(shape="/"))))
+    _frame(fig, title=title, footer=source.footer_line(), plot_height=120 + 34 * len(data),
+           left=200)
+    fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
+                      yaxis=dict(autorange="reversed"),
+                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    if data.empty:
+        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     return fig
 

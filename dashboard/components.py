@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts, export
 from dashboard.charts import Source
 
 
@@ -31,6 +32,31 @@ def csv_download(data: pd.DataFrame, source: Source, title: str, file_stem: str)
     st.download_button("Download CSV of the plotted data", csv_bytes(data, source, title),
                        file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv-{file_stem}",
                        on_click="ignore")
+
+
+def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str) -> None:
+    """Every chart of the product: the figure (title and footer inside it), the footer as
+    text, and downloads of exactly the plotted data (CSV) and of the image (PNG, SVG)."""
+    st.plotly_chart(fig, key=f"chart-{file_stem}", config=charts.export_config(file_stem))
+    source_footer(source)
+    cols = st.columns(3)
+    with cols[0]:
+        csv_download(data, source, title, file_stem)
+    if export.available():
+        for col, fmt in zip(cols[1:], ("png", "svg")):
+            col.download_button(
+                f"Download {fmt.upper()}", lambda fmt=fmt: export.image_bytes(fig, fmt),
+                file_name=f"{file_stem}.{fmt}", mime="image/png" if fmt == "png"
+                else "image/svg+xml", key=f"{fmt}-{file_stem}", on_click="ignore")
+    else:
+        cols[1].caption("PNG/SVG export on the server needs chromium (see README); the "
+                        "chart's camera button saves a PNG with the same title and footer.")
+
+
+def missing_note(gaps: list[str]) -> None:
+    """Say which years are missing from a chart and how to fetch them."""
+    for gap in gaps:
+        st.info(gap, icon="🕳️")
 
 
 def events_table(events: pd.DataFrame) -> None:

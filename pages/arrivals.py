@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import arrivals, charts, components
+from dashboard import arrivals, components
 
 DEFAULTS = asdict(arrivals.ArrivalsView())
 state = components.restore(DEFAULTS)
@@ -49,12 +49,10 @@ query = components.publish(asdict(view), asdict(arrivals.resolve(arrivals.Arriva
 data = arrivals.series(view)
 fig = arrivals.figure(data, view, opts)
 source = arrivals.source(view)
-st.plotly_chart(fig, key="arrivals_chart", config=charts.export_config("frontex_arrivals"))
-components.source_footer(source)
+components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals")
 if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
     st.info(f"Not a full year in this vintage: {', '.join(partial)}. Newer months come with "
             "a newer workbook: `python -m etl fetch frontex`.")
 if view.events:
     components.events_table(arrivals.events(view))
-components.csv_download(data, source, arrivals.title(view, opts), "frontex_arrivals")
 components.permalink_box(query)

@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import charts, components
+from dashboard import components
 from dashboard import route_shifts as rs
 
 DEFAULTS = asdict(rs.ShiftView())
@@ -40,14 +40,13 @@ result = rs.analyse(view)
 source = rs.source(view)
 
 data = rs.series(view, result)
-st.plotly_chart(rs.series_figure(data, view, result, source), key="rs_series",
-                config=charts.export_config("route_shifts_series"))
-components.source_footer(source)
+components.chart(rs.series_figure(data, view, result, source), data, source, rs.title(view),
+                 "route_shifts")
 
 st.subheader("Change on each route after the event")
 effects = rs.effects_table(result)
-st.plotly_chart(rs.effects_figure(effects, view, source), key="rs_effects",
-                config=charts.export_config("route_shifts_effects"))
+components.chart(rs.effects_figure(effects, view, source), effects, source,
+                 f"Change on each route after the event, {rs.title(view)}", "route_shifts_effects")
 st.markdown(result.readings["event_study"])
 with st.expander("Model"):
     st.write(result.event_study["model"].iloc[0])
@@ -82,5 +81,4 @@ if result.comovement is not None:
 
 st.subheader("Limits of this reading")
 st.markdown("\n".join(f"- {line}" for line in result.limits))
-components.csv_download(data, source, rs.title(view), "route_shifts")
 components.permalink_box(query)

@@ -1,0 +1,241 @@
+"""Return gap: the view's state, its data and its figures, with no widgets.
+
+Eurostat's enforcement statistics: ordered to leave (migr_eiord) vs returned (migr_eirtn),
+beside asylum applicants (migr_asyappctza) and persons found illegally present
+(migr_eipre), as in the report's Figures 2 (NL) and 3 (EU); return rates in three
+definitions; the citizenships with the most orders.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, db
+
+DATASET = "eurostat_migr"
+MEASURES = {
+    "asylum_applicants": ("Asylum applicants", "migr_asyappctza"),
+    "illegally_present": ("Found illegally present", "migr_eipre"),
+    "ordered_to_leave": ("Ordered to leave", "migr_eiord"),
+    "returned": ("Returned following an order", "migr_eirtn"),
+}
+RATES = {
+    "return_rate_total": "Returned (any country) ÷ ordered, same year",
+    "return_rate_third_country": "Returned to a third country ÷ ordered, same year",
+    "return_rate_lagged": "Returned ÷ mean of orders in t−1 and t",
+}
+RATE_CAVEAT = ("Returns in year t are not the returns of year t's orders: the same-year ratio "
+               "is not a cohort rate; the lag-aware rate divides by the mean of the orders of "
+               "t−1 and t.")
+COMPUTED_CAVEAT = ("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
+                   "published aggregate (missing where a member state is missing).")
+FETCH = "python -m etl fetch eurostat"
+
+
+@dataclass(frozen=True)
+class ReturnGapView:
+    """One view of the return gap. Defaults answer 'NL vs EU, 2008 to latest'."""
+
+    geo: str = "NL"
+    compare: str = "EU27_2020"     # second geography; "" = none
+    start: int = 2008
+    end: int = 2024
+    year: int = 0                  # year of the by-citizenship chart; 0 = latest with data
+    top_n: int = 10
+
+
+def geographies() -> dict[str, str]:
+    geos = db.query("return_gap_geos")
+    return dict(zip(geos["geo"], geos["name"]))
+
+
+def resolve(view: ReturnGapView, geos: dict[str, str]) -> ReturnGapView:
+    geo = view.geo if view.geo in geos else ("NL" if "NL" in geos else next(iter(geos)))
+    compare = view.compare if view.compare in geos and view.compare != geo else ""
+    start, end = sorted((int(view.start), int(view.end)))
+    start, end = max(2000, start), min(dt.date.today().year, end)
+    years = citizenship_years(geo)
+    year = int(view.year) if int(view.year) in years else (years[-1] if years else 0)
+    return ReturnGapView(geo=geo, compare=compare, start=start, end=max(start, end), year=year,
+                         top_n=max(1, min(int(view.top_n), 30)))
+
+
+def citizenship_years(geo: str) -> list[int]:
+    return [int(y) for y in db.query("return_gap_citizenship_years", geo=geo)["year"]]
+
+
+def measures(geo: str, view: ReturnGapView) -> pd.DataFrame:
+    """Exactly the plotted rows of one geography's chart: one row per measure × year of the
+    view's span, value NaN where Eurostat data for that year is not loaded."""
+    rows = db.query("return_gap_measures", geo=geo)
+    years = range(view.start, view.end + 1)
+    grid = pd.MultiIndex.from_product([list(MEASURES), years], names=["measure", "year"])
+    data = rows.set_index(["measure", "year"]).reindex(grid).reset_index()
+    data.insert(0, "geo", geo)
+    data["series"] = data["measure"].map(lambda m: MEASURES[m][0])
+    data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
+    data["source_dataset"] = data["measure"].map(lambda m: MEASURES[m][1])
+    return data[["geo", "year", "measure", "series", "value", "is_computed", "basis", "flag",
+                 "source_dataset", "vintage", "period"]]
+
+
+def rates(view: ReturnGapView) -> pd.DataFrame:
+    """Exactly the plotted rows of the rate chart: geo × year × definition, NaN where missing."""
+    geos = [g for g in (view.geo, view.compare) if g]
+    rows = db.query("return_gap_rates", geos=geos)
+    long = rows.melt(id_vars=["geo", "year", "is_computed", "vintage"],
+                     value_vars=list(RATES), var_name="definition", value_name="value")
+    grid = pd.MultiIndex.from_product([geos, list(RATES), range(view.start, view.end + 1)],
+                                      names=["geo", "definition", "year"])
+    data = long.set_index(["geo", "definition", "year"]).reindex(grid).reset_index()
+    data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
+    return data
+
+
+def by_citizenship(view: ReturnGapView) -> pd.DataFrame:
+    if not view.year:
+        return pd.DataFrame(columns=["citizenship_iso3", "citizenship", "ordered_to_leave",
+                                     "returned_total", "return_rate_total", "source_dataset",
+                                     "vintage"])
+    data = db.query("return_gap_by_citizenship", geo=view.geo, year=view.year, n=view.top_n)
+    data["rate_label"] = data["return_rate_total"].map(
+        lambda r: "" if pd.isna(r) else f"{r:.0%} returned")
+    return data
+
+
+def _vintages(data: pd.DataFrame) -> dict[str, dt.date]:
+    known = data.dropna(subset=["value", "vintage"])
+    out = {}
+    for code, v in zip(known["source_dataset"], known["vintage"]):
+        for part in str(code).split(", "):
+            out[part] = max(out.get(part, pd.Timestamp(v).date()), pd.Timestamp(v).date())
+    return out
+
+
+def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
+    caveats = list(extra)
+    if "is_computed" in data and data["is_computed"].fillna(False).astype(bool).any():
+        caveats.append(COMPUTED_CAVEAT)
+    return caveats
+
+
+def source(data: pd.DataFrame, *extra: str) -> charts.Source:
+    vintages = _vintages(data)
+    if not vintages:
+        return charts.source_for(DATASET, dt.date.today(), caveats=("No data loaded.",))
+    return charts.source_for(DATASET, vintages, caveats=_caveats(data, *extra))
+
+
+def name(geo: str, geos: dict[str, str]) -> str:
+    return geos.get(geo, geo)
+
+
+def measures_title(geo: str, view: ReturnGapView, geos: dict[str, str]) -> str:
+    return (f"Asylum applicants, persons found illegally present, ordered to leave and "
+            f"returned, {name(geo, geos)}, {view.start}–{view.end}")
+
+
+def measures_source(data: pd.DataFrame) -> charts.Source:
+    return source(data, RATE_CAVEAT)
+
+
+def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,
+                    geos: dict[str, str]) -> go.Figure:
+    return charts.time_series(
+        data, title=measures_title(geo, view, geos), source=measures_source(data),
+        grain="year", stacked=False, y_title="Persons",
+        order=[MEASURES[m][0] for m in MEASURES])
+
+
+def rates_title(view: ReturnGapView, geos: dict[str, str]) -> str:
+    where = " and ".join(name(g, geos) for g in (view.geo, view.compare) if g)
+    return f"Return rate in three definitions, {where}, {view.start}–{view.end}"
+
+
+def rates_source(data: pd.DataFrame) -> charts.Source:
+    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), RATE_CAVEAT)
+
+
+def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
+    plot = data.assign(series=data["geo"].map(lambda g: name(g, geos)) + ": "
+                       + data["definition"].map(RATES))
+    dashed = tuple(plot.loc[plot["definition"] != "return_rate_total", "series"].unique())
+    return charts.time_series(plot, title=rates_title(view, geos), source=rates_source(data),
+                              grain="year",
+                              stacked=False, y_title="Returned ÷ ordered (%)", y_format=".0%",
+                              hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
+                              dashed=dashed)
+
+
+def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:
+    return (f"Top {view.top_n} citizenships by orders to leave, {name(view.geo, geos)}, "
+            f"{view.year}: ordered to leave and returned")
+
+
+def citizenship_source(data: pd.DataFrame) -> charts.Source:
+    return source(data.rename(columns={"ordered_to_leave": "value"}), RATE_CAVEAT)
+
+
+def citizenship_figure(data: pd.DataFrame, view: ReturnGapView,
+                       geos: dict[str, str]) -> go.Figure:
+    src = citizenship_source(data)
+    return charts.bar_chart(
+        data, label="citizenship", bars={"ordered_to_leave": "Ordered to leave",
+                                         "returned_total": "Returned"},
+        title=citizenship_title(view, geos), x_title="Persons", source=src, text="rate_label")
+
+
+def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
+    """One plain paragraph naming the years each series lacks in the view, and the command
+    that would fetch them; None if nothing is missing."""
+    parts = []
+    for measure, (label, code) in MEASURES.items():
+        rows = data[data["measure"] == measure]
+        missing = rows.loc[rows["value"].isna(), "year"].astype(int).tolist()
+        if missing:
+            parts.append(f"{label.lower()} ({code}) {_spans(missing)}")
+    if not parts:
+        return None
+    why = (" EU27_2020 is the sum of the 27 member states here, so a year is also missing "
+           "where one member state is." if geo == "EU27_2020" else "")
+    return (f"Not in the loaded data for {name(geo, geos)}: {'; '.join(parts)}. Missing years "
+            f"are drawn as gaps, never filled.{why} To load what Eurostat publishes, run "
+            f"`{FETCH}`.")
+
+
+def _spans(years: list[int]) -> str:
+    spans, start = [], years[0]
+    for prev, cur in zip(years, years[1:] + [None]):
+        if cur != prev + 1:
+            spans.append(str(start) if start == prev else f"{start}–{prev}")
+            start = cur
+    return ", ".join(spans)
+
+
+def national_counts() -> pd.DataFrame:
+    """Coverage of the national (CBS) return tables, loaded or not."""
+    return db.query("coverage", datasets=["85333NED"], geo="NL")
+
+
+DEFINITIONS = """
+**Eurostat** (this page) counts third-country nationals **ordered to leave** (a return
+decision, `migr_eiord`) and those **returned following an order to leave** (`migr_eirtn`),
+either to any country or to a third country outside the EU/EFTA. A person returned in one
+year may have been ordered to leave in an earlier year, so the same-year ratio is not the
+share of orders that ended in a return; the lag-aware rate divides by the mean of the orders
+of the year and the year before.
+
+**National counts** (CBS tables 85333NED "Derdelanders; verplichting tot vertrek" and the
+DT&V/CBS "aantoonbaar vertrek", demonstrable departure) follow Dutch definitions: they can
+include Dublin transfers to another member state, refusals at the border and repeated
+departures of the same person, which Eurostat counts differently or not at all. The two never
+match exactly; compare their trends, not their levels.
+
+From reference year 2024, Eurostat collects return statistics quarterly (Regulation (EU)
+2020/851, datasets `migr_eiord1`, `migr_eirtn1`); annual figures built from quarters are
+marked computed. The headline EU figures from 2024 count returns to third countries only.
+"""

@@ -1,0 +1,18 @@
+-- The four series of the report's Figures 2–3 for one geography, all citizenships, yearly:
+-- asylum applicants (all), found illegally present, ordered to leave, returned (any
+-- country). $geo VARCHAR. One row per measure × year with a value, with its provenance.
+SELECT
+    year,
+    measure,
+    value,
+    is_computed,
+    basis,
+    flag,
+    source_dataset,
+    vintage
+FROM eurostat_annual
+WHERE geo = $geo
+  AND citizenship_iso3 = 'TOTAL'
+  AND (measure IN ('illegally_present', 'ordered_to_leave', 'returned')
+       OR (measure = 'asylum_applicants' AND applicant_type = 'all'))
+ORDER BY measure, year;

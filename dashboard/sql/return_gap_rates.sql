@@ -1,0 +1,16 @@
+-- Return rates for a set of geographies, all citizenships, yearly. $geos VARCHAR[].
+SELECT
+    geo,
+    year,
+    ordered_to_leave,
+    returned_total,
+    returned_to_third_country,
+    return_rate_total,
+    return_rate_third_country,
+    return_rate_lagged,
+    is_computed,
+    source_dataset,
+    vintage
+FROM return_gap
+WHERE list_contains($geos, geo) AND citizenship_iso3 = 'TOTAL'
+ORDER BY geo, year;

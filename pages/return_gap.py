@@ -1,0 +1,71 @@
+"""Return gap: ordered to leave vs returned, beside asylum applications and irregular stay."""
+from dataclasses import asdict
+
+import streamlit as st
+
+from dashboard import components
+from dashboard import return_gap as rg
+
+DEFAULTS = asdict(rg.ReturnGapView())
+geos = rg.geographies()
+view = rg.resolve(rg.ReturnGapView(**components.restore(DEFAULTS)), geos)
+for key, value in asdict(view).items():
+    st.session_state.setdefault(f"rg_{key}", value)
+
+st.title("Return gap")
+st.markdown("Third-country nationals **ordered to leave** and **returned** following an order, "
+            "beside asylum applicants and persons found illegally present (Eurostat). "
+            "The rate comes in three definitions, because returns in a year are not the "
+            "returns of that year's orders.")
+
+with st.sidebar:
+    st.header("Filters")
+    st.selectbox("Geography", list(geos), key="rg_geo", format_func=geos.get)
+    st.selectbox("Compare with", [""] + list(geos), key="rg_compare",
+                 format_func=lambda g: geos.get(g, "(none)"))
+    st.slider("From", 2000, 2030, key="rg_start")
+    st.slider("To", 2000, 2030, key="rg_end")
+
+view = rg.resolve(rg.ReturnGapView(**{k: st.session_state[f"rg_{k}"] for k in DEFAULTS}), geos)
+
+for geo in (g for g in (view.geo, view.compare) if g):
+    data = rg.measures(geo, view)
+    components.chart(rg.measures_figure(data, geo, view, geos), data, rg.measures_source(data),
+                     rg.measures_title(geo, view, geos), f"return_gap_{geo}")
+    if gap := rg.gaps(data, geo, geos):
+        components.missing_note([gap])
+
+st.subheader("Return rate")
+rates = rg.rates(view)
+components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
+                 rg.rates_title(view, geos), "return_rate")
+
+st.subheader("By citizenship")
+years = rg.citizenship_years(view.geo)
+if years:
+    left, right = st.columns(2)
+    left.selectbox("Year", years, key="rg_year")
+    right.number_input("Top N citizenships", 1, 30, key="rg_top_n")
+    view = rg.resolve(rg.ReturnGapView(**{k: st.session_state[f"rg_{k}"] for k in DEFAULTS}),
+                      geos)
+    cit = rg.by_citizenship(view)
+    components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
+                     rg.citizenship_title(view, geos),
+                     f"return_gap_citizenship_{view.geo}_{view.year}")
+else:
+    st.info(f"No orders to leave by citizenship are loaded for {geos.get(view.geo)}: "
+            f"run `{rg.FETCH}`.")
+
+with st.expander("Definitions: Eurostat and national counts"):
+    st.markdown(rg.DEFINITIONS)
+    national = rg.national_counts()
+    for row in national.itertuples():
+        if row.loaded:
+            st.caption(f"CBS {row.dataset} loaded: {row.first_year}–{row.last_year} "
+                       f"(vintage {row.vintage}).")
+        else:
+            st.caption(f"CBS {row.dataset} ({row.description}) is not loaded — fetch with "
+                       f"`{row.fetch_command}`.")
+
+query = components.publish(asdict(view), DEFAULTS)
+components.permalink_box(query)
