@@ -7,8 +7,10 @@ st.set_page_config(page_title="Migration flows", page_icon="🧭", layout="wide"
 db.ensure_warehouse()
 
 page = st.navigation([
-    st.Page("pages/arrivals.py", title="Irregular arrivals", icon="🌊", default=True),
+    st.Page("pages/overview.py", title="Overview", icon="🧭", default=True),
+    st.Page("pages/arrivals.py", title="Irregular arrivals", icon="🌊"),
     st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀"),
     st.Page("pages/return_gap.py", title="Return gap", icon="↩️"),
+    st.Page("pages/remittances.py", title="Remittances", icon="💸"),
 ])
 page.run()

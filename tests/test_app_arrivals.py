@@ -35,6 +35,7 @@ def chart_title(at: AppTest) -> str:
 
 def run(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/arrivals.py")
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

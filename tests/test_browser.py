@@ -120,10 +120,11 @@ def page(browser):
     context.close()
 
 
-def open_and_wait(page, url: str) -> None:
-    """Load the page, wait for a rendered Plotly chart and for the script run to finish."""
+def open_and_wait(page, url: str, ready: str = CHART) -> None:
+    """Load the page, wait for a rendered Plotly chart (or ``ready``) and for the script run
+    to finish."""
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(CHART, state="visible", timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(ready, state="visible", timeout=CHART_TIMEOUT_MS)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            state="attached", timeout=CHART_TIMEOUT_MS)
 
@@ -162,7 +163,7 @@ def multiselect_tags(page, label: str) -> list[str]:
 
 
 def test_default_view_renders_chart_with_source(server, page):
-    open_and_wait(page, f"{server}/")
+    open_and_wait(page, f"{server}/arrivals")
     assert_no_errors(page)
     # The vintage is in the figure's own footer (SVG) and in the caption under it.
     assert page.locator(f"{CHART} .annotation-text", has_text=VINTAGE_TEXT).count() >= 1
@@ -173,7 +174,7 @@ def test_default_view_renders_chart_with_source(server, page):
 
 
 def test_permalink_restores_the_selection(server, page):
-    open_and_wait(page, f"{server}/?routes=EMR,CMR&grain=month&start=2015-06&end=2016-06"
+    open_and_wait(page, f"{server}/arrivals?routes=EMR,CMR&grain=month&start=2015-06&end=2016-06"
                         "&style=lines")
     assert_no_errors(page)
     title = chart_title(page)
@@ -206,3 +207,42 @@ def test_route_shifts_permalink(server, page):
     assert "Italy–Libya memorandum" in chart_title(page)
     assert "Fall on Central Mediterranean Route" in page.inner_text("body")
     screenshot(page, "route_shifts_permalink.png")
+
+
+def test_overview_is_the_landing_page(server, page):
+    open_and_wait(page, f"{server}/", ready='[data-testid="stMetric"]')
+    assert_no_errors(page)
+    text = page.inner_text("body")
+    assert "Migration flows: the latest figures" in text
+    assert page.locator('[data-testid="stMetric"]').count() == 6
+    assert "FRAN data as of 3 Jun 2025" in text and "vintage 27 Mar 2018" in text
+    screenshot(page, "overview.png")
+
+
+def test_return_gap_page(server, page):
+    open_and_wait(page, f"{server}/return_gap")
+    assert_no_errors(page)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+                           timeout=CHART_TIMEOUT_MS)
+    assert chart_title(page) == ("Asylum applicants, persons found illegally present, ordered "
+                                 "to leave and returned, Netherlands, 2008–2024")
+    footer = page.locator(f"{CHART} .annotation-text").first.text_content()
+    assert "migr_eiord (vintage 27 Mar 2018)" in re.sub(r"\s+", " ", footer)
+    assert page.get_by_role("button", name="Download PNG").count() == 4
+    screenshot(page, "return_gap.png")
+
+
+def test_return_gap_permalink(server, page):
+    open_and_wait(page, f"{server}/return_gap?geo=EL&compare=&start=2012&end=2016")
+    assert_no_errors(page)
+    assert chart_title(page).endswith("Greece, 2012–2016"), chart_title(page)
+    assert "geo=EL" in page.url
+    screenshot(page, "return_gap_permalink.png")
+
+
+def test_remittances_page(server, page):
+    open_and_wait(page, f"{server}/remittances")
+    assert_no_errors(page)
+    assert chart_title(page) == "Personal remittances paid, Netherlands, 1970–2024, current US$"
+    assert "bop_rem6" in page.inner_text("body")
+    screenshot(page, "remittances.png")

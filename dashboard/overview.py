@@ -1,0 +1,120 @@
+"""Overview: latest-year headline figures with the change on the year before, no widgets.
+
+Each tile says what it counts, its year, its vintage, and which page shows the series.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None        # change vs the year before, as text; None if no prior year
+    year: int | None
+    source: str              # publisher, dataset code and vintage
+    page: str                # the page that shows the series
+    note: str = ""
+
+    @property
+    def caption(self) -> str:
+        return f"{self.year} · {self.source}" + (f" · {self.note}" if self.note else "")
+
+
+def _date(value) -> str:
+    return f"{pd.Timestamp(value).date():%-d %b %Y}"
+
+
+def _count(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def _change(new: float, old: float | None, *, points: bool = False) -> str | None:
+    if old is None or pd.isna(old):
+        return None
+    if points:
+        return f"{(new - old) * 100:+.1f} pp"
+    return f"{new - old:+,.0f} ({(new - old) / old:+.1%})" if old else f"{new - old:+,.0f}"
+
+
+def _missing(label: str, page: str, fetch: str) -> Tile:
+    return Tile(label, "not loaded", None, None, f"run `{fetch}`", page)
+
+
+def arrivals_tiles() -> list[Tile]:
+    rows = db.query("overview_arrivals")
+    page = "pages/arrivals.py"
+    if rows.empty:
+        return [_missing("Irregular border crossings (detections)", page,
+                         "python -m etl fetch frontex")]
+    years = sorted(rows["year"].unique(), reverse=True)
+    year, prev = int(years[0]), (int(years[1]) if len(years) > 1 else None)
+    this = rows[rows["year"] == year]
+    total = float(this["year_total"].iat[0])
+    before = rows[rows["year"] == prev]
+    total_prev = float(before["year_total"].iat[0]) if len(before) else None
+    src = f"Frontex, frontex_ibc, FRAN data as of {_date(this['vintage'].iat[0])}"
+    top = this.iloc[0]
+    top_prev = before.loc[before["route_code"] == top["route_code"], "detections"]
+    return [
+        Tile("Irregular border crossings, all routes (detections)", _count(total),
+             _change(total, total_prev), year, src, page, "detections, not persons"),
+        Tile(f"Busiest route: {top['route']}", _count(top["detections"]),
+             _change(float(top["detections"]),
+                     float(top_prev.iat[0]) if len(top_prev) else None),
+             year, src, page, f"{top['detections'] / total:.0%} of all detections"),
+    ]
+
+
+def eurostat_tiles() -> list[Tile]:
+    rows = db.query("overview_eurostat")
+    out = []
+    specs = [("return_rate", "NL", "Return rate, Netherlands (returned ÷ ordered, same year)"),
+             ("return_rate", "EU27_2020", "Return rate, EU27 (returned ÷ ordered, same year)"),
+             ("asylum_applicants", "NL", "Asylum applicants, Netherlands (all applicants)")]
+    for tile, geo, label in specs:
+        sel = rows[(rows["tile"] == tile) & (rows["geo"] == geo)]
+        if sel.empty:
+            out.append(_missing(label, "pages/return_gap.py", "python -m etl fetch eurostat"))
+            continue
+        latest = sel.iloc[0]
+        prev = sel[sel["year"] == latest["year"] - 1]["value"]
+        prev_value = float(prev.iat[0]) if len(prev) else None
+        code = "migr_eiord, migr_eirtn" if tile == "return_rate" else "migr_asyappctza"
+        rate = tile == "return_rate"
+        out.append(Tile(
+            label, f"{latest['value']:.1%}" if rate else _count(latest["value"]),
+            _change(float(latest["value"]), prev_value, points=rate), int(latest["year"]),
+            f"Eurostat, {code}, vintage {_date(latest['vintage'])}", "pages/return_gap.py",
+            "; ".join(n for n in (
+                "EU27_2020 computed: sum of the 27 member states" if latest["is_computed"]
+                else "",
+                "newer years need `python -m etl fetch eurostat`"
+                if rate and int(latest["year"]) < dt.date.today().year - 2 else "") if n)))
+    return out
+
+
+def remittance_tiles() -> list[Tile]:
+    rows = db.query("overview_remittances")
+    label = "Personal remittances paid by the Netherlands (current US$)"
+    if rows.empty:
+        return [_missing(label, "pages/remittances.py", "python -m etl fetch worldbank")]
+    latest = rows.iloc[0]
+    prev = rows[rows["year"] == latest["year"] - 1]["value"]
+    prev_value = float(prev.iat[0]) if len(prev) else None
+    delta = None
+    if prev_value:
+        delta = f"{(latest['value'] - prev_value) / 1e9:+.2f} bn ({latest['value'] / prev_value - 1:+.1%})"
+    return [Tile(label, f"{latest['value'] / 1e9:,.2f} bn", delta, int(latest["year"]),
+                 f"World Bank, BM.TRF.PWKR.CD.DT, vintage {_date(latest['vintage'])}",
+                 "pages/remittances.py", "transfers + compensation of employees")]
+
+
+def tiles() -> list[Tile]:
+    return arrivals_tiles() + eurostat_tiles() + remittance_tiles()

@@ -1,0 +1,156 @@
+"""Remittances: the view's state, its data and its figures, with no widgets.
+
+World Bank WDI: personal remittances paid by the Netherlands since 1970 (the report's
+Figure 4), received as % of GDP by origin country; Eurostat bop_rem6 (NL → partner personal
+transfers) when loaded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, db
+
+DATASET = "worldbank_wdi"
+MODES = {"latest": "Latest value per year", "vintages": "Each vintage separately"}
+COMPUTED_CAVEAT = ("Hatched bars: % of GDP computed here as received ÷ GDP (current US$) "
+                   "from the same World Bank table, not the World Bank's published series.")
+FETCH = "python -m etl fetch worldbank"
+
+
+@dataclass(frozen=True)
+class RemittancesView:
+    country: str = "NLD"
+    start: int = 1970
+    end: int = 2024
+    mode: str = "latest"
+    year: int = 0      # year of the % of GDP ranking; 0 = latest with data
+    top_n: int = 20
+
+
+def payers() -> dict[str, str]:
+    rows = db.query("remittances_payers")
+    return dict(zip(rows["country_iso3"], rows["country_name"].fillna(rows["country_iso3"])))
+
+
+def pct_years() -> list[int]:
+    return [int(y) for y in db.query("remittances_pct_years")["year"]]
+
+
+def resolve(view: RemittancesView, countries: dict[str, str]) -> RemittancesView:
+    country = view.country if view.country in countries else "NLD"
+    start, end = sorted((int(view.start), int(view.end)))
+    years = pct_years()
+    year = int(view.year) if int(view.year) in years else (years[-1] if years else 0)
+    return RemittancesView(
+        country=country, start=max(1960, start), end=min(dt.date.today().year, max(start, end)),
+        mode=view.mode if view.mode in MODES else "latest", year=year,
+        top_n=max(5, min(int(view.top_n), 60)))
+
+
+def paid(view: RemittancesView) -> pd.DataFrame:
+    """Exactly the plotted rows: series × year of the span, value_usd (NaN = not loaded),
+    value_bn (billions), vintage and source file of each value."""
+    rows = db.query("remittances_paid", country=view.country)
+    rows = rows[rows["series"] == "latest"] if view.mode == "latest" else \
+        rows[rows["series"] != "latest"]
+    years = range(view.start, view.end + 1)
+    series = sorted(rows["series"].unique()) or ["latest"]
+    grid = pd.MultiIndex.from_product([series, years], names=["series", "year"])
+    data = rows.set_index(["series", "year"]).reindex(grid).reset_index()
+    data = data.rename(columns={"value": "value_usd"})
+    data["value"] = data["value_usd"] / 1e9
+    data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
+    data["series"] = data["series"].map(
+        lambda s: "Paid (latest vintage per year)" if s == "latest" else f"Paid, {s}")
+    return data[["series", "year", "value_usd", "value", "vintage", "source_file", "period"]]
+
+
+def _spans(years: list[int]) -> str:
+    years = sorted(years)
+    out, start = [], years[0]
+    for prev, cur in zip(years, years[1:] + [None]):
+        if cur != prev + 1:
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = cur
+    return ", ".join(out)
+
+
+def vintage_caveat(data: pd.DataFrame) -> str | None:
+    """Which years come from which file when the latest-per-year line mixes vintages."""
+    known = data.dropna(subset=["value_usd"])
+    files = known.groupby("source_file")["year"].apply(list)
+    if len(files) < 2:
+        return None
+    parts = [f"{_spans(years)} from {name}" for name, years in files.items()]
+    return ("Values from different vintages: " + "; ".join(parts)
+            + ". The World Bank revises back years between vintages.")
+
+
+def paid_source(data: pd.DataFrame) -> charts.Source:
+    known = data.dropna(subset=["value_usd"])
+    vintage = pd.Timestamp(known["vintage"].max()).date() if len(known) else dt.date.today()
+    caveats = [c for c in (vintage_caveat(data),) if c]
+    return charts.source_for(DATASET, {"BM.TRF.PWKR.CD.DT": vintage}, caveats=caveats,
+                             unit="current US$")
+
+
+def paid_title(view: RemittancesView, countries: dict[str, str]) -> str:
+    return (f"Personal remittances paid, {countries.get(view.country, view.country)}, "
+            f"{view.start}–{view.end}, current US$")
+
+
+def paid_figure(data: pd.DataFrame, view: RemittancesView,
+                countries: dict[str, str]) -> go.Figure:
+    return charts.time_series(
+        data, title=paid_title(view, countries), source=paid_source(data), grain="year",
+        stacked=False, y_title="Current US$ (billions)", y_format=",.1f",
+        hover_format=",.2f", order=sorted(data["series"].unique()))
+
+
+def gaps(data: pd.DataFrame, view: RemittancesView, countries: dict[str, str]) -> str | None:
+    known = data.dropna(subset=["value_usd"])
+    missing = sorted(set(range(view.start, view.end + 1)) - set(known["year"].astype(int)))
+    if not missing:
+        return None
+    return (f"Not in the loaded data for {countries.get(view.country, view.country)}: "
+            f"{_spans(missing)} (drawn as a gap, never filled). Run `{FETCH}` for the World "
+            "Bank's current series. Constant-price figures need a deflator series, which is "
+            "not loaded.")
+
+
+def pct_gdp(view: RemittancesView) -> pd.DataFrame:
+    """Exactly the plotted rows: the top N economies by received % of GDP in the year."""
+    data = db.query("remittances_pct_gdp", year=view.year, n=view.top_n)
+    data["computed"] = data["pct_gdp_is_computed"].astype(bool)
+    data["label"] = data["received_pct_gdp"].map(lambda v: f"{v:.1f} %")
+    return data
+
+
+def pct_source(data: pd.DataFrame) -> charts.Source:
+    vintage = pd.Timestamp(data["vintage"].max()).date() if len(data) else dt.date.today()
+    caveats = [COMPUTED_CAVEAT] if data["computed"].any() else []
+    codes = {"BX.TRF.PWKR.DT.GD.ZS": vintage}
+    if data["computed"].any():
+        codes |= {"BX.TRF.PWKR.CD.DT": vintage, "NY.GDP.MKTP.CD": vintage}
+    return charts.source_for(DATASET, codes, caveats=caveats, unit="percent of GDP")
+
+
+def pct_title(view: RemittancesView) -> str:
+    return (f"Personal remittances received as % of GDP, top {view.top_n} economies, "
+            f"{view.year}")
+
+
+def pct_figure(data: pd.DataFrame, view: RemittancesView) -> go.Figure:
+    return charts.bar_chart(data, label="country",
+                            bars={"received_pct_gdp": "Received, % of GDP"},
+                            title=pct_title(view), x_title="% of GDP", source=pct_source(data),
+                            text="label", x_format=",.1f", hatched="computed")
+
+
+def partner_transfers() -> pd.DataFrame:
+    """Coverage of Eurostat bop_rem6 (NL → partner personal transfers), loaded or not."""
+    return db.query("coverage", datasets=["bop_rem6"], geo="NL")

@@ -1,0 +1,59 @@
+"""The Remittances page under AppTest: NL outflow since 1970, % of GDP ranking, permalink."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pages import decode, footer, line_traces, run_page, specs, title
+
+PAGE = "pages/remittances.py"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _warehouse(built_warehouse):
+    return built_warehouse
+
+
+@pytest.fixture(scope="module")
+def default():
+    return run_page(PAGE)
+
+
+def test_nl_outflow_since_1970_is_figure_4(default):
+    paid = specs(default)[0]
+    assert title(paid) == "Personal remittances paid, Netherlands, 1970–2024, current US$"
+    line = line_traces(paid)["Paid (latest vintage per year)"]
+    assert line["1970-01-01"] == pytest.approx(0.1812154694)  # US$ bn, 2021-09-15 bulk CSV
+    assert line["2023-01-01"] == pytest.approx(17.038509623237)  # 2025-02-07 WDI extract
+    assert math.isnan(line["2024-01-01"])
+    text = footer(paid)
+    assert "compensation of employees" in text and "BM.TRF.PWKR.CD.DT" in text
+    assert "1970–1989 from API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv (2021-09-15)" in text
+
+
+def test_pct_gdp_ranking_marks_computed_values(default):
+    bars = specs(default)[1]
+    assert title(bars) == "Personal remittances received as % of GDP, top 20 economies, 2023"
+    values = dict(zip(bars["data"][0]["y"], decode(bars["data"][0]["x"])))
+    assert values["Tajikistan"] == pytest.approx(38.42058811738961)
+    assert values["Nepal"] == pytest.approx(26.313662907211764)
+    assert values["Gambia, The"] == pytest.approx(21.895849204807163)
+    assert "hatched: computed" in [t["name"] for t in bars["data"]]
+    assert "computed here as received ÷ GDP" in footer(bars)
+
+
+def test_bop_rem6_is_said_not_loaded(default):
+    assert any("bop_rem6" in i.value and "not loaded" in i.value for i in default.info)
+
+
+def test_permalink_and_vintage_comparison():
+    at = run_page(PAGE, country="NLD", start="2010", end="2023", mode="vintages", year="2014",
+                  top_n="5")
+    assert at.radio(key="rm_mode").value == "vintages"
+    lines = line_traces(specs(at)[0])
+    assert set(lines) == {"Paid, vintage 2021-09-15", "Paid, vintage 2025-02-07"}
+    # the World Bank revised NL 2014 between the two vintages
+    assert lines["Paid, vintage 2021-09-15"]["2014-01-01"] == pytest.approx(8.28270072451772)
+    assert lines["Paid, vintage 2025-02-07"]["2014-01-01"] == pytest.approx(12.2269867597642)
+    assert title(specs(at)[1]).endswith("top 5 economies, 2014")

@@ -1,0 +1,103 @@
+"""The Return gap page under AppTest: renders, plots the marts' values, restores its state."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pages import decode, footer, line_traces, run_page, specs, title
+
+PAGE = "pages/return_gap.py"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _warehouse(built_warehouse):
+    return built_warehouse
+
+
+@pytest.fixture(scope="module")
+def default():
+    return run_page(PAGE)
+
+
+def test_default_is_nl_and_eu_figures_2_and_3(default):
+    charts = specs(default)
+    assert [title(s) for s in charts[:2]] == [
+        "Asylum applicants, persons found illegally present, ordered to leave and returned, "
+        "Netherlands, 2008–2024",
+        "Asylum applicants, persons found illegally present, ordered to leave and returned, "
+        "European Union - 27 countries (from 2020), 2008–2024"]
+    nl = line_traces(charts[0])
+    assert nl["Ordered to leave"]["2016-01-01"] == 32_950
+    assert nl["Returned following an order"]["2016-01-01"] == 11_750
+    assert nl["Asylum applicants"]["2024-01-01"] == 33_515
+    assert nl["Found illegally present"]["2015-01-01"] == 3_150
+    # 2017 onwards is not in the bundled data: a gap, never a value
+    assert math.isnan(nl["Ordered to leave"]["2017-01-01"])
+    eu = line_traces(charts[1])
+    assert eu["Ordered to leave"]["2015-01-01"] == 463_380
+    assert math.isnan(eu["Ordered to leave"]["2014-01-01"])  # Austria missing: no sum
+
+
+def test_footers_cite_codes_vintages_and_caveats(default):
+    nl, eu = (footer(s) for s in specs(default)[:2])
+    assert "migr_eiord (vintage 27 Mar 2018)" in nl and "migr_asyappctza (vintage 21 May 2025)" in nl
+    assert "Returns in year t are not the returns of year t's orders" in nl
+    assert "computed" not in nl
+    assert "EU27_2020 is computed: the sum of the 27 member states" in eu
+    captions = [c.value for c in default.caption]
+    assert any("migr_eipre (vintage 31 Mar 2025)" in c for c in captions)
+
+
+def test_missing_years_are_explained_with_the_fetch_command(default):
+    notes = [i.value for i in default.info]
+    nl = next(n for n in notes if "Netherlands" in n)
+    assert "ordered to leave (migr_eiord) 2008–2009, 2017–2024" in nl
+    assert "`python -m etl fetch eurostat`" in nl
+
+
+def test_rates_in_three_definitions(default):
+    rates = line_traces(specs(default)[2])
+    nl_total = rates["Netherlands: Returned (any country) ÷ ordered, same year"]
+    assert nl_total["2016-01-01"] == pytest.approx(11_750 / 32_950)
+    lagged = rates["Netherlands: Returned ÷ mean of orders in t−1 and t"]
+    assert lagged["2016-01-01"] == pytest.approx(11_750 / ((23_765 + 32_950) / 2))
+    third = rates["Netherlands: Returned to a third country ÷ ordered, same year"]
+    assert third["2016-01-01"] == pytest.approx(11_215 / 32_950)
+    assert len(rates) == 6
+
+
+def test_by_citizenship_top_n(default):
+    bars = specs(default)[3]
+    assert title(bars) == ("Top 10 citizenships by orders to leave, Netherlands, 2016: "
+                           "ordered to leave and returned")
+    ordered = dict(zip(bars["data"][0]["y"], decode(bars["data"][0]["x"])))
+    assert list(ordered)[:3] == ["India", "Türkiye", "China"]
+    assert ordered["India"] == 2_220
+
+
+def test_permalink_round_trip():
+    at = run_page(PAGE, geo="EL", compare="", start="2012", end="2016", year="2014", top_n="5")
+    assert at.selectbox(key="rg_geo").value == "EL"
+    assert at.selectbox(key="rg_compare").value == ""
+    assert (at.slider(key="rg_start").value, at.slider(key="rg_end").value) == (2012, 2016)
+    assert at.selectbox(key="rg_year").value == 2014
+    charts = specs(at)
+    assert title(charts[0]).endswith("Greece, 2012–2016")
+    assert len(charts) == 3  # one geography, the rates, by citizenship
+    assert title(charts[2]).startswith("Top 5 citizenships by orders to leave, Greece, 2014")
+    assert dict(at.query_params) == {"geo": "EL", "compare": "", "start": "2012",
+                                     "end": "2016", "year": "2014", "top_n": "5"}
+
+
+def test_csv_is_the_plotted_data():
+    from dashboard import return_gap as rg
+    from pages import csv_table
+
+    view = rg.ReturnGapView(geo="NL", compare="", start=2010, end=2020)
+    data = rg.measures("NL", view)
+    header, table = csv_table(data, rg.measures_source(data), "t")
+    assert any("migr_eiord (vintage 27 Mar 2018)" in line for line in header)
+    assert len(table) == 4 * 11
+    got = table[(table.measure == "ordered_to_leave")].set_index("year")["value"]
+    assert got[2014] == 33_735 and math.isnan(got[2018])
