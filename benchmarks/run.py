@@ -110,6 +110,27 @@ def bench_parse() -> None:
     opx_t = record("read data sheet: pandas openpyxl", timed(read("openpyxl"), 3), "same sheet")
     ratio("parse / bare calamine read", parse_t, cal_t)
     ratio("openpyxl read / calamine read", opx_t, cal_t)
+    bench_parse_eurostat()
+
+
+def bench_parse_eurostat() -> None:
+    from etl.sources import eurostat
+
+    folder = ROOT.parent / "shared" / "data" / "eurostat"
+    rda, dw = folder / "gdidata_eu_asyapp.rda", folder / "dw2017_migr_eiord_Data_allcitizens.csv"
+    if not (rda.exists() and dw.exists()):
+        skip("parse Eurostat files", "../shared/data/eurostat not found")
+        return
+    content = rda.read_bytes()
+    rda_t = record("parse gdidata_eu_asyapp.rda: etl.sources.eurostat.parse", timed(
+        lambda: eurostat.parse(content, file_name=rda.name), 3, warmup=1),
+        "43,896 rows; codes checked row by row")
+    bare = record("read gdidata_eu_asyapp.rda: rdata (bare)", timed(
+        lambda: eurostat.read_rda(content, rda.name), 3), "R stream → rows, no checks")
+    ratio("eurostat .rda parse / bare read", rda_t, bare)
+    text = dw.read_bytes()
+    record("parse dw2017_migr_eiord_Data_allcitizens.csv (Latin-1, labels)", timed(
+        lambda: eurostat.parse(text, file_name=dw.name), 3, warmup=1), "28,545 rows")
 
 
 # ----------------------------------------------------------------------------- build
@@ -130,11 +151,56 @@ def bench_build() -> None:
 
 
 # ----------------------------------------------------------------------------- AppTest
+PAGES = ["overview", "arrivals", "route_shifts", "return_gap", "remittances", "sources",
+         "revisions"]
+
+
+def bench_pages() -> None:
+    """Every page: first run and warm rerun (no widget change) under AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    for name in PAGES:
+        if not (ROOT / "pages" / f"{name}.py").exists():
+            continue
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(f"pages/{name}.py")
+        t = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - t
+        if at.exception:
+            skip(f"{name} page (AppTest)", f"page raised: {at.exception[0].message}")
+            continue
+        warm = record(f"{name} page: warm rerun (AppTest)", timed(at.run, 5),
+                      "no widget change; cached queries")
+        ratio(f"{name}: first run ({cold:.2f} s) / warm rerun", cold, warm)
+
+
+def bench_export() -> None:
+    """Server-side PNG and SVG of the NL return-gap chart (kaleido + chromium)."""
+    from dashboard import export
+    from dashboard import return_gap as rg
+
+    if not export.available():
+        skip("chart export", "kaleido or chromium missing")
+        return
+    build.build()
+    view = rg.ReturnGapView(geo="NL", compare="")
+    data = rg.measures("NL", view)
+    fig = rg.measures_figure(data, "NL", view, rg.geographies())
+    svg = record("return-gap chart → SVG (kaleido)", timed(lambda: export.image_bytes(fig, "svg"), 3),
+                 "starts a headless chromium per image")
+    png = record("return-gap chart → PNG 2× (kaleido)", timed(lambda: export.image_bytes(fig, "png"), 3),
+                 "deferred: generated only when the button is clicked")
+    ratio("PNG / SVG export", png, svg)
+
+
 def bench_apptest() -> None:
     from streamlit.testing.v1 import AppTest
 
     build.build()  # the app reads data/warehouse.duckdb; make sure it is current
+    bench_pages()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/arrivals.py")
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t
@@ -232,7 +298,7 @@ def bench_browser(facts: dict) -> None:
                     start_to_health.append(time.perf_counter() - t0)
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
-                    page.goto(f"{base}/", wait_until="commit")
+                    page.goto(f"{base}/arrivals", wait_until="commit")
                     page.wait_for_selector(CHART, state="visible", timeout=60_000)
                     start_to_chart.append(time.perf_counter() - t0)
                     for _ in range(3):  # same server, new page load: warm caches
@@ -293,7 +359,7 @@ def markdown(facts: dict) -> str:
 def main() -> int:
     t = time.perf_counter()
     facts = machine_facts()
-    for step in (bench_parse, bench_build, bench_apptest):
+    for step in (bench_parse, bench_build, bench_apptest, bench_export):
         print(f"{step.__name__} …", file=sys.stderr, flush=True)
         step()
     print("bench_browser …", file=sys.stderr, flush=True)

@@ -165,6 +165,30 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
     return fig
 
 
+def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
+                x_format: str = ",.4g") -> go.Figure:
+    """Claimed value with its tolerance band against the data value, one row per check.
+
+    Columns: check, claimed, low, high (the band), data_value (NaN = not in the data)."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=data["claimed"], y=data["check"], mode="markers", name="claimed (band = tolerance)",
+        marker=dict(size=11, color="#c55a11", symbol="diamond"),
+        error_x=dict(type="data", symmetric=False, array=data["high"] - data["claimed"],
+                     arrayminus=data["claimed"] - data["low"], color="#c55a11", thickness=2),
+        hovertemplate=f"%{{y}}: claimed %{{x:{x_format}}}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=data["data_value"], y=data["check"], mode="markers", name="data",
+        marker=dict(size=11, color="#1f4e79"),
+        hovertemplate=f"%{{y}}: data %{{x:{x_format}}}<extra></extra>"))
+    _frame(fig, title=title, footer=source.footer_line(), plot_height=150 + 50 * len(data),
+           left=230)
+    fig.update_layout(xaxis=dict(title=x_title, tickformat=x_format),
+                      yaxis=dict(autorange="reversed", type="category"),
+                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+    return fig
+
+
 def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high: str,
                    highlight: pd.Series, title: str, x_title: str, source: Source) -> go.Figure:
     """Point estimates with intervals, one row per label (a forest plot)."""

@@ -75,6 +75,24 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_claims(args) -> int:
+    """Evaluate every claim against the warehouse now and print the report."""
+    from analysis import claims, claims_data
+    from etl import paths, warehouse
+
+    build_mod.build(progress=_say)
+    verdicts = []
+    with warehouse.connect_readonly() as con, warehouse.cursor(con) as cur:
+        source = claims_data.WarehouseSource(cur)
+        for claim in claims.load_all(paths.USER_CLAIMS):
+            verdicts.append(claims.evaluate(claim, source))
+    if args.format == "md":
+        sys.stdout.write(claims.markdown(verdicts))
+    else:
+        claims.report(verdicts).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,10 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("claims", help="check the claim sets against the warehouse, print a report")
+    p.add_argument("--format", choices=("csv", "md"), default="csv")
+    p.set_defaults(func=cmd_claims)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         return args.func(args)
-    except (errors.ParseError, http.FetchError, FileNotFoundError) as exc:
+    except (errors.ParseError, http.FetchError, FileNotFoundError, ValueError) as exc:
         _say(f"error: {exc}")
         return 1
