@@ -12,5 +12,8 @@ page = st.navigation([
     st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀"),
     st.Page("pages/return_gap.py", title="Return gap", icon="↩️"),
     st.Page("pages/remittances.py", title="Remittances", icon="💸"),
+    st.Page("pages/claims.py", title="Claim check", icon="⚖️"),
+    st.Page("pages/sources.py", title="Sources & provenance", icon="📚"),
+    st.Page("pages/revisions.py", title="Data revisions", icon="🔁"),
 ])
 page.run()

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.periods import spans
+
 VERDICTS = ("supported", "close", "definition_differs", "not_testable", "contradicted")
 VERDICT_LABELS = {"supported": "supported", "close": "close",
                   "definition_differs": "definition differs",
@@ -431,7 +433,7 @@ def _trend_check(check: Check, claim: Claim, source: Source) -> CheckResult:
     have = series.dropna()
     lacking = [p for p in (expected or []) if p not in set(have.index)]
     if have.empty or lacking:
-        label = _span_text(lacking) if lacking else check.label
+        label = spans(lacking) if lacking else check.label
         return CheckResult(check.label, check.claimed, None, "not_testable",
                            explanation=_missing(claim, source, label, _geo(check, claim)),
                            evidence=rows)
@@ -468,7 +470,7 @@ def _peak_check(check: Check, claim: Claim, source: Source) -> CheckResult:
     lacking = [p for p in (expected or []) if p not in set(have.index)]
     if have.empty or lacking:
         return CheckResult(check.label, check.claimed, None, "not_testable",
-                           explanation=_missing(claim, source, _span_text(lacking) or
+                           explanation=_missing(claim, source, spans(lacking) or
                                                 check.label, _geo(check, claim)),
                            evidence=rows)
     peak = int(have.idxmax())
@@ -476,17 +478,6 @@ def _peak_check(check: Check, claim: Claim, source: Source) -> CheckResult:
     verdict = "supported" if first <= peak <= last else "contradicted"
     text = (f"the maximum, {have.max():,.0f}, is in {peak}; claimed peak {first}–{last}")
     return CheckResult(check.label, check.claimed, peak, verdict, None, text, rows)
-
-
-def _span_text(periods: list[int]) -> str:
-    if not periods:
-        return ""
-    spans, start = [], periods[0]
-    for prev, cur in zip(periods, periods[1:] + [None]):
-        if cur != prev + 1:
-            spans.append(str(start) if start == prev else f"{start}–{prev}")
-            start = cur
-    return ", ".join(spans)
 
 
 CHECKERS = {"value": _value_check, "share": _share_check, "direction": _direction_check,

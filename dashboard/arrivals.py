@@ -6,7 +6,7 @@ rows that are plotted; ``figure`` draws them. Pages and tests use these same fun
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.periods import spans
 from dashboard import charts, db
 
 DATASET = "worldbank_wdi"
@@ -69,23 +70,13 @@ def paid(view: RemittancesView) -> pd.DataFrame:
     return data[["series", "year", "value_usd", "value", "vintage", "source_file", "period"]]
 
 
-def _spans(years: list[int]) -> str:
-    years = sorted(years)
-    out, start = [], years[0]
-    for prev, cur in zip(years, years[1:] + [None]):
-        if cur != prev + 1:
-            out.append(str(start) if start == prev else f"{start}–{prev}")
-            start = cur
-    return ", ".join(out)
-
-
 def vintage_caveat(data: pd.DataFrame) -> str | None:
     """Which years come from which file when the latest-per-year line mixes vintages."""
     known = data.dropna(subset=["value_usd"])
     files = known.groupby("source_file")["year"].apply(list)
     if len(files) < 2:
         return None
-    parts = [f"{_spans(years)} from {name}" for name, years in files.items()]
+    parts = [f"{spans(years)} from {name}" for name, years in files.items()]
     return ("Values from different vintages: " + "; ".join(parts)
             + ". The World Bank revises back years between vintages.")
 
@@ -117,7 +108,7 @@ def gaps(data: pd.DataFrame, view: RemittancesView, countries: dict[str, str]) -
     if not missing:
         return None
     return (f"Not in the loaded data for {countries.get(view.country, view.country)}: "
-            f"{_spans(missing)} (drawn as a gap, never filled). Run `{FETCH}` for the World "
+            f"{spans(missing)} (drawn as a gap, never filled). Run `{FETCH}` for the World "
             "Bank's current series. Constant-price figures need a deflator series, which is "
             "not loaded.")
 

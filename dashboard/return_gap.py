@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.periods import spans
 from dashboard import charts, db
 
 DATASET = "eurostat_migr"
@@ -197,7 +197,7 @@ def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
         rows = data[data["measure"] == measure]
         missing = rows.loc[rows["value"].isna(), "year"].astype(int).tolist()
         if missing:
-            parts.append(f"{label.lower()} ({code}) {_spans(missing)}")
+            parts.append(f"{label.lower()} ({code}) {spans(missing)}")
     if not parts:
         return None
     why = (" EU27_2020 is the sum of the 27 member states here, so a year is also missing "
@@ -205,15 +205,6 @@ def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
     return (f"Not in the loaded data for {name(geo, geos)}: {'; '.join(parts)}. Missing years "
             f"are drawn as gaps, never filled.{why} To load what Eurostat publishes, run "
             f"`{FETCH}`.")
-
-
-def _spans(years: list[int]) -> str:
-    spans, start = [], years[0]
-    for prev, cur in zip(years, years[1:] + [None]):
-        if cur != prev + 1:
-            spans.append(str(start) if start == prev else f"{start}–{prev}")
-            start = cur
-    return ", ".join(spans)
 
 
 def national_counts() -> pd.DataFrame:

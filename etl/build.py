@@ -27,6 +27,7 @@ from etl.warehouse import connect_readonly
 PROVENANCE_COLUMNS = [
     "dataset", "publisher", "title", "file_name", "sha256", "size", "vintage", "source_url",
     "retrieved_at", "licence", "rows", "coverage_start", "coverage_end", "staging_file",
+    "vintage_basis",
 ]
 
 

@@ -246,3 +246,29 @@ def test_remittances_page(server, page):
     assert chart_title(page) == "Personal remittances paid, Netherlands, 1970–2024, current US$"
     assert "bop_rem6" in page.inner_text("body")
     screenshot(page, "remittances.png")
+
+
+def test_claim_check_page(server, page):
+    open_and_wait(page, f"{server}/claims?claim=R15")
+    assert_no_errors(page)
+    assert chart_title(page).startswith("Claim R15 against the data"), chart_title(page)
+    text = page.inner_text("body")
+    assert "close" in text and "Add a claim" in text
+    screenshot(page, "claims.png")
+
+
+def test_sources_page(server, page):
+    open_and_wait(page, f"{server}/sources", ready='[data-testid="stDataFrame"]')
+    assert_no_errors(page)
+    text = page.inner_text("body")
+    assert "Files loaded" in text and "Not loaded" in text, text[:2000]
+    assert "18 file(s)" in text, text[:2000]  # the table cells are drawn on a canvas
+    assert page.locator('[data-testid="stDataFrame"]').count() == 2
+    screenshot(page, "sources.png")
+
+
+def test_revisions_page(server, page):
+    open_and_wait(page, f"{server}/revisions")
+    assert_no_errors(page)
+    assert "2018" in chart_title(page), chart_title(page)
+    screenshot(page, "revisions.png")

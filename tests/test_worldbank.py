@@ -21,14 +21,12 @@ import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import rdata
-import requests
 import responses
 
-from etl import build, http, paths, staging, warehouse
+from etl import build, http, staging, warehouse
 from etl.sources import worldbank as wb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "worldbank"

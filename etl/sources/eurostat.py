@@ -272,6 +272,17 @@ def _csv_rows(text: str, **kwargs) -> list[tuple[int, list[str]]]:
     return out
 
 
+def _data_rows(rows: list[tuple[int, list[str]]], header: list[str], file_name: str):
+    """The records after the header, blank lines skipped, each as wide as the header."""
+    for line, row in rows[1:]:
+        if not row or row == [""]:
+            continue
+        if len(row) != len(header):
+            raise ParseError(f"{file_name}: line {line}: {len(row)} fields, the header has "
+                             f"{len(header)}")
+        yield line, row
+
+
 DW_HEADERS = {
     "migr_eiord": ["TIME", "GEO", "CITIZEN", "UNIT"],
     "migr_eirtn": ["TIME", "GEO", "CITIZEN", "INDIC_MG", "UNIT"],
@@ -295,12 +306,7 @@ def read_dw_csv(content: bytes, file_name: str) -> Raw:
                          f"(expected {expected!r})")
     dims_names = [h.lower() for h in DW_HEADERS[code] if h != "TIME"]
     raw = Raw(code, [], [], [], [], [])
-    for line, row in rows[1:]:
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise ParseError(f"{file_name}: line {line}: {len(row)} fields, the header has "
-                             f"{len(header)}")
+    for line, row in _data_rows(rows, header, file_name):
         raw.dims.append(dict(zip(dims_names, row[1:-2])))
         raw.time.append(row[0])
         value = row[-2].strip()
@@ -329,12 +335,7 @@ def read_sdmx_csv1(content: bytes, file_name: str) -> Raw:
     dims_names = [h.lower() for h in header[2:t]]
     code = None
     raw = None
-    for line, row in rows[1:]:
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise ParseError(f"{file_name}: line {line}: {len(row)} fields, the header has "
-                             f"{len(header)}")
+    for line, row in _data_rows(rows, header, file_name):
         this = dataset_code(row[0])
         if this is None or (code is not None and this != code):
             raise ParseError(f"{file_name}: line {line}: DATAFLOW {row[0]!r} is not one of this "
@@ -376,12 +377,7 @@ def read_sdmx_csv2(content: bytes, file_name: str) -> Raw:
                          f"code/label pairs: {pairs!r}")
     dim_cols = [(3 + i, pairs[i].lower()) for i in range(0, len(pairs), 2)]
     raw = None
-    for line, row in rows[1:]:
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise ParseError(f"{file_name}: line {line}: {len(row)} fields, the header has "
-                             f"{len(header)}")
+    for line, row in _data_rows(rows, header, file_name):
         code = dataset_code(row[1])
         if code is None or (raw is not None and code != raw.code):
             raise ParseError(f"{file_name}: line {line}: STRUCTURE_ID {row[1]!r} is not one of "
@@ -418,12 +414,7 @@ def read_tsv(content: bytes, file_name: str) -> Raw:
     dims_names = [d.strip().lower() for d in dims_part.split(",")]
     periods = [p.strip() for p in header[1:]]
     raw = Raw(code, [], [], [], [], [])
-    for line, row in rows[1:]:
-        if not row or row == [""]:
-            continue
-        if len(row) != len(header):
-            raise ParseError(f"{file_name}: line {line}: {len(row)} fields, the header has "
-                             f"{len(header)}")
+    for line, row in _data_rows(rows, header, file_name):
         keys = row[0].split(",")
         if len(keys) != len(dims_names):
             raise ParseError(f"{file_name}: line {line}: key {row[0]!r} does not match "

@@ -1,0 +1,210 @@
+"""Sources & provenance: what the warehouse holds, where each file came from, and what is
+not loaded, with no widgets.
+
+One row per publisher file loaded (the ``provenance`` table, with each file's dataset codes
+and coverage read from its staging rows), the expected datasets with no data and the
+command that would load them (the ``coverage`` table), and each dataset's caveat and vintage
+note from ``etl/metadata/<dataset>.yml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import db
+from etl import build, metadata
+
+# Staging table each metadata dataset is read from (its per-file coverage query is
+# ``sources_coverage_<dataset>``), and the focus geography whose years the coverage names.
+STAGING_TABLES = {
+    "cbs_statline": "stg_cbs__statline",
+    "eurostat_migr": "stg_eurostat__migr",
+    "frontex_ibc": "stg_frontex__ibc",
+    "worldbank_wdi": "stg_worldbank__wdi",
+}
+FOCUS_GEO = {"eurostat_migr": "NL", "worldbank_wdi": "NLD", "cbs_statline": "NL"}
+SHA_SHOWN = 12  # hex digits of sha256 shown on screen (the CSV has all 64)
+
+FILE_COLUMNS = ["publisher", "dataset", "codes", "file_name", "vintage", "retrieved_at",
+                "sha256", "size", "rows", "coverage", "coverage_start", "coverage_end",
+                "licence", "source_url", "title", "staging_file"]
+NOT_LOADED_COLUMNS = ["publisher", "dataset", "description", "fetch_command"]
+NOTE_COLUMNS = ["publisher", "dataset", "title", "caveat", "vintage_note", "licence"]
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    """One view of the sources page. Default: every publisher."""
+
+    publishers: tuple[str, ...] = ()  # publisher names as in the metadata; empty = all
+
+
+def publisher_of(dataset: str) -> str:
+    """A metadata dataset's publisher as the metadata names it (e.g. 'World Bank')."""
+    return metadata.dataset(dataset)["publisher"]
+
+
+def metadata_datasets() -> list[str]:
+    """The datasets the build knows, each with an ``etl/metadata/<dataset>.yml``."""
+    return build.datasets()
+
+
+def publishers() -> list[str]:
+    """Publishers of the loaded files and of the datasets not loaded, sorted."""
+    names = {publisher_of(d) for d in metadata_datasets()}
+    names |= set(db.query("sources_not_loaded")["publisher"].dropna())
+    return sorted(names)
+
+
+def resolve(view: SourcesView, names: list[str]) -> SourcesView:
+    return SourcesView(publishers=tuple(p for p in dict.fromkeys(view.publishers) if p in names))
+
+
+def _chosen(view: SourcesView, publisher: pd.Series) -> pd.Series:
+    return publisher.isin(view.publishers) if view.publishers else pd.Series(True, publisher.index)
+
+
+def _span(first, last) -> str:
+    if pd.isna(first):
+        return ""
+    return f"{int(first)}" if int(first) == int(last) else f"{int(first)}–{int(last)}"
+
+
+def _coverage_text(row, focus: str | None) -> str:
+    """E.g. 'NL 2010–2016; 33 geos 2010–2016', '9 routes 2009–2018'."""
+    parts = []
+    if focus and not pd.isna(row.focus_first_year):
+        parts.append(f"{focus} {_span(row.focus_first_year, row.focus_last_year)}")
+    span = _span(row.first_year, row.last_year)
+    if row.geos and not pd.isna(row.geos):
+        parts.append(f"{int(row.geos)} {row.geo_kind} {span}")
+    elif not parts:
+        parts.append(span)
+    return "; ".join(p for p in parts if p)
+
+
+def file_coverage() -> pd.DataFrame:
+    """Per loaded file (source_file × vintage): publisher dataset codes and coverage text."""
+    present = set(db.query("tables")["table_name"])
+    frames = []
+    for dataset, table in STAGING_TABLES.items():
+        if table not in present:
+            continue
+        name, focus = f"sources_coverage_{dataset}", FOCUS_GEO.get(dataset)
+        rows = db.query(name, **({"geo": focus} if "$geo" in db.sql(name) else {}))
+        frames.append(pd.DataFrame({
+            "dataset": dataset,
+            "file_name": rows["source_file"],
+            "vintage": pd.to_datetime(rows["vintage"]).dt.date,
+            "codes": rows["codes"],
+            "coverage": [_coverage_text(r, focus) for r in rows.itertuples(index=False)],
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["dataset", "file_name", "vintage", "codes", "coverage"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def files(view: SourcesView) -> pd.DataFrame:
+    """Exactly the rows of the files table (and its CSV): one per loaded file, full sha256.
+
+    ``codes`` are the publisher's dataset codes in the file (Eurostat codes, World Bank
+    indicators, CBS table ids; none for the Frontex workbook), ``dataset`` the project's
+    metadata name."""
+    prov = db.query("sources_files")
+    if prov.empty:
+        return pd.DataFrame(columns=FILE_COLUMNS)
+    prov = prov.assign(publisher=prov["dataset"].map(publisher_of),
+                       **{c: pd.to_datetime(prov[c]).dt.date
+                          for c in ("vintage", "coverage_start", "coverage_end")})
+    data = prov.merge(file_coverage(), on=["dataset", "file_name", "vintage"], how="left")
+    data = data[_chosen(view, data["publisher"])]
+    return data[FILE_COLUMNS].sort_values(["publisher", "dataset", "vintage", "file_name"],
+                                          ignore_index=True)
+
+
+def files_display(data: pd.DataFrame) -> pd.DataFrame:
+    """The files table as shown: sha256 shortened (the CSV keeps all of it)."""
+    shown = data.copy()
+    shown["sha256"] = shown["sha256"].map(
+        lambda s: s if not isinstance(s, str) or len(s) <= SHA_SHOWN else s[:SHA_SHOWN] + "…")
+    return shown.drop(columns=["title", "staging_file"])
+
+
+def not_loaded(view: SourcesView) -> pd.DataFrame:
+    """Expected publisher datasets with no data loaded, and the command that would load
+    each (empty where the project has no fetcher for it)."""
+    data = db.query("sources_not_loaded")
+    data = data[_chosen(view, data["publisher"])]
+    return data[NOT_LOADED_COLUMNS].reset_index(drop=True)
+
+
+def notes(view: SourcesView) -> pd.DataFrame:
+    """Each dataset's caveat, vintage note and licence, as its metadata file states them."""
+    rows = []
+    for dataset in metadata_datasets():
+        meta = metadata.dataset(dataset)
+        rows.append({"publisher": meta["publisher"], "dataset": dataset,
+                     "title": _text(meta.get("title")), "caveat": _text(meta.get("caveat")),
+                     "vintage_note": _text(meta.get("vintage_note")),
+                     "licence": _text(meta.get("licence"))})
+    data = pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    return data[_chosen(view, data["publisher"])].reset_index(drop=True)
+
+
+def _text(value) -> str:
+    return " ".join(str(value).split()) if value else ""
+
+
+def markdown_text(label: str, text: str) -> str:
+    """One note as a Markdown paragraph ('$' escaped so it is never read as maths)."""
+    body = text or f"(no {label.lower()} note in the dataset's metadata)"
+    return f"**{label}.** " + body.replace("$", "\\$")
+
+
+def scope(view: SourcesView) -> str:
+    return ", ".join(view.publishers) if view.publishers else "all publishers"
+
+
+def files_title(view: SourcesView) -> str:
+    return f"Publisher files loaded in the warehouse, {scope(view)}"
+
+
+def not_loaded_title(view: SourcesView) -> str:
+    return f"Expected datasets not loaded, {scope(view)}"
+
+
+def notes_title(view: SourcesView) -> str:
+    return f"Dataset caveats, vintage notes and licences, {scope(view)}"
+
+
+TABLE_SOURCES = {
+    "files": ("the warehouse's provenance table (one row per publisher file as imported), "
+              "with dataset codes and coverage read from the staging rows of each file; "
+              "retrieved_at is UTC"),
+    "not_loaded": ("the warehouse's coverage table, rows with loaded = false (expected "
+                   "datasets with no data); fetch_command needs internet"),
+    "notes": "the project's dataset metadata files (etl/metadata/<dataset>.yml)",
+}
+
+
+def csv_bytes(data: pd.DataFrame, title: str, table: str) -> bytes:
+    """A table as CSV behind the same '#' header block as the charts' CSVs: title, what the
+    rows are, the publishers in it and the export time."""
+    out = io.StringIO()
+    out.write(f"# {title}\n")
+    out.write(f"# Source: {TABLE_SOURCES[table]}.\n")
+    names = sorted(set(data["publisher"].dropna())) if "publisher" in data else []
+    out.write(f"# Publishers: {', '.join(names) or 'none'}; each file's licence and vintage "
+              "are stated per row or in the dataset notes; cite each publisher as its licence "
+              "says.\n")
+    out.write(f"# Exported: {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n")
+    data.to_csv(out, index=False, date_format="%Y-%m-%d %H:%M:%S", lineterminator="\n")
+    return out.getvalue().encode("utf-8")
+
+
+def file_stem(table: str, view: SourcesView) -> str:
+    who = "_".join(p.lower().replace(" ", "") for p in view.publishers) or "all"
+    return f"sources_{table}_{who}"

@@ -1,0 +1,106 @@
+"""Data revisions: two vintages of the same series, compared value by value."""
+from dataclasses import asdict
+
+import streamlit as st
+
+from dashboard import components
+from dashboard import revisions as rev
+
+DEFAULTS = asdict(rev.RevisionsView())
+cases = rev.available_cases()
+view = rev.resolve(rev.RevisionsView(**components.restore(DEFAULTS)))
+for key, value in asdict(view).items():
+    st.session_state.setdefault(f"rev_{key}", value)
+# Clamp earlier choices to the chosen case (its vintages and years) before the widgets draw.
+view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
+for key, value in asdict(view).items():
+    st.session_state[f"rev_{key}"] = value
+
+st.title("Data revisions")
+st.markdown("Publishers revise what they published: a newer file can change figures for "
+            "years that an older file already had. Pick a series and two vintages to see "
+            "what changed: the **revision** is new − old, the **relative revision** "
+            "(new − old) ÷ old. Only values present in both vintages are compared.")
+
+if not cases:
+    st.info("No series with several vintages is loaded: run `python -m etl build`.")
+    st.stop()
+
+vintages = rev.vintages(view.case)
+with st.sidebar:
+    st.header("Comparison")
+    st.selectbox("Series", list(cases), key="rev_case", format_func=cases.get)
+    st.selectbox("Older vintage", vintages, key="rev_old", format_func=rev.vintage_label)
+    st.selectbox("Newer vintage", vintages, key="rev_new", format_func=rev.vintage_label)
+
+view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
+query = components.publish(asdict(view), rev.defaults_for(view))
+
+if view.old == view.new:
+    st.info(f"Both vintages are {rev.vintage_label(view.old)}: choose two different vintages "
+            f"({len(vintages)} loaded for this series).")
+    components.permalink_box(query)
+    st.stop()
+
+source = rev.source(view)
+years = rev.compared_years(view)
+
+st.subheader("By year")
+summary = rev.by_year(view)
+for note in rev.partial_years(view):
+    st.info(note, icon="🗓️")
+st.dataframe(summary, hide_index=True, width="stretch", column_config={
+    "year": st.column_config.NumberColumn("Year", format="%d"),
+    "months": st.column_config.NumberColumn("Months compared", format="%d"),
+    "first_month": st.column_config.DateColumn("First month", format="MMM YYYY"),
+    "last_month": st.column_config.DateColumn("Last month", format="MMM YYYY"),
+    "months_old": st.column_config.NumberColumn("Months in older vintage", format="%d"),
+    "months_new": st.column_config.NumberColumn("Months in newer vintage", format="%d"),
+    "compared": st.column_config.NumberColumn("Compared", format="%d"),
+    "revised": st.column_config.NumberColumn("Revised", format="%d"),
+    "old": st.column_config.NumberColumn("Older vintage", format="localized"),
+    "new": st.column_config.NumberColumn("Newer vintage", format="localized"),
+    "revision": st.column_config.NumberColumn("Revision", format="localized"),
+    "relative_revision": st.column_config.NumberColumn("Relative revision", format="percent"),
+})
+st.caption(rev.by_year_title(view) + ".")
+components.csv_download(summary, source, rev.by_year_title(view), rev.file_stem(view, "by_year"))
+
+st.subheader("Old vs new, one year")
+if years:
+    left, right = st.columns(2)
+    left.selectbox("Year", years, key="rev_year")
+    right.number_input("Top N", 1, 50, key="rev_top_n")
+    view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
+    query = components.publish(asdict(view), rev.defaults_for(view))
+    data = rev.chart_data(view)
+    title = rev.chart_title(view, data)
+    components.chart(rev.figure(data, view), data, source, title,
+                     rev.file_stem(view, str(view.year)))
+
+    st.subheader("Largest revisions")
+    top = rev.largest(view)
+    if top.empty:
+        st.info("No value differs between these two vintages.")
+    else:
+        st.dataframe(top, hide_index=True, width="stretch", column_config={
+            "key": "Code", "label": "Name", "is_aggregate": None,
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "months": st.column_config.NumberColumn("Months compared", format="%d"),
+            "first_month": None, "last_month": None, "months_old": None, "months_new": None,
+            "old": st.column_config.NumberColumn("Older vintage", format="localized"),
+            "new": st.column_config.NumberColumn("Newer vintage", format="localized"),
+            "revision": st.column_config.NumberColumn("Revision", format="localized"),
+            "relative_revision": st.column_config.NumberColumn("Relative revision",
+                                                               format="percent"),
+            "flag_old": "Flag (older)", "flag_new": "Flag (newer)",
+        })
+        st.caption(rev.largest_title(view) + ".")
+        components.csv_download(top, source, rev.largest_title(view),
+                                rev.file_stem(view, "largest"))
+else:
+    st.info("The two vintages have no value in common for this series.")
+
+if note := rev.unmatched(view):
+    st.info(note, icon="🕳️")
+components.permalink_box(query)

@@ -1,0 +1,78 @@
+"""Sources & provenance: every publisher file loaded, what is not loaded, and the caveats."""
+from dataclasses import asdict
+
+import streamlit as st
+
+from dashboard import components
+from dashboard import sources as src
+
+DEFAULTS = asdict(src.SourcesView())
+names = src.publishers()
+view = src.resolve(src.SourcesView(**components.restore(DEFAULTS)), names)
+for key, value in asdict(view).items():
+    st.session_state.setdefault(f"src_{key}", list(value) if isinstance(value, tuple) else value)
+
+st.title("Sources & provenance")
+st.markdown("Every publisher file in the warehouse: where it came from, which vintage it is, "
+            "its checksum, what it covers and under which licence. Below: the datasets the "
+            "dashboard expects but does not hold, with the command that would load them, and "
+            "each dataset's caveats.")
+
+with st.sidebar:
+    st.header("Filters")
+    st.multiselect("Publisher", names, key="src_publishers", placeholder="All publishers")
+
+view = src.resolve(src.SourcesView(publishers=tuple(st.session_state["src_publishers"])), names)
+query = components.publish(asdict(view), DEFAULTS)
+
+
+def csv_button(data, title: str, table: str) -> None:
+    stem = src.file_stem(table, view)
+    st.download_button("Download CSV of the table", src.csv_bytes(data, title, table),
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"csv-{stem}",
+                       on_click="ignore")
+
+
+st.subheader("Files loaded")
+files = src.files(view)
+st.caption(f"{src.files_title(view)}: {len(files)} file(s). The checksum is shortened here; "
+           "the CSV has it in full.")
+st.dataframe(src.files_display(files), hide_index=True, width="stretch", column_config={
+    "publisher": "Publisher",
+    "dataset": "Dataset",
+    "codes": "Publisher dataset codes",
+    "file_name": "File",
+    "vintage": st.column_config.DateColumn("Vintage", format="YYYY-MM-DD"),
+    "retrieved_at": st.column_config.DatetimeColumn("Retrieved/imported at (UTC)",
+                                                    format="YYYY-MM-DD HH:mm"),
+    "sha256": "sha256",
+    "size": st.column_config.NumberColumn("Size (bytes)", format="localized"),
+    "rows": st.column_config.NumberColumn("Rows", format="localized"),
+    "coverage": "Coverage (geo, years)",
+    "coverage_start": st.column_config.DateColumn("Coverage start", format="YYYY-MM-DD"),
+    "coverage_end": st.column_config.DateColumn("Coverage end", format="YYYY-MM-DD"),
+    "licence": "Licence",
+    "source_url": st.column_config.TextColumn("URL"),
+})
+csv_button(files, src.files_title(view), "files")
+
+st.subheader("Not loaded")
+missing = src.not_loaded(view)
+st.caption(f"{src.not_loaded_title(view)}: {len(missing)} dataset(s) with no data at all. "
+           "The commands need internet; an empty command means there is no fetcher yet.")
+st.dataframe(missing, hide_index=True, width="stretch", column_config={
+    "publisher": "Publisher", "dataset": "Dataset", "description": "Description",
+    "fetch_command": "Command that would load it",
+})
+csv_button(missing, src.not_loaded_title(view), "not_loaded")
+
+st.subheader("Caveats and vintages")
+notes = src.notes(view)
+for row in notes.itertuples(index=False):
+    with st.expander(f"{row.publisher} · {row.dataset}: {row.title}"):
+        st.markdown(src.markdown_text("Caveat", row.caveat))
+        st.markdown(src.markdown_text("Vintage", row.vintage_note))
+        st.markdown(src.markdown_text("Licence", row.licence))
+csv_button(notes, src.notes_title(view), "notes")
+
+components.permalink_box(query)
