@@ -19,10 +19,11 @@ MARTS = {
     "illegally_present": "eurostat_migr", "refused_entry": "eurostat_migr",
     "eurostat_annual": "eurostat_migr", "remittances": "worldbank_wdi",
     "nl_asylum_requests": "cbs_statline", "nl_immigration": "cbs_statline",
-    # Named by seed claims but not built by this version: no bundled file or verified wire
-    # format of their tables (CBS 84809NED, Eurostat bop_rem6). A claim on them is not
-    # testable, and says which dataset to load.
-    "nl_immigration_by_motive": "cbs_statline", "remittances_nl_by_partner": "eurostat_migr",
+    "remittances_nl_by_partner": "eurostat_bop",
+    # Named by seed claims but not built by this version: CBS 84809NED has no bundled file
+    # or verified wire format to build it from. A claim on it is not testable and says
+    # which dataset to load.
+    "nl_immigration_by_motive": "cbs_statline",
 }
 
 

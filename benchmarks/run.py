@@ -151,7 +151,7 @@ def bench_build() -> None:
 
 
 # ----------------------------------------------------------------------------- AppTest
-PAGES = ["overview", "arrivals", "route_shifts", "return_gap", "remittances", "sources",
+PAGES = ["overview", "arrivals", "route_shifts", "return_gap", "remittances", "claims", "sources",
          "revisions"]
 
 

@@ -145,3 +145,58 @@ def pct_figure(data: pd.DataFrame, view: RemittancesView) -> go.Figure:
 def partner_transfers() -> pd.DataFrame:
     """Coverage of Eurostat bop_rem6 (NL → partner personal transfers), loaded or not."""
     return db.query("coverage", datasets=["bop_rem6"], geo="NL")
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """One view of bop_rem6. Defaults prefer Eurostat's 'Personal transfers' item, debits
+    (paid), million euro and the extra-EU27 partner where those codes are present."""
+    item: str = ""
+    flow: str = "DEB"
+    currency: str = "MIO_EUR"
+    partners: tuple[str, ...] = ("EXT_EU27_2020",)
+
+
+def partner_options() -> dict[str, dict[str, str]]:
+    if not db.has_table("remittances_nl_by_partner"):
+        return {}
+    rows = db.query("remittances_partner_options")
+    return {k: dict(zip(g["code"], g["label"])) for k, g in rows.groupby("kind")}
+
+
+def resolve_partner(view: PartnerView, opts: dict[str, dict[str, str]]) -> PartnerView:
+    items = opts["item"]
+    default_item = next((c for c, label in items.items() if label == "Personal transfers"),
+                        next(iter(items)))
+    pick = lambda value, kind: value if value in opts[kind] else next(iter(opts[kind]))  # noqa: E731
+    partners = tuple(p for p in view.partners if p in opts["partner"]) or (
+        next(iter(opts["partner"])),)
+    return PartnerView(item=view.item if view.item in items else default_item,
+                       flow=pick(view.flow, "flow"), currency=pick(view.currency, "currency"),
+                       partners=partners)
+
+
+def partner_series(view: PartnerView) -> pd.DataFrame:
+    data = db.query("remittances_partner_series", item=view.item, flow=view.flow,
+                    currency=view.currency, partners=list(view.partners))
+    data["series"] = data["partner"]
+    data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
+    return data
+
+
+def partner_source(data: pd.DataFrame) -> charts.Source:
+    vintage = pd.Timestamp(data["vintage"].max()).date() if len(data) else dt.date.today()
+    currency = data["currency"].iat[0] if len(data) else ""
+    return charts.source_for("eurostat_bop", {"bop_rem6": vintage}, unit=currency)
+
+
+def partner_title(view: PartnerView, opts: dict[str, dict[str, str]]) -> str:
+    return (f"{opts['item'].get(view.item, view.item)}, Netherlands, flow {view.flow}, by "
+            f"partner ({view.currency})")
+
+
+def partner_figure(data: pd.DataFrame, view: PartnerView,
+                   opts: dict[str, dict[str, str]]) -> go.Figure:
+    return charts.time_series(data, title=partner_title(view, opts), source=partner_source(data),
+                              grain="year", stacked=False, y_title=view.currency,
+                              y_format=",.0f", hover_format=",.1f")

@@ -44,12 +44,27 @@ components.chart(rm.pct_figure(pct, view), pct, rm.pct_source(pct), rm.pct_title
                  f"remittances_pct_gdp_{view.year}")
 
 st.subheader("From the Netherlands to countries outside the EU")
-for row in rm.partner_transfers().itertuples():
-    if row.loaded:
-        st.caption(f"Eurostat {row.dataset} loaded: {row.first_year}–{row.last_year}.")
-    else:
+partner_opts = rm.partner_options()
+if partner_opts:
+    pv = rm.resolve_partner(rm.PartnerView(), partner_opts)
+    left, mid, right = st.columns(3)
+    item = left.selectbox("Item", list(partner_opts["item"]), key="rm_item",
+                          index=list(partner_opts["item"]).index(pv.item),
+                          format_func=partner_opts["item"].get)
+    flow = mid.selectbox("Flow (CRE credit, DEB debit, BAL balance)", list(partner_opts["flow"]),
+                         key="rm_flow", index=list(partner_opts["flow"]).index(pv.flow))
+    partners = right.multiselect("Partners", list(partner_opts["partner"]),
+                                 default=list(pv.partners), key="rm_partners")
+    pv = rm.resolve_partner(rm.PartnerView(item=item, flow=flow, currency=pv.currency,
+                                           partners=tuple(partners)), partner_opts)
+    transfers = rm.partner_series(pv)
+    components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
+                     rm.partner_source(transfers), rm.partner_title(pv, partner_opts),
+                     "bop_rem6_nl_by_partner")
+else:
+    for row in rm.partner_transfers().itertuples():
         st.info(f"Eurostat {row.dataset} (personal transfers by partner country) is not "
-                "loaded, and this version has no fetcher for it yet.", icon="🕳️")
+                f"loaded — fetch it with `{row.fetch_command}`.", icon="🕳️")
 
 query = components.publish(asdict(view), DEFAULTS)
 components.permalink_box(query)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,34 @@ def test_permalink_and_vintage_comparison():
     assert lines["Paid, vintage 2021-09-15"]["2014-01-01"] == pytest.approx(8.28270072451772)
     assert lines["Paid, vintage 2025-02-07"]["2014-01-01"] == pytest.approx(12.2269867597642)
     assert title(specs(at)[1]).endswith("top 5 economies, 2014")
+
+
+def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
+    """With (synthetic) bop_rem6 staged, the page draws NL → partner transfers."""
+    import datetime as dt
+    import gzip
+    import shutil
+
+    from etl import paths, snapshots
+    from etl.sources import eurostat as es
+
+    fixtures = Path(__file__).parent / "fixtures" / "eurostat"
+    shutil.copytree(paths.STAGING_DIR, tmp_path / "staging")
+    common = dict(publisher="eurostat", dataset=es.BOP_DATASET, source_url="synthetic fixture",
+                  licence="synthetic", vintage=dt.date(2026, 4, 24), raw_dir=tmp_path / "raw")
+    snaps = [snapshots.store(gzip.compress((fixtures / name).read_bytes()), file_name=stored,
+                             **common)
+             for name, stored in (("codelist_bop_item.tsv", es.BOP_CODELIST_FILE),
+                                  ("bop_rem6.tsv", "bop_rem6.tsv.gz"))]
+    es.stage(snaps[1], staging_dir=tmp_path / "staging")
+    monkeypatch.setattr(paths, "STAGING_DIR", tmp_path / "staging")
+    monkeypatch.setattr(paths, "WAREHOUSE", tmp_path / "warehouse.duckdb")
+    from etl import build
+
+    build.build()  # AppTest runs the page script alone, without app.py's build check
+    at = run_page(PAGE)
+    chart = specs(at)[2]
+    assert title(chart) == ("Personal transfers, Netherlands, flow DEB, by partner (MIO_EUR)")
+    assert line_traces(chart)["EXT_EU27_2020"]["2022-01-01"] == 1620.0
+    assert "bop_rem6 (vintage 24 Apr 2026)" in footer(chart)
+    assert at.selectbox(key="rm_flow").value == "DEB"

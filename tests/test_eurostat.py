@@ -455,3 +455,63 @@ def test_live_fetch_ordered_to_leave(tmp_path):
         frame = pd.read_parquet(target)
         assert (frame[(frame.geo == "NL") & (frame.citizenship_iso3 == "TOTAL")]["year"]
                 .max() >= 2023)
+
+
+# ----------------------------------------------------------------------------- bop_rem6
+BOP_DATA_URL = BASE + "data/bop_rem6/.....NL?format=TSV&compressed=true"
+
+
+def serve_bop(rs):
+    rs.get(TOC_URL.format(code="bop_rem6"),
+           body=gzip.compress((FIXTURES / "dataflow_bop_rem6.json").read_bytes()))
+    rs.get(BASE + "dataflow/ESTAT/bop_rem6/latest",
+           body=(FIXTURES / "dataflow_bop_rem6.xml").read_bytes())
+    rs.get(BASE + "datastructure/ESTAT/BOP_REM6/latest",
+           body=(FIXTURES / "datastructure_bop_rem6.xml").read_bytes())
+    rs.get(BOP_DATA_URL, body=gzip.compress((FIXTURES / "bop_rem6.tsv").read_bytes()))
+    rs.get(BASE + es.BOP_CODELIST_URL,
+           body=gzip.compress((FIXTURES / "codelist_bop_item.tsv").read_bytes()))
+
+
+def test_bop_rem6_fetch_stage_and_mart(rs, tmp_path):
+    serve_bop(rs)
+    snaps = es.fetch(raw_dir=tmp_path / "raw",
+                     candidates={"personal_transfers": ["bop_rem6"]})
+    assert [s.meta["file_name"] for s in snaps] == ["bop_rem6.tsv.gz", es.BOP_CODELIST_FILE]
+    assert {s.meta["dataset"] for s in snaps} == {es.BOP_DATASET}
+    staged = [t for s in snaps for t in es.stage(s, staging_dir=tmp_path / "stg")]
+    [(target, written)] = staged  # the code list is a companion, not a staging file
+    assert written and target.parent.name == es.BOP_DATASET
+    side = staging.read_sidecar(target)
+    assert side["companions"] == {es.BOP_CODELIST_FILE: snaps[1].sha256}
+    frame = pd.read_parquet(target)
+    assert set(frame["bop_item_label"]) == {"Personal transfers"}
+    bal = frame[(frame.stk_flow == "BAL") & (frame.year == 2021)]
+    assert bal["value"].tolist() == [-1200.5]  # balances may be negative
+    out = tmp_path / "warehouse.duckdb"
+    assert build.build(staging_dir=tmp_path / "stg", warehouse=out, force=True).built
+    with warehouse.connect_readonly(out) as con:
+        rows = con.execute("""SELECT year, value, flag FROM remittances_nl_by_partner
+                              WHERE partner = 'EXT_EU27_2020' AND stk_flow = 'DEB'
+                              ORDER BY year""").fetchall()
+        assert rows == [(2021, 1500.5, None), (2022, 1620.0, "p")]
+        cov = con.execute("""SELECT first_year, last_year, loaded FROM coverage
+                             WHERE dataset = 'bop_rem6'""").fetchall()
+        assert cov == [(2021, 2022, True)]
+        # the seed claim R08 reads this mart: with synthetic data for 2022 only it is not
+        # testable for 2023–2024, and says what is loaded
+        from analysis import claims
+        from analysis.claims_data import WarehouseSource
+
+        r08 = next(c for c in claims.load(claims.CLAIM_SETS / "seed.yml") if c.id == "R08")
+        with warehouse.cursor(con) as cur:
+            v = claims.evaluate(r08, WarehouseSource(cur))
+        assert v.verdict == "not_testable"
+        assert "bop_rem6 is loaded for NL 2021–2022, not for 2024" in v.results[0].explanation
+
+
+def test_bop_rem6_refuses_unexpected_dimensions():
+    text = (FIXTURES / "bop_rem6.tsv").read_text().replace("stk_flow", "flow_kind")
+    with pytest.raises(es.ParseError, match="bop_rem6 dimensions"):
+        es.parse(text.encode(), file_name="bop_rem6.tsv",
+                 vintage=__import__("datetime").date(2026, 4, 24))

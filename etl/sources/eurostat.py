@@ -49,6 +49,7 @@ from etl import errors, http, metadata, paths, snapshots
 
 PUBLISHER = "eurostat"
 DATASET = "eurostat_migr"
+BOP_DATASET = "eurostat_bop"  # bop_rem6: personal transfers by partner, its own staging shape
 SOURCE_PAGE = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/"
 
 # Series → dataset codes to look up in Eurostat's catalogue, annual first. The quarterly
@@ -60,12 +61,24 @@ CANDIDATES = {
     "illegally_present": ["migr_eipre"],
     "refused_entry": ["migr_eirfs"],
     "asylum_applicants": ["migr_asyappctza"],
+    "personal_transfers": ["bop_rem6"],
 }
 # Filters applied at fetch time (dimension → codes; '+' joins several), so a download holds
 # the totals over age and sex plus every citizenship and geo.
 FETCH_FILTERS = {"sex": "T", "age": "TOTAL", "unit": "PER"}
-FETCH_FILTERS_BY_CODE = {"migr_asyappctza": {"asyl_app": "ASY_APP+NASY_APP"}}
-DATASET_CODE_RE = re.compile(r"migr_(eiord1?|eirtn1?|eipre|eirfs|asyappctza)", re.I)
+FETCH_FILTERS_BY_CODE = {"migr_asyappctza": {"asyl_app": "ASY_APP+NASY_APP"},
+                         "bop_rem6": {"geo": "NL"}}
+DATASET_CODE_RE = re.compile(r"migr_(eiord1?|eirtn1?|eipre|eirfs|asyappctza)|bop_rem6", re.I)
+# bop_rem6 dimensions, kept as Eurostat's codes (no label is invented; the codes are
+# Eurostat's balance-of-payments code lists).
+BOP_DIMS = ("freq", "currency", "bop_item", "stk_flow", "partner", "geo")
+BOP_COLUMNS = ["source_dataset", "geo", "partner", "currency", "bop_item", "bop_item_label",
+               "stk_flow", "freq", "year", "quarter", "value", "flag", "vintage", "source_file",
+               "snapshot_sha256", "source_row"]
+# Eurostat's BOP_ITEM code list (code<TAB>label), fetched with bop_rem6 and stored beside it
+# so staged rows carry Eurostat's own item labels.
+BOP_CODELIST_URL = "codelist/ESTAT/BOP_ITEM/latest?format=TSV&compressed=true&lang=en"
+BOP_CODELIST_FILE = "bop_rem6_codelist_bop_item.tsv.gz"
 
 MEASURE_OF = {"migr_eiord": "ordered_to_leave", "migr_eiord1": "ordered_to_leave",
               "migr_eipre": "illegally_present", "migr_eirfs": "refused_entry",
@@ -395,6 +408,8 @@ def read_sdmx_csv2(content: bytes, file_name: str) -> Raw:
 
 
 TSV_CELL_RE = re.compile(r"^(?P<value>:|\d+(\.\d+)?)(\s+(?P<flag>[a-z]+))?$")
+# balance-of-payments amounts can be negative (balances, corrections)
+TSV_SIGNED_CELL_RE = re.compile(r"^(?P<value>:|-?\d+(\.\d+)?)(\s+(?P<flag>[a-z]+))?$")
 
 
 def read_tsv(content: bytes, file_name: str) -> Raw:
@@ -422,7 +437,7 @@ def read_tsv(content: bytes, file_name: str) -> Raw:
         dims = dict(zip(dims_names, (k.strip() for k in keys)))
         for period, cell in zip(periods, row[1:]):
             cell = cell.strip()
-            match = TSV_CELL_RE.match(cell)
+            match = (TSV_SIGNED_CELL_RE if code == "bop_rem6" else TSV_CELL_RE).match(cell)
             if not match:
                 what = "negative count" if cell.startswith("-") else "not a number or ':'"
                 raise ParseError(f"{file_name}: line {line}, period {period}: {what}: {cell!r}")
@@ -624,7 +639,8 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
         raise ParseError(f"{file_name}: not a Eurostat Data Explorer CSV, SDMX-CSV, API TSV or "
                          f"gdidata .rda (starts with {content[:40]!r})")
     raw = READERS[kind](content, file_name)
-    frame = harmonise(raw, file_name=file_name, kind=kind)
+    bop = raw.code == "bop_rem6"
+    frame = (harmonise_bop if bop else harmonise)(raw, file_name=file_name, kind=kind)
     if frame.empty:
         raise ParseError(f"{file_name}: no observations")
     documented = DOCUMENTED_VINTAGES.get(sha256)
@@ -642,7 +658,49 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
     frame["vintage"] = np.datetime64(vintage, "D")
     frame["source_file"] = pd.Series([file_name] * len(frame), dtype="string")
     frame["snapshot_sha256"] = pd.Series([sha256] * len(frame), dtype="string")
-    return Parsed(frame[STAGING_COLUMNS], vintage, kind, raw.code, basis)
+    return Parsed(frame[BOP_COLUMNS if bop else STAGING_COLUMNS], vintage, kind, raw.code,
+                  basis)
+
+
+def harmonise_bop(raw: Raw, *, file_name: str, kind: str) -> pd.DataFrame:
+    """bop_rem6 rows with Eurostat's codes as they are (values can be negative: balances)."""
+    out = {c: [] for c in ("geo", "partner", "currency", "bop_item", "stk_flow", "freq",
+                           "year", "quarter", "value", "flag", "source_row")}
+    for dims, time, value, flag, row in zip(raw.dims, raw.time, raw.value, raw.flag, raw.row):
+        where = _where(file_name, kind, row)
+        if set(dims) != set(BOP_DIMS):
+            raise ParseError(f"{where}: bop_rem6 dimensions {sorted(dims)}, expected "
+                             f"{sorted(BOP_DIMS)}")
+        if m := YEAR_RE.match(time.strip()):
+            year, quarter = int(m[1]), None
+        elif m := QUARTER_RE.match(time.strip()):
+            year, quarter = int(m[1]), int(m[2])
+        else:
+            raise ParseError(f"{where}: unknown period {time!r} (expected YYYY or YYYY-Qn)")
+        if dims["geo"] not in _geo_lookup():
+            raise ParseError(f"{where}: unknown geo {dims['geo']!r}")
+        for dim in BOP_DIMS:
+            out[dim].append(dims[dim])
+        out["year"].append(year)
+        out["quarter"].append(quarter)
+        out["value"].append(math.nan if value in MISSING else float(value))
+        out["flag"].append(flag or None)
+        out["source_row"].append(row)
+    frame = pd.DataFrame({
+        "source_dataset": pd.Series([raw.code] * len(out["year"]), dtype="string"),
+        **{c: pd.Series(out[c], dtype="string") for c in (*BOP_DIMS, "flag")},
+        "bop_item_label": pd.Series([None] * len(out["year"]), dtype="string"),
+        "year": np.asarray(out["year"], dtype="int32"),
+        "quarter": pd.array(out["quarter"], dtype="Int8"),
+        "value": np.asarray(out["value"], dtype="float64"),
+        "source_row": np.asarray(out["source_row"], dtype="int32"),
+    })
+    key = ["geo", "partner", "currency", "bop_item", "stk_flow", "freq", "year", "quarter"]
+    dup = frame.duplicated(key, keep=False)
+    if dup.any():
+        rows = frame.loc[dup, "source_row"].head(2).tolist()
+        raise ParseError(f"{file_name}: lines {rows[0]} and {rows[1]}: duplicate key")
+    return frame
 
 
 def _iso_date(text) -> dt.date | None:
@@ -713,24 +771,51 @@ def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
     from etl import staging
 
     meta = snapshot.meta
+    if meta["file_name"].startswith("bop_rem6_codelist"):
+        return []  # a companion: read when bop_rem6 itself is staged
     vintage = meta.get("vintage")
     part = part_name(meta["file_name"])
-    if vintage and not force and staging.is_current(DATASET, vintage, snapshot.sha256,
+    dataset = BOP_DATASET if dataset_code(meta["file_name"]) == "bop_rem6" else DATASET
+    if vintage and not force and staging.is_current(dataset, vintage, snapshot.sha256,
                                                     staging_dir, part):
-        return [(staging.file_for(DATASET, vintage, staging_dir, part), False)]
+        return [(staging.file_for(dataset, vintage, staging_dir, part), False)]
     content = snapshot.path.read_bytes()
     documented = DOCUMENTED_VINTAGES.get(snapshot.sha256)
     given = dt.date.fromisoformat(vintage) if vintage and not documented else None
     parsed = parse(content, file_name=meta["file_name"], sha256=snapshot.sha256, vintage=given)
     extra = {k: meta[k] for k in ("dataset_code", "catalogue") if k in meta}
+    if dataset == BOP_DATASET:
+        labels, companion = bop_item_labels(snapshot.path.parents[2])
+        parsed.frame["bop_item_label"] = parsed.frame["bop_item"].map(labels).astype("string")
+        if companion is not None:
+            extra["companions"] = {companion.meta["file_name"]: companion.sha256}
     provenance = staging.provenance_of(meta, parsed.vintage.isoformat(),
                                        vintage_basis=parsed.vintage_basis, file_kind=parsed.kind,
                                        dataset_code=parsed.dataset_code, **{
                                            k: v for k, v in extra.items()
                                            if k != "dataset_code"})
-    target = staging.write(parsed.frame, dataset=DATASET, vintage=parsed.vintage.isoformat(),
+    target = staging.write(parsed.frame, dataset=dataset, vintage=parsed.vintage.isoformat(),
                            provenance=provenance, staging_dir=staging_dir, part=part)
     return [(target, True)]
+
+
+def bop_item_labels(raw_dir: Path) -> tuple[dict[str, str], snapshots.Snapshot | None]:
+    """Eurostat's BOP_ITEM labels from the newest stored code list (empty if none)."""
+    found = [(f, m) for f, m in snapshots.sidecars(PUBLISHER, raw_dir)
+             if m.get("file_name") == BOP_CODELIST_FILE]
+    if not found:
+        return {}, None
+    path, meta = found[-1]
+    text = _gunzip(path.read_bytes()).decode("utf-8-sig")
+    labels = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        code, sep, label = line.partition("\t")
+        if not sep or not code.strip():
+            raise ParseError(f"{path.name}: line {n}: expected 'code<TAB>label', got {line!r}")
+        labels[code.strip()] = label.strip()
+    return labels, snapshots.Snapshot(path, meta, created=False)
 
 
 # ----------------------------------------------------------------------------- fetch
@@ -816,10 +901,20 @@ def fetch(*, session: requests.Session | None = None, raw_dir: Path | None = Non
         if progress:
             progress(f"[{i}/{len(entries)}] {entry['code']} ({entry['title']})")
         downloads.append((entry, *download(entry["code"])))
+    bop = next((e for e, _, _ in downloads if e["code"] == "bop_rem6"), None)
+    if bop is not None:
+        url = SOURCE_PAGE + BOP_CODELIST_URL
+        resp = _client().eurostat.__get_resp__(url, provider="EUROSTAT")
+        if resp is None or not resp.ok:
+            raise http.FetchError(url, "the BOP_ITEM code list could not be read")
+        downloads.append(({**bop, "code": "bop_rem6", "file_name": BOP_CODELIST_FILE},
+                          resp.content, url))
     licence = metadata.dataset(DATASET)["licence"]
     return [
-        snapshots.store(content, publisher=PUBLISHER, dataset=DATASET,
-                        file_name=f"{entry['code']}.tsv.gz", source_url=url, licence=licence,
+        snapshots.store(content, publisher=PUBLISHER,
+                        dataset=BOP_DATASET if entry["code"] == "bop_rem6" else DATASET,
+                        file_name=entry.get("file_name") or f"{entry['code']}.tsv.gz",
+                        source_url=url, licence=licence,
                         vintage=_iso_date(entry["last_update"]), raw_dir=raw_dir,
                         extra={"dataset_code": entry["code"],
                                "catalogue": json.dumps(entry, default=str)})
