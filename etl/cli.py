@@ -36,35 +36,48 @@ def cmd_import(args) -> int:
     if not matched:
         _say("error: nothing to import")
         return 1
+    failed = []
     for i, (f, name, mod) in enumerate(matched, 1):
         t0 = time.perf_counter()
-        snap = mod.import_file(f)
-        state = "stored" if snap.created else "already stored"
-        _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as {snap.path.parent.name}/{snap.path.name}")
-        for target, written in mod.stage(snap, force=args.force):
-            _say(f"        staging {target.parent.name}/{target.name} "
-                 f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
-    if not args.no_build:
-        return cmd_build(argparse.Namespace(force=False))
-    return 0
+        try:
+            snap = mod.import_file(f)
+            state = "stored" if snap.created else "already stored"
+            _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as "
+                 f"{snap.path.parent.name}/{snap.path.name}")
+            for target, written in mod.stage(snap, force=args.force):
+                _say(f"        staging {target.parent.name}/{target.name} "
+                     f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
+        except errors.ParseError as exc:
+            # This file's earlier staging (if any) stays as it was; the others still load.
+            failed.append(f.name)
+            _say(f"[{i}/{len(matched)}] {name}: {f.name} FAILED, staging left unchanged: {exc}")
+    built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
+    if failed:
+        _say(f"error: {len(failed)} file(s) failed: {', '.join(failed)}")
+        return 1
+    return built
 
 
 def cmd_fetch(args) -> int:
+    failed = []
     for name in args.sources:
         mod = SOURCES[name]
         _say(f"{name}: fetching from {mod.SOURCE_PAGE}")
         try:
             fetched = mod.fetch()
-        except http.FetchError as exc:
-            _say(f"error: {exc}")
-            return 1
-        for snap in fetched if isinstance(fetched, list) else [fetched]:
-            _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
-            for target, written in mod.stage(snap):
-                _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
-    if not args.no_build:
-        return cmd_build(argparse.Namespace(force=False))
-    return 0
+            for snap in fetched if isinstance(fetched, list) else [fetched]:
+                _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
+                for target, written in mod.stage(snap):
+                    _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
+        except (http.FetchError, errors.ParseError) as exc:
+            # Nothing of this source is staged; the other sources still load.
+            failed.append(name)
+            _say(f"{name}: FAILED, staging left unchanged: {exc}")
+    built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
+    if failed:
+        _say(f"error: {', '.join(failed)} failed")
+        return 1
+    return built
 
 
 def cmd_build(args) -> int:

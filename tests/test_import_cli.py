@@ -82,3 +82,23 @@ def test_committed_staging_equals_a_fresh_parse(shared_data, name):
     side = staging.read_sidecar(staging.file_for(frontex.DATASET, vintage))
     assert side["rows"] == len(fresh)
     assert side["sha256"] == fresh["snapshot_sha256"].iloc[0]
+
+
+def test_a_failed_file_leaves_the_others_loaded(tmp_path, shared_data):
+    """One bad file: its staging stays as it was, the good files still load and build."""
+    bad_dir = tmp_path / "in"
+    bad_dir.mkdir()
+    good = shared_data / "eurostat" / "dw2017_migr_eiord_1_Data.csv"
+    (bad_dir / good.name).write_bytes(good.read_bytes())
+    (bad_dir / "migr_eirtn_broken.csv").write_text(
+        (shared_data / "eurostat" / "dw2017_migr_eirtn_1_Data.csv").read_text(encoding="ascii")
+        .replace('"Netherlands"', '"Nederland"', 1), encoding="ascii")
+    data_dir = tmp_path / "data"
+    result = run_etl(["import", str(bad_dir)], data_dir)
+    assert result.returncode == 1
+    assert "migr_eirtn_broken.csv FAILED, staging left unchanged" in result.stderr
+    assert "unknown geo 'Nederland'" in result.stderr
+    assert "error: 1 file(s) failed: migr_eirtn_broken.csv" in result.stderr
+    staged = sorted(p.name for p in (data_dir / "staging").rglob("*.parquet"))
+    assert staged == ["vintage=2018-03-27.part=dw2017_migr_eiord_1_Data.parquet"]
+    assert (data_dir / "warehouse.duckdb").exists()  # the good file was built
