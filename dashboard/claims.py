@@ -6,6 +6,7 @@ No widgets here; ``pages/claims.py`` holds them. Verdicts are computed per wareh
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,6 +37,16 @@ def verdicts() -> list[engine.Verdict]:
     user = paths.USER_CLAIMS
     user_key = f"{user.stat().st_mtime_ns}:{user.stat().st_size}" if user.exists() else ""
     return _verdicts(db.build_key(), user_key)
+
+
+def document_key(document: str) -> str:
+    """A URL-safe key for a source document (names can hold commas and spaces)."""
+    return re.sub(r"[^a-z0-9]+", "-", document.lower()).strip("-")
+
+
+def documents(verdicts_: list[engine.Verdict]) -> dict[str, str]:
+    """document key → document name, sorted by name."""
+    return {document_key(d): d for d in sorted({v.claim.document for v in verdicts_})}
 
 
 def table(verdicts_: list[engine.Verdict]) -> pd.DataFrame:

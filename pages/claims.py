@@ -8,7 +8,10 @@ DEFAULTS = {"documents": [], "verdicts": [], "claim": "R01"}
 state = components.restore(DEFAULTS)
 verdicts = claims.verdicts()
 by_id = {v.claim.id: v for v in verdicts}
-documents = sorted({v.claim.document for v in verdicts})
+documents = claims.documents(verdicts)
+# Keep only values the widgets offer (a hand-edited link must not break the page).
+state["documents"] = [d for d in state["documents"] if d in documents]
+state["verdicts"] = [v for v in state["verdicts"] if v in claims.BADGES]
 for key, value in state.items():
     st.session_state.setdefault(f"cc_{key}", value)
 if added_id := st.session_state.pop("cc_added", None):  # a claim saved on the last run
@@ -23,12 +26,14 @@ st.markdown("Published statements tested against the publishers' own series. Eac
 
 with st.sidebar:
     st.header("Filters")
-    st.multiselect("Source document", documents, key="cc_documents")
+    st.multiselect("Source document", list(documents), key="cc_documents",
+                   format_func=documents.get)
     st.multiselect("Verdict", list(claims.BADGES), key="cc_verdicts",
                    format_func=claims.BADGES.get)
 
 shown = [v for v in verdicts
-         if (not st.session_state["cc_documents"] or v.claim.document in st.session_state["cc_documents"])
+         if (not st.session_state["cc_documents"]
+             or claims.document_key(v.claim.document) in st.session_state["cc_documents"])
          and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])]
 st.dataframe(claims.table(shown), hide_index=True, width="stretch")
 report = claims.engine.report(shown)

@@ -307,3 +307,23 @@ def test_page_adds_a_valid_claim_and_refuses_an_invalid_one(built_warehouse, use
     assert any("no such code in asylum_applications: geo='Netherland'" in e.value
                for e in at.error)
     assert user_claims.read_text() == before  # nothing saved
+
+
+def test_page_permalink_filters_by_a_document_with_a_comma(built_warehouse, user_claims):
+    from pages import run_page
+
+    key = "european-commission-partnership-framework-communication-2016"
+    at = run_page("pages/claims.py", documents=key)
+    assert at.multiselect(key="cc_documents").value == [key]
+    assert list(at.dataframe[0].value["id"]) == ["R06"]
+    assert at.selectbox(key="cc_claim").value == "R06"
+
+
+def test_page_ignores_unknown_values_in_a_link(built_warehouse, user_claims):
+    from pages import run_page
+
+    at = run_page("pages/claims.py", documents="no-such-document", verdicts="maybe",
+                  claim="R99")
+    assert at.multiselect(key="cc_documents").value == []
+    assert len(at.dataframe[0].value) == len(SEED_VERDICTS)
+    assert at.selectbox(key="cc_claim").value == "R01"
