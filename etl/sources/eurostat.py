@@ -634,8 +634,8 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
     sha256 = sha256 or snapshots.sha256_bytes(content)
     kind = kind_of(content)
     if kind is None:
-        _decode(content[:4096], file_name, latin1_ok=False) if not content[:1] == b"\x1f" \
-            else None
+        if content[:2] != b"\x1f\x8b":
+            _decode(content[:4096], file_name)  # a wrong encoding is said as such
         raise ParseError(f"{file_name}: not a Eurostat Data Explorer CSV, SDMX-CSV, API TSV or "
                          f"gdidata .rda (starts with {content[:40]!r})")
     raw = READERS[kind](content, file_name)
