@@ -22,8 +22,9 @@ import pandas as pd
 import pytest
 import responses
 
-from etl import build, http, staging, warehouse
+from etl import http, staging
 from etl.sources import cbs
+from marts import build_from, committed_mart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 F80059 = "80059NED_asielverzoeken_nareizigers_nationaliteit_1975-2018_codes.csv"
@@ -647,17 +648,10 @@ def test_fetch_refuses_a_bad_table_id(raw_dir):
 
 
 # ----------------------------------------------------------------------------- marts
-def build_from(stg: Path, out: Path):
-    assert build.build(staging_dir=stg, warehouse=out, force=True).built
-    return warehouse.connect_readonly(out)
-
-
 @pytest.fixture(scope="module")
 def mart(tmp_path_factory):
     """The warehouse built from the committed CBS staging files only."""
-    root = tmp_path_factory.mktemp("cbs_mart")
-    shutil.copytree(staging.dataset_dir(cbs.DATASET), root / "stg" / cbs.DATASET)
-    con = build_from(root / "stg", root / "warehouse.duckdb")
+    con = committed_mart(tmp_path_factory.mktemp("cbs_mart"), cbs.DATASET)
     yield con
     con.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +18,7 @@ import responses
 
 from etl import build, http, staging, warehouse
 from etl.sources import eurostat as es
+from marts import committed_mart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eurostat"
 FILES = [
@@ -201,11 +201,7 @@ def test_committed_staging_equals_a_fresh_parse(name, parsed):
 @pytest.fixture(scope="module")
 def mart(tmp_path_factory):
     """The warehouse built from the committed Eurostat staging files only."""
-    root = tmp_path_factory.mktemp("es")
-    shutil.copytree(staging.dataset_dir(es.DATASET), root / "stg" / es.DATASET)
-    out = root / "warehouse.duckdb"
-    assert build.build(staging_dir=root / "stg", warehouse=out, force=True).built
-    con = warehouse.connect_readonly(out)
+    con = committed_mart(tmp_path_factory.mktemp("es"), es.DATASET)
     yield con
     con.close()
 

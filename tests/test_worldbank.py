@@ -26,8 +26,9 @@ import pytest
 import rdata
 import responses
 
-from etl import build, http, staging, warehouse
+from etl import http, staging
 from etl.sources import worldbank as wb
+from marts import build_from, committed_mart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "worldbank"
 BULK = "API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv"
@@ -229,17 +230,10 @@ def test_import_and_stage_into_tmp(tmp_path, shared_data, p_bulk):
 
 
 # ----------------------------------------------------------------------------- mart
-def build_from(stg: Path, out: Path):
-    assert build.build(staging_dir=stg, warehouse=out, force=True).built
-    return warehouse.connect_readonly(out)
-
-
 @pytest.fixture(scope="module")
 def mart(tmp_path_factory):
     """The warehouse built from the committed World Bank staging files only."""
-    root = tmp_path_factory.mktemp("wb")
-    shutil.copytree(staging.dataset_dir(wb.DATASET), root / "stg" / wb.DATASET)
-    con = build_from(root / "stg", root / "warehouse.duckdb")
+    con = committed_mart(tmp_path_factory.mktemp("wb"), wb.DATASET)
     yield con
     con.close()
 
