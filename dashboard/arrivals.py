@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, db
-from etl import reference
+from core import reference
 
 DATASET = "frontex_ibc"
 BREAKDOWNS = {"route": "Route", "nationality": "Nationality", "border_type": "Border type"}

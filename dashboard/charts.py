@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl import metadata
+from core import metadata
 
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000",
            "#a9001c", "#5b9bd5", "#70ad47", "#ed7d31", "#264478", "#9e480e", "#636363",

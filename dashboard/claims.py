@@ -15,7 +15,7 @@ import streamlit as st
 from analysis import claims as engine
 from analysis.claims_data import MARTS, WarehouseSource
 from dashboard import charts, db
-from etl import paths
+from core import paths
 
 BADGES = {"supported": "🟢 supported", "close": "🟡 close",
           "definition_differs": "🔵 definition differs",

@@ -12,7 +12,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import build, paths, warehouse
+from core import paths, warehouse
+from etl import build
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

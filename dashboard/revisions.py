@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from dashboard import charts, db
-from etl import metadata
+from core import metadata
 
 DEFAULT_CASE = "frontex_routes"
 

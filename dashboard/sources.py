@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import db
-from etl import build, metadata
+from core import metadata
+from etl import build
 
 # Staging table each metadata dataset is read from (its per-file coverage query is
 # ``sources_coverage_<dataset>``), and the focus geography whose years the coverage names.

@@ -21,8 +21,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import metadata, paths, staging
-from etl.warehouse import connect_readonly
+from core import metadata, paths
+from etl import staging
+from core.warehouse import connect_readonly
 
 PROVENANCE_COLUMNS = [
     "dataset", "publisher", "title", "file_name", "sha256", "size", "vintage", "source_url",
@@ -92,7 +93,7 @@ def fingerprint(staging_dir: Path | None = None) -> str:
             h.update(f"{part.parent.name}/{part.name}".encode())
             h.update(hashlib.sha256(part.read_bytes()).digest())
     for f in sql_files():
-        h.update(f.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        h.update(f.relative_to(paths.ETL_DIR).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()
 

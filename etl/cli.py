@@ -88,22 +88,12 @@ def cmd_build(args) -> int:
     return 0
 
 
-def cmd_claims(args) -> int:
-    """Evaluate every claim against the warehouse now and print the report."""
-    from analysis import claims, claims_data
-    from etl import paths, warehouse
-
-    build_mod.build(progress=_say)
-    verdicts = []
-    with warehouse.connect_readonly() as con, warehouse.cursor(con) as cur:
-        source = claims_data.WarehouseSource(cur)
-        for claim in claims.load_all(paths.USER_CLAIMS):
-            verdicts.append(claims.evaluate(claim, source))
-    if args.format == "md":
-        sys.stdout.write(claims.markdown(verdicts))
-    else:
-        claims.report(verdicts).to_csv(sys.stdout, index=False, lineterminator="\n")
-    return 0
+def claims_alias(argv: list[str]) -> int:
+    """``python -m etl claims …`` = ``python -m analysis claims …``, run as a child process
+    (etl never imports analysis)."""
+    import subprocess
+    return subprocess.run([sys.executable, "-m", "analysis", *argv],
+                          stdin=subprocess.DEVNULL).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("claims", help="check the claim sets against the warehouse, print a report")
-    p.add_argument("--format", choices=("csv", "md"), default="csv")
-    p.set_defaults(func=cmd_claims)
+    sub.add_parser("claims", help="alias of `python -m analysis claims` (options passed on)")
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["claims"]:
+        return claims_alias(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:

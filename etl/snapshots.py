@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl import paths
+from core import paths
 
 SIDECAR_SUFFIX = ".json"
 

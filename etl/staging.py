@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import paths, snapshots
+from core import paths
+from etl import snapshots
 
 
 def dataset_dir(dataset: str, staging_dir: Path | None = None) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from etl import build, staging, warehouse
+from core import warehouse
+from etl import build, staging
 
 
 def build_from(stg: Path, out: Path):

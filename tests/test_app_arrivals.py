@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import warehouse
+from core import warehouse
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -66,7 +66,8 @@ def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
     import gzip
     import shutil
 
-    from etl import paths, snapshots
+    from core import paths
+    from etl import snapshots
     from etl.sources import eurostat as es
 
     fixtures = Path(__file__).parent / "fixtures" / "eurostat"

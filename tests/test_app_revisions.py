@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from etl import warehouse
+from core import warehouse
 from pages import csv_table, decode, footer, run_page, specs, title
 
 PAGE = "pages/revisions.py"

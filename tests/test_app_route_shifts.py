@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import analysis
-from etl import warehouse
+from core import warehouse
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

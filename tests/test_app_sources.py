@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from etl import warehouse
+from core import warehouse
 from pages import run_page
 
 PAGE = "pages/sources.py"
@@ -84,7 +84,7 @@ def test_not_loaded_table_names_the_fetch_command(default):
 
 
 def test_caveats_and_vintage_notes_from_the_metadata(default):
-    from etl import metadata
+    from core import metadata
 
     labels = [e.label for e in default.expander]
     for dataset in ("cbs_statline", "eurostat_migr", "frontex_ibc", "worldbank_wdi"):

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl import build, paths, staging, warehouse
+from core import paths, warehouse
+from etl import build, staging
 
 
 @pytest.fixture(scope="module")

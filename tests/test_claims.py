@@ -13,7 +13,7 @@ import yaml
 
 from analysis import claims as engine
 from analysis.claims_data import WarehouseSource
-from etl import paths, warehouse
+from core import paths, warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 

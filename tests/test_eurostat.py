@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 import responses
 
-from etl import build, http, staging, warehouse
+from core import warehouse
+from etl import build, http, staging
 from etl.sources import eurostat as es
 from marts import committed_mart
 

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.data import ROUTE_CODES
 from analysis.events import EVENT_KINDS, events_between, parse_events
-from etl.paths import REFERENCE_DIR
+from core.paths import REFERENCE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import analysis as A
-from etl.paths import REFERENCE_DIR
-from etl.warehouse import connect_readonly
+from core.paths import REFERENCE_DIR
+from core.warehouse import connect_readonly
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 import requests
 
-from etl import errors, http, metadata, snapshots
+from core import metadata
+from etl import errors, http, snapshots
 
 PUBLISHER = "cbs"
 DATASET = "cbs_statline"

@@ -45,7 +45,8 @@ import numpy as np
 import pandas as pd
 import requests
 
-from etl import errors, http, metadata, paths, snapshots
+from core import metadata, paths
+from etl import errors, http, snapshots
 
 PUBLISHER = "eurostat"
 DATASET = "eurostat_migr"

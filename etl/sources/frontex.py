@@ -20,7 +20,8 @@ import pandas as pd
 import python_calamine
 import requests
 
-from etl import errors, http, metadata, reference, snapshots
+from core import metadata, reference
+from etl import errors, http, snapshots
 
 PUBLISHER = "frontex"
 DATASET = "frontex_ibc"

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 import requests
 
-from etl import errors, http, metadata, paths, snapshots
+from core import metadata, paths
+from etl import errors, http, snapshots
 
 PUBLISHER = "worldbank"
 DATASET = "worldbank_wdi"

@@ -6,7 +6,7 @@ from functools import cache
 
 import pandas as pd
 
-from etl.paths import REFERENCE_DIR
+from core.paths import REFERENCE_DIR
 
 # Footnote markers Frontex appends to some names (Kosovo* → UNSCR 1244, Palestine^).
 FOOTNOTE_MARKERS = re.compile(r"[\*\^†‡]+$")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import paths
+from core import paths
 
 ALIAS = "warehouse"
 

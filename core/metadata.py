@@ -5,7 +5,7 @@ from functools import cache
 
 import yaml
 
-from etl.paths import METADATA_DIR
+from core.paths import METADATA_DIR
 
 
 @cache
