@@ -3,27 +3,88 @@
 Plotly's kaleido (1.x) drives a headless Chromium; the project installs Debian's chromium
 (``.ci/run``, README). Where no browser is found, pages fall back to Plotly's client-side
 export (the camera button), which renders the same figure with the same title and footer.
+
+One headless browser is kept per server process (:class:`Renderer`): it starts on the first
+export, serves every later one (a new Chromium per image costs ~2–3 s, a kept one ~0.3 s),
+and is restarted when a render fails or hangs, after which the render is tried once more.
+kaleido is imported only when an image is asked for: pages never pay for it.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 import shutil
+import threading
 from functools import cache
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 WIDTH = 1200
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+RENDER_TIMEOUT = 60.0  # seconds for one image, browser start included
+
+log = logging.getLogger(__name__)
 
 
 @cache
 def available() -> bool:
-    """True if kaleido and a Chromium it can drive are installed."""
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
-        return False
-    return any(shutil.which(b) for b in BROWSERS)
+    """True if kaleido and a Chromium it can drive are installed (without importing kaleido)."""
+    from importlib.util import find_spec
+
+    return find_spec("kaleido") is not None and any(shutil.which(b) for b in BROWSERS)
+
+
+class Renderer:
+    """A kept kaleido browser on its own event-loop thread; thread-safe, restartable."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+
+    def _start(self) -> None:
+        import kaleido
+
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
+        k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(k.open(), loop).result(RENDER_TIMEOUT)
+        self._loop, self._kaleido = loop, k
+
+    def _stop(self) -> None:
+        loop, k = self._loop, self._kaleido
+        self._loop = self._kaleido = None
+        if loop is None:
+            return
+        try:
+            if k is not None:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(10)
+        except Exception as exc:  # noqa: BLE001 — a dead browser may not close cleanly
+            log.warning("kaleido browser did not close cleanly: %s", exc)
+        loop.call_soon_threadsafe(loop.stop)
+
+    def _render_once(self, fig_dict: dict, opts: dict) -> bytes:
+        if self._kaleido is None:
+            self._start()
+        job = self._kaleido.calc_fig(fig_dict, opts=opts)
+        return asyncio.run_coroutine_threadsafe(job, self._loop).result(RENDER_TIMEOUT)
+
+    def render(self, fig_dict: dict, opts: dict) -> bytes:
+        with self._lock:
+            try:
+                return self._render_once(fig_dict, opts)
+            except Exception as exc:  # noqa: BLE001 — restart the browser, try once more
+                log.warning("chart export failed (%s: %s); restarting the browser",
+                            type(exc).__name__, exc)
+                self._stop()
+                return self._render_once(fig_dict, opts)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+_renderer = Renderer()
 
 
 def image_bytes(fig: go.Figure, fmt: str, *, width: int = WIDTH) -> bytes:
@@ -31,5 +92,5 @@ def image_bytes(fig: go.Figure, fmt: str, *, width: int = WIDTH) -> bytes:
     if fmt not in ("png", "svg"):
         raise ValueError(f"image format must be png or svg, not {fmt!r}")
     height = int(fig.layout.height or 600)
-    return pio.to_image(fig, format=fmt, width=width, height=height,
-                        scale=2 if fmt == "png" else 1)
+    opts = {"format": fmt, "width": width, "height": height, "scale": 2 if fmt == "png" else 1}
+    return _renderer.render(fig.to_plotly_json(), opts)
