@@ -4,19 +4,35 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test warehouse import benchmark clean
+LOCK_RUN  := requirements/run.txt
+LOCK_TEST := requirements/test.txt
+
+.PHONY: run test warehouse import benchmark lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the hashed lock files (exact versions, every file checked), then the
+# project itself without resolving anything again. `make lock` rewrites the locks from
+# pyproject.toml.
+$(VENV)/.run-deps: pyproject.toml $(LOCK_RUN) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_RUN)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-deps: pyproject.toml $(LOCK_TEST) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_TEST)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-deps
+
+## Re-resolve the dependencies of pyproject.toml into the two hashed lock files.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--quiet -o $(LOCK_RUN)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --quiet -o $(LOCK_TEST)
 
 ## Build data/warehouse.duckdb from the committed staging tables (no-op if current).
 warehouse: $(VENV)/.run-deps
