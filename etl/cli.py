@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from etl import build as build_mod
-from etl import errors, http
+from etl import errors, http, pipeline
 from etl.sources import cbs, eurostat, frontex, worldbank
 
 SOURCES = {"cbs": cbs, "eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
@@ -40,11 +40,11 @@ def cmd_import(args) -> int:
     for i, (f, name, mod) in enumerate(matched, 1):
         t0 = time.perf_counter()
         try:
-            snap = mod.import_file(f)
+            snap = pipeline.import_file(mod, f)
             state = "stored" if snap.created else "already stored"
             _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as "
                  f"{snap.path.parent.name}/{snap.path.name}")
-            for target, written in mod.stage(snap, force=args.force):
+            for target, written in pipeline.stage(mod, snap, force=args.force):
                 _say(f"        staging {target.parent.name}/{target.name} "
                      f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
         except errors.ParseError as exc:
@@ -64,10 +64,9 @@ def cmd_fetch(args) -> int:
         mod = SOURCES[name]
         _say(f"{name}: fetching from {mod.SOURCE_PAGE}")
         try:
-            fetched = mod.fetch()
-            for snap in fetched if isinstance(fetched, list) else [fetched]:
+            for snap in mod.fetch():
                 _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
-                for target, written in mod.stage(snap):
+                for target, written in pipeline.stage(mod, snap):
                     _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
         except (http.FetchError, errors.ParseError) as exc:
             # Nothing of this source is staged; the other sources still load.
