@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import time
 from pathlib import Path
 
+from core import registry
 from etl import build as build_mod
 from etl import errors, http, pipeline
-from etl.sources import cbs, eurostat, frontex, worldbank
 
-SOURCES = {"cbs": cbs, "eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
+# The source modules the registry names (etl/metadata/<dataset>.yml, ``source``).
+SOURCES = {name: importlib.import_module(f"etl.sources.{name}") for name in registry.sources()}
 
 
 def _say(msg: str) -> None:
