@@ -46,16 +46,27 @@ def cmd_import(args) -> int:
             state = "stored" if snap.created else "already stored"
             _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as "
                  f"{snap.path.parent.name}/{snap.path.name}")
-            for target, written in pipeline.stage(mod, snap, force=args.force):
-                _say(f"        staging {target.parent.name}/{target.name} "
-                     f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
+            _stage(mod, snap, "       ", t0, force=args.force)
         except errors.ParseError as exc:
             # This file's earlier staging (if any) stays as it was; the others still load.
             failed.append(f.name)
             _say(f"[{i}/{len(matched)}] {name}: {f.name} FAILED, staging left unchanged: {exc}")
+    return _finish(args, failed, f"{len(failed)} file(s) failed: {', '.join(failed)}")
+
+
+def _stage(mod, snap, prefix: str, t0: float | None = None, *, force: bool = False) -> None:
+    """Stage one snapshot and say, per staging file, whether it was written."""
+    for target, written in pipeline.stage(mod, snap, force=force):
+        took = f" ({time.perf_counter() - t0:.1f} s)" if t0 is not None else ""
+        _say(f"{prefix} staging {target.parent.name}/{target.name} "
+             f"{'written' if written else 'unchanged'}{took}")
+
+
+def _finish(args, failed: list[str], message: str) -> int:
+    """Build (unless --no-build) and the exit status: 1 when anything failed."""
     built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
     if failed:
-        _say(f"error: {len(failed)} file(s) failed: {', '.join(failed)}")
+        _say(f"error: {message}")
         return 1
     return built
 
@@ -68,17 +79,12 @@ def cmd_fetch(args) -> int:
         try:
             for snap in mod.fetch():
                 _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
-                for target, written in pipeline.stage(mod, snap):
-                    _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
+                _stage(mod, snap, f"{name}:")
         except (http.FetchError, errors.ParseError) as exc:
             # Nothing of this source is staged; the other sources still load.
             failed.append(name)
             _say(f"{name}: FAILED, staging left unchanged: {exc}")
-    built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
-    if failed:
-        _say(f"error: {', '.join(failed)} failed")
-        return 1
-    return built
+    return _finish(args, failed, f"{', '.join(failed)} failed")
 
 
 def cmd_build(args) -> int:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import responses
 
 from etl import http, pipeline, staging
 from etl.sources import cbs
@@ -494,19 +493,6 @@ def url(entity: str) -> str:
 
 def fixture(entity: str) -> bytes:
     return (FIXTURES / f"synthetic_85484NED_{entity}.json").read_bytes()
-
-
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
 
 
 def serve_all(rs, skip=(), count="5"):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import responses
 
 from core import warehouse
 from etl import build, http, pipeline, staging
@@ -394,12 +393,6 @@ def serve_catalogue(rs, codes=("migr_eiord",)):
            body=(FIXTURES / "dataflow_migr_eiord.xml").read_bytes())
     rs.get(BASE + "datastructure/ESTAT/MIGR_EIORD/latest",
            body=(FIXTURES / "datastructure_migr_eiord.xml").read_bytes())
-
-
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def test_fetch_resolves_codes_and_follows_an_async_answer(rs, tmp_path):

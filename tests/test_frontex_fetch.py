@@ -48,20 +48,6 @@ def calls_to(rs: responses.RequestsMock, url: str) -> int:
     return sum(1 for call in rs.calls if call.request.url == url)
 
 
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    """An existing, empty raw store (the failure tests check it stays empty)."""
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
-
-
 def serve(rs, workbook=None, *, page_html: str = PAGE_HTML, **workbook_kwargs) -> None:
     rs.get(PAGE, body=page_html, content_type="text/html; charset=utf-8")
     if workbook is not None or workbook_kwargs:

@@ -24,7 +24,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import rdata
-import responses
 
 from etl import http, pipeline, staging
 from etl.sources import worldbank as wb
@@ -529,19 +528,6 @@ PAGES = {  # (indicator, page) → fixture file
     (RECEIVED, 1): "synthetic_received_page1.json", (PCT, 1): "synthetic_pct_gdp_page1.json",
     (GDP, 1): "synthetic_gdp_page1.json",
 }
-
-
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
 
 
 def serve_all(rs, skip=()):

@@ -49,7 +49,6 @@ def aggregates() -> pd.DataFrame:
                        keep_default_na=False)
 
 
-
 def iso_date(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
@@ -66,7 +65,6 @@ def api_message(data) -> str | None:
             f"{m.get('id', '?')} {m.get('key', '')}: {m.get('value', '')}".strip()
             if isinstance(m, dict) else str(m) for m in parts)
     return None
-
 
 
 def _frame(records: dict, *, vintage: dt.date, file_name: str, sha256: str) -> pd.DataFrame:
@@ -89,13 +87,24 @@ def _frame(records: dict, *, vintage: dt.date, file_name: str, sha256: str) -> p
     return frame[STAGING_COLUMNS]
 
 
+def _add(out: dict[str, list], **values) -> None:
+    for key, value in values.items():
+        out[key].append(value)
+
+
+def _parsed(out: dict, kind: str, file_name: str, sha256: str, given: dt.date | None,
+            stated: vintages.Vintage) -> pipeline.Parsed:
+    found = vintages.resolve(file_name, sha256=sha256, given=given, stated=stated)
+    return pipeline.Parsed(_frame(out, vintage=found.date, file_name=file_name, sha256=sha256),
+                           found.date, found.basis, kind)
+
+
 def _check_value(value: float, indicator: str, where: str) -> None:
     if not math.isfinite(value):
         raise ParseError(f"{where}: not a finite number: {value!r}")
     if value < 0:
         raise ParseError(f"{where}: negative value {value!r} ({INDICATORS[indicator]} "
                          "cannot be negative)")
-
 
 
 def _bulk_rows(content: bytes, file_name: str) -> list[tuple[int, list[str]]]:
@@ -181,19 +190,12 @@ def parse_bulk_csv(content: bytes, *, file_name: str, sha256: str,
             else:
                 raise ParseError(f"{file_name}: line {line}, column {year}: not a number: "
                                  f"{cell!r}")
-            out["country_iso3"].append(code)
-            out["country_name"].append(name)
-            out["indicator"].append(indicator)
-            out["year"].append(year)
-            out["value"].append(value)
-            out["source_row"].append(line)
+            _add(out, country_iso3=code, country_name=name, indicator=indicator, year=year,
+                 value=value, source_row=line)
     if not seen:
         raise ParseError(f"{file_name}: no data lines after the header")
-    found = vintages.resolve(file_name, sha256=sha256, given=vintage, stated=vintages.Vintage(
+    return _parsed(out, "bulk_csv", file_name, sha256, vintage, vintages.Vintage(
         file_vintage, f"the file's \"Last Updated Date\" ({file_vintage})"))
-    return pipeline.Parsed(_frame(out, vintage=found.date, file_name=file_name, sha256=sha256),
-                           found.date, found.basis, "bulk_csv")
-
 
 
 def parse_api_json(content: bytes, *, file_name: str, sha256: str,
@@ -246,18 +248,10 @@ def parse_api_json(content: bytes, *, file_name: str, sha256: str,
             _check_value(value, indicator, f"{where}, {code} {year}")
         else:
             raise ParseError(f"{where}, {code} {year}: not a number: {raw!r}")
-        out["country_iso3"].append(code)
-        out["country_name"].append(name)
-        out["indicator"].append(indicator)
-        out["year"].append(year)
-        out["value"].append(value)
-        out["flag"].append(row.get("obs_status") or None)
-        out["source_row"].append(i)
-    found = vintages.resolve(file_name, sha256=sha256, given=vintage, stated=vintages.Vintage(
+        _add(out, country_iso3=code, country_name=name, indicator=indicator, year=year,
+             value=value, flag=row.get("obs_status") or None, source_row=i)
+    return _parsed(out, "api_json", file_name, sha256, vintage, vintages.Vintage(
         stated, f"the API page info's 'lastupdated' ({stated})"))
-    return pipeline.Parsed(_frame(out, vintage=found.date, file_name=file_name, sha256=sha256),
-                           found.date, found.basis, "api_json")
-
 
 
 def parse_rda(content: bytes, *, file_name: str, sha256: str,

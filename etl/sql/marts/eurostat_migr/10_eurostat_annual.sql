@@ -79,3 +79,13 @@ WHERE NOT EXISTS (
       AND c.citizenship_iso3 = e.citizenship_iso3
       AND c.applicant_type IS NOT DISTINCT FROM e.applicant_type)
 ORDER BY measure, applicant_type, geo, citizenship_iso3, year;
+
+-- persons_series(m): one measure of eurostat_annual as a persons mart, one row per geo ×
+-- year × citizenship (used by 40_illegally_present.sql and 50_refused_entry.sql; a
+-- temporary macro of the build, not kept in the warehouse).
+CREATE TEMP MACRO persons_series(m) AS TABLE
+SELECT geo, year, citizenship_iso3, value AS persons, flag, is_computed, basis,
+       source_dataset, source_file, vintage
+FROM eurostat_annual
+WHERE measure = m
+ORDER BY geo, citizenship_iso3, year;
