@@ -39,7 +39,7 @@ from etl.formats import text
 from etl.sources.cbs.companions import Companions
 from etl.sources.cbs.kinds import TABLE_RE, describe, describe_file
 from etl.sources.cbs.odata import check_odata_page, fetch  # noqa: F401
-from etl.sources.cbs.statline import (STAGING_COLUMNS, parse_observations_csv,
+from etl.sources.cbs.statline import (STAGING_COLUMNS, parse_observations_csv,  # noqa: F401
                                       parse_statline_csv, parse_typed_dataset)
 
 PUBLISHER = "cbs"
