@@ -147,7 +147,10 @@ def _row(code: str, dims: dict, time: str, value: str, flag: str, row: int, at: 
     measure, applicant_type = _measure(code, dims, at)
     if (sex := dims.pop("sex", "T")) not in SEX:
         raise ParseError(f"{at}: unknown sex {sex!r}")
-    details = [f"{d}={t}" for d in DETAIL_DIMS if (t := dims.pop(d, "TOTAL")) not in TOTAL_WORDS]
+    details = []
+    for dim in DETAIL_DIMS:
+        if (text := dims.pop(dim, "TOTAL")) not in TOTAL_WORDS:
+            details.append(f"{dim}={text}")
     if dims:
         raise ParseError(f"{at}: unexpected dimension(s) {sorted(dims)}")
     return (code, measure, applicant_type, geo, geo_label, cit_iso3, cit_label, SEX[sex],
