@@ -79,23 +79,34 @@ def _citizens() -> tuple[dict, dict, dict, dict]:
     return by_label, by_code, dict(zip(table["iso3"], table["name"])), iso3_to_geo
 
 
-def _geo(text: str | None, iso3_codes: bool, at: str) -> tuple[str, str]:
+@cache
+def _geo_of(text: str | None, iso3_codes: bool) -> tuple[str, str] | None:
     if iso3_codes:
         text = GDIDATA_GEO.get(text) or _citizens()[3].get(text, text)
-    if text not in geo_lookup():
-        raise ParseError(f"{at}: unknown geo {text!r} (not in etl/reference/eurostat_geo.csv)")
-    return geo_lookup()[text]
+    return geo_lookup().get(text)
 
 
-def _citizenship(text: str, iso3_codes: bool, at: str) -> tuple[str, str]:
+@cache
+def _citizenship_of(text: str, iso3_codes: bool) -> tuple[str, str] | None:
     by_label, by_code, names, _ = _citizens()
     if iso3_codes:
         iso3 = GDIDATA_NAT.get(text, text)
-        if iso3 not in names:
+        return (iso3, names[iso3]) if iso3 in names else None
+    return by_code.get(text) or by_label.get(text)
+
+
+def _geo(text: str | None, iso3_codes: bool, at: str) -> tuple[str, str]:
+    if (found := _geo_of(text, iso3_codes)) is None:
+        if iso3_codes:
+            text = GDIDATA_GEO.get(text) or _citizens()[3].get(text, text)
+        raise ParseError(f"{at}: unknown geo {text!r} (not in etl/reference/eurostat_geo.csv)")
+    return found
+
+
+def _citizenship(text: str, iso3_codes: bool, at: str) -> tuple[str, str]:
+    if (found := _citizenship_of(text, iso3_codes)) is None:
+        if iso3_codes:
             raise ParseError(f"{at}: unknown citizenship code {text!r}")
-        return iso3, names[iso3]
-    found = by_code.get(text) or by_label.get(text)
-    if found is None:
         raise ParseError(f"{at}: unknown citizenship {text!r} (not in "
                          "etl/reference/countries.csv)")
     return found
