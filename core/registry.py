@@ -7,6 +7,8 @@ Each metadata file declares, besides its publisher, unit, caveat and licence:
 - ``staging_table``: the table ``etl/sql/staging/<dataset>.sql`` creates;
 - ``focus_geo``: the geography whose years the Sources page names (null: none);
 - ``fetch_command``: the command that loads it from the publisher (needs internet);
+- ``coverage_query``: the Sources page's per-file query in ``dashboard/sql/`` (default
+  ``sources_coverage_<dataset>``; it reads ``query_table($table)`` and takes ``$geo``);
 - ``marts``: each with ``name``, ``description``, ``grain`` (key columns), ``not_null``,
   ``min_rows`` (a floor for the bundled data) and ``columns`` (description, ``unit``,
   ``accepted``: a list of codes or ``"reference:<csv>.<column>"``; ``nullable`` for a key
@@ -63,6 +65,7 @@ class Dataset:
     fetch_command: str
     marts: tuple[Mart, ...]
     planned_marts: tuple[Mart, ...] = ()
+    coverage_query: str = ""
 
 
 def _mart(dataset: str, raw: dict, planned: bool = False) -> Mart:
@@ -86,7 +89,8 @@ def datasets() -> tuple[Dataset, ...]:
             path.stem, meta["publisher"], meta["source"], meta["staging_table"],
             meta.get("focus_geo"), meta["fetch_command"],
             tuple(_mart(path.stem, m) for m in meta.get("marts") or ()),
-            tuple(_mart(path.stem, m, planned=True) for m in meta.get("planned_marts") or ())))
+            tuple(_mart(path.stem, m, planned=True) for m in meta.get("planned_marts") or ()),
+            meta.get("coverage_query") or f"sources_coverage_{path.stem}"))
     return tuple(found)
 
 

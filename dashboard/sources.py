@@ -17,10 +17,10 @@ import pandas as pd
 from dashboard import db
 from core import metadata, registry
 
-# Staging table each metadata dataset is read from (its per-file coverage query is
-# ``sources_coverage_<dataset>``, which takes the focus geography ``$geo`` whose years the
-# coverage names), from the dataset registry.
+# Staging table each metadata dataset is read from, its per-file coverage query (reading that
+# table; ``$geo`` is the focus geography whose years the coverage names), from the registry.
 STAGING_TABLES = registry.staging_tables()
+COVERAGE_QUERIES = {d.name: d.coverage_query for d in registry.datasets()}
 FOCUS_GEO = {d.name: d.focus_geo for d in registry.datasets() if d.focus_geo}
 SHA_SHOWN = 12  # hex digits of sha256 shown on screen (the CSV has all 64)
 
@@ -89,8 +89,8 @@ def file_coverage() -> pd.DataFrame:
     for dataset, table in STAGING_TABLES.items():
         if table not in present:
             continue
-        name, focus = f"sources_coverage_{dataset}", FOCUS_GEO.get(dataset)
-        rows = db.query(name, geo=focus)
+        focus = FOCUS_GEO.get(dataset)
+        rows = db.query(COVERAGE_QUERIES[dataset], table=table, geo=focus)
         frames.append(pd.DataFrame({
             "dataset": dataset,
             "file_name": rows["source_file"],

@@ -73,8 +73,8 @@ def test_claim_marts_and_sources_page_tables_come_from_the_registry():
     assert claims_data.MARTS == registry.mart_datasets()
     assert "nl_immigration_by_motive" not in registry.marts()  # declared, never built
     assert sources.STAGING_TABLES == registry.staging_tables()
-    for dataset in sources.STAGING_TABLES:
-        assert (paths.ROOT / "dashboard" / "sql" / f"sources_coverage_{dataset}.sql").exists()
+    for query in sources.COVERAGE_QUERIES.values():
+        assert (paths.ROOT / "dashboard" / "sql" / f"{query}.sql").exists()
 
 
 def test_a_broken_readme_section_would_be_noticed(monkeypatch):

@@ -16,7 +16,7 @@ SELECT
         AS focus_first_year,
     max(year) FILTER (WHERE table_id NOT LIKE 'unidentified:%' AND $geo = 'NL')::INTEGER
         AS focus_last_year
-FROM stg_cbs__statline
+FROM query_table($table)  -- the dataset's staging table (registry)
 WHERE value IS NOT NULL
 GROUP BY source_file, vintage
 ORDER BY source_file, vintage;

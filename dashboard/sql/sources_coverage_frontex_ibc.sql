@@ -12,7 +12,7 @@ SELECT
     max(year(month))::INTEGER AS last_year,
     min(year(month)) FILTER (WHERE route_code = $geo)::INTEGER AS focus_first_year,
     max(year(month)) FILTER (WHERE route_code = $geo)::INTEGER AS focus_last_year
-FROM stg_frontex__ibc
+FROM query_table($table)  -- the dataset's staging table (registry)
 WHERE detections IS NOT NULL
 GROUP BY source_file, vintage
 ORDER BY source_file, vintage;
