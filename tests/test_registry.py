@@ -83,3 +83,36 @@ def test_a_broken_readme_section_would_be_noticed(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "warehouse_section", lambda: text)
     assert set(readme_tables()) ^ registry.warehouse_tables() == {
         "arrivals_yearly", "arrivals_by_week"}
+
+
+def test_every_dataset_gets_coverage_text_on_the_sources_page(tmp_path):
+    """Each dataset's coverage query reads its staging table, bop_rem6 included (SYNTHETIC
+    bop_rem6 fixture; the other datasets from their committed staging)."""
+    import datetime as dt
+    import gzip
+    import shutil
+
+    import duckdb
+
+    from dashboard import sources
+    from etl import pipeline, snapshots, staging
+    from etl.sources import eurostat as es
+
+    stg = tmp_path / "staging"
+    shutil.copytree(paths.STAGING_DIR, stg)
+    fixture = paths.ROOT / "tests" / "fixtures" / "eurostat" / "bop_rem6.tsv"
+    snap = snapshots.store(gzip.compress(fixture.read_bytes()), publisher="eurostat",
+                           dataset=es.BOP_DATASET, file_name="bop_rem6.tsv.gz",
+                           source_url="synthetic fixture", licence="synthetic",
+                           vintage=dt.date(2026, 4, 24), raw_dir=tmp_path / "raw")
+    pipeline.stage(es, snap, staging_dir=stg)
+    con = duckdb.connect()
+    for d in registry.datasets():
+        files = [str(f) for f in staging.files(stg) if f.parent.name == d.name]
+        con.execute((paths.SQL_DIR / "staging" / f"{d.name}.sql").read_text(), {"files": files})
+        query = (paths.ROOT / "dashboard" / "sql" / f"{sources.COVERAGE_QUERIES[d.name]}.sql")
+        rows = con.execute(query.read_text(), {"table": d.staging_table,
+                                               "geo": d.focus_geo}).df()
+        assert len(rows) and rows["first_year"].notna().all(), d.name
+        if d.focus_geo:
+            assert rows["focus_first_year"].notna().any(), d.name
