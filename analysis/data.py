@@ -8,7 +8,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-ROUTE_CODES = ("CMR", "EMR", "WMR", "WBR", "WAR", "EBR", "BSR", "CAG", "OTH")
+from core import reference
+
+ROUTE_CODES = reference.route_codes()  # the one route order: etl/reference/routes.csv
 MAIN_ROUTES = ("WMR", "CMR", "EMR", "WBR")
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

@@ -30,3 +30,17 @@ def countries() -> pd.DataFrame:
     X range; ``kind`` says which rows these are.
     """
     return pd.read_csv(REFERENCE_DIR / "countries.csv", dtype=str, keep_default_na=False)
+
+
+@cache
+def eurostat_geo() -> pd.DataFrame:
+    """Eurostat reporting geographies: label (every spelling seen) → code, name, kind and
+    EU27_2020 membership."""
+    return pd.read_csv(REFERENCE_DIR / "eurostat_geo.csv", dtype=str, keep_default_na=False)
+
+
+@cache
+def route_codes() -> tuple[str, ...]:
+    """The route codes in the project's one route order: the order of first appearance in
+    ``etl/reference/routes.csv``."""
+    return tuple(dict.fromkeys(routes()["route_code"]))

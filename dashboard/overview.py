@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core import registry
 from dashboard import db
 
 
@@ -52,7 +53,7 @@ def arrivals_tiles() -> list[Tile]:
     page = "pages/arrivals.py"
     if rows.empty:
         return [_missing("Irregular border crossings (detections)", page,
-                         "python -m etl fetch frontex")]
+                         registry.fetch_command("frontex_ibc"))]
     years = sorted(rows["year"].unique(), reverse=True)
     year, prev = int(years[0]), (int(years[1]) if len(years) > 1 else None)
     this = rows[rows["year"] == year]
@@ -81,7 +82,8 @@ def eurostat_tiles() -> list[Tile]:
     for tile, geo, label in specs:
         sel = rows[(rows["tile"] == tile) & (rows["geo"] == geo)]
         if sel.empty:
-            out.append(_missing(label, "pages/return_gap.py", "python -m etl fetch eurostat"))
+            out.append(_missing(label, "pages/return_gap.py",
+                                registry.fetch_command("eurostat_migr")))
             continue
         latest = sel.iloc[0]
         prev = sel[sel["year"] == latest["year"] - 1]["value"]
@@ -95,7 +97,7 @@ def eurostat_tiles() -> list[Tile]:
             "; ".join(n for n in (
                 "EU27_2020 computed: sum of the 27 member states" if latest["is_computed"]
                 else "",
-                "newer years need `python -m etl fetch eurostat`"
+                f"newer years need `{registry.fetch_command('eurostat_migr')}`"
                 if rate and int(latest["year"]) < dt.date.today().year - 2 else "") if n)))
     return out
 
@@ -104,7 +106,8 @@ def remittance_tiles() -> list[Tile]:
     rows = db.query("overview_remittances")
     label = "Personal remittances paid by the Netherlands (current US$)"
     if rows.empty:
-        return [_missing(label, "pages/remittances.py", "python -m etl fetch worldbank")]
+        return [_missing(label, "pages/remittances.py",
+                         registry.fetch_command("worldbank_wdi"))]
     latest = rows.iloc[0]
     prev = rows[rows["year"] == latest["year"] - 1]["value"]
     prev_value = float(prev.iat[0]) if len(prev) else None

@@ -13,13 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.periods import spans
+from core import registry
 from dashboard import charts, db
 
 DATASET = "worldbank_wdi"
 MODES = {"latest": "Latest value per year", "vintages": "Each vintage separately"}
 COMPUTED_CAVEAT = ("Hatched bars: % of GDP computed here as received ÷ GDP (current US$) "
                    "from the same World Bank table, not the World Bank's published series.")
-FETCH = "python -m etl fetch worldbank"
+FETCH = registry.fetch_command("worldbank_wdi")
 
 
 @dataclass(frozen=True)

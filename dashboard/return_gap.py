@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.periods import spans
+from core import registry
 from dashboard import charts, db
 
 DATASET = "eurostat_migr"
@@ -33,7 +34,7 @@ RATE_CAVEAT = ("Returns in year t are not the returns of year t's orders: the sa
                "t−1 and t.")
 COMPUTED_CAVEAT = ("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
                    "published aggregate (missing where a member state is missing).")
-FETCH = "python -m etl fetch eurostat"
+FETCH = registry.fetch_command("eurostat_migr")
 
 
 @dataclass(frozen=True)

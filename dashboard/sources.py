@@ -15,18 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import db
-from core import metadata
-from etl import build
+from core import metadata, registry
 
-# Staging table each metadata dataset is read from (its per-file coverage query is
-# ``sources_coverage_<dataset>``), and the focus geography whose years the coverage names.
-STAGING_TABLES = {
-    "cbs_statline": "stg_cbs__statline",
-    "eurostat_migr": "stg_eurostat__migr",
-    "frontex_ibc": "stg_frontex__ibc",
-    "worldbank_wdi": "stg_worldbank__wdi",
-}
-FOCUS_GEO = {"eurostat_migr": "NL", "worldbank_wdi": "NLD", "cbs_statline": "NL"}
+# Staging table each metadata dataset is read from, its per-file coverage query (reading that
+# table; ``$geo`` is the focus geography whose years the coverage names), from the registry.
+STAGING_TABLES = registry.staging_tables()
+COVERAGE_QUERIES = {d.name: d.coverage_query for d in registry.datasets()}
+FOCUS_GEO = {d.name: d.focus_geo for d in registry.datasets() if d.focus_geo}
 SHA_SHOWN = 12  # hex digits of sha256 shown on screen (the CSV has all 64)
 
 FILE_COLUMNS = ["publisher", "dataset", "codes", "file_name", "vintage", "retrieved_at",
@@ -49,8 +44,8 @@ def publisher_of(dataset: str) -> str:
 
 
 def metadata_datasets() -> list[str]:
-    """The datasets the build knows, each with an ``etl/metadata/<dataset>.yml``."""
-    return build.datasets()
+    """The datasets of the registry, each with an ``etl/metadata/<dataset>.yml``."""
+    return [d.name for d in registry.datasets()]
 
 
 def publishers() -> list[str]:
@@ -94,8 +89,8 @@ def file_coverage() -> pd.DataFrame:
     for dataset, table in STAGING_TABLES.items():
         if table not in present:
             continue
-        name, focus = f"sources_coverage_{dataset}", FOCUS_GEO.get(dataset)
-        rows = db.query(name, **({"geo": focus} if "$geo" in db.sql(name) else {}))
+        focus = FOCUS_GEO.get(dataset)
+        rows = db.query(COVERAGE_QUERIES[dataset], table=table, geo=focus)
         frames.append(pd.DataFrame({
             "dataset": dataset,
             "file_name": rows["source_file"],

@@ -73,14 +73,13 @@ def _build_coverage(con) -> None:
     parts = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'coverage\\_\\_%' "
         "ESCAPE '\\' ORDER BY table_name").fetchall()]
-    union = " UNION ALL ".join(
-        f'SELECT dataset, geo, CAST(first_year AS INTEGER) AS first_year, '
-        f'CAST(last_year AS INTEGER) AS last_year, CAST(vintage AS DATE) AS vintage FROM "{t}"'
-        for t in parts) or ("SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS geo, "
-                            "NULL::INTEGER AS first_year, NULL::INTEGER AS last_year, "
-                            "NULL::DATE AS vintage WHERE false")
-    sql = COVERAGE_SQL.read_text(encoding="utf-8").replace("$parts", union)
-    con.execute(sql, {"expected": str(EXPECTED_DATASETS)})
+    con.execute("CREATE TEMP TABLE coverage_parts (dataset VARCHAR, geo VARCHAR, "
+                "first_year INTEGER, last_year INTEGER, vintage DATE)")
+    for t in parts:
+        con.execute(f'INSERT INTO coverage_parts SELECT dataset, geo, first_year, last_year, '
+                    f'vintage FROM "{t}"')
+    con.execute(COVERAGE_SQL.read_text(encoding="utf-8"), {"expected": str(EXPECTED_DATASETS)})
+    con.execute("DROP TABLE coverage_parts")
     for t in parts:
         con.execute(f'DROP TABLE "{t}"')
 
@@ -166,6 +165,10 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
         with duckdb.connect(tmp) as con:
             if unknown := sorted(set(by_dataset) - set(datasets())):
                 raise FileNotFoundError(f"staging folders without etl/sql/staging/<name>.sql: {unknown}")
+            for sql_file, csv_file in reference_tables():  # seeds first: marts join them
+                if csv_file.exists():
+                    say(f"reference: {sql_file.stem}")
+                    con.execute(sql_file.read_text(encoding="utf-8"), {"file": str(csv_file)})
             for dataset in datasets():
                 if dataset not in by_dataset:
                     say(f"{dataset}: no staging files, skipped")
@@ -176,10 +179,6 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
                 for sql_file in marts:
                     say(f"{dataset}: {sql_file.stem}")
                     con.execute(sql_file.read_text(encoding="utf-8"))
-            for sql_file, csv_file in reference_tables():
-                if csv_file.exists():
-                    say(f"reference: {sql_file.stem}")
-                    con.execute(sql_file.read_text(encoding="utf-8"), {"file": str(csv_file)})
             say("coverage")
             _build_coverage(con)
             say("building provenance")

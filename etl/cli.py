@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import time
 from pathlib import Path
 
+from core import registry
 from etl import build as build_mod
-from etl import errors, http
-from etl.sources import cbs, eurostat, frontex, worldbank
+from etl import errors, http, pipeline
 
-SOURCES = {"cbs": cbs, "eurostat": eurostat, "frontex": frontex, "worldbank": worldbank}
+# The source modules the registry names (etl/metadata/<dataset>.yml, ``source``).
+SOURCES = {name: importlib.import_module(f"etl.sources.{name}") for name in registry.sources()}
 
 
 def _say(msg: str) -> None:
@@ -40,20 +42,31 @@ def cmd_import(args) -> int:
     for i, (f, name, mod) in enumerate(matched, 1):
         t0 = time.perf_counter()
         try:
-            snap = mod.import_file(f)
+            snap = pipeline.import_file(mod, f)
             state = "stored" if snap.created else "already stored"
             _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as "
                  f"{snap.path.parent.name}/{snap.path.name}")
-            for target, written in mod.stage(snap, force=args.force):
-                _say(f"        staging {target.parent.name}/{target.name} "
-                     f"{'written' if written else 'unchanged'} ({time.perf_counter() - t0:.1f} s)")
+            _stage(mod, snap, "       ", t0, force=args.force)
         except errors.ParseError as exc:
             # This file's earlier staging (if any) stays as it was; the others still load.
             failed.append(f.name)
             _say(f"[{i}/{len(matched)}] {name}: {f.name} FAILED, staging left unchanged: {exc}")
+    return _finish(args, failed, f"{len(failed)} file(s) failed: {', '.join(failed)}")
+
+
+def _stage(mod, snap, prefix: str, t0: float | None = None, *, force: bool = False) -> None:
+    """Stage one snapshot and say, per staging file, whether it was written."""
+    for target, written in pipeline.stage(mod, snap, force=force):
+        took = f" ({time.perf_counter() - t0:.1f} s)" if t0 is not None else ""
+        _say(f"{prefix} staging {target.parent.name}/{target.name} "
+             f"{'written' if written else 'unchanged'}{took}")
+
+
+def _finish(args, failed: list[str], message: str) -> int:
+    """Build (unless --no-build) and the exit status: 1 when anything failed."""
     built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
     if failed:
-        _say(f"error: {len(failed)} file(s) failed: {', '.join(failed)}")
+        _say(f"error: {message}")
         return 1
     return built
 
@@ -64,20 +77,14 @@ def cmd_fetch(args) -> int:
         mod = SOURCES[name]
         _say(f"{name}: fetching from {mod.SOURCE_PAGE}")
         try:
-            fetched = mod.fetch()
-            for snap in fetched if isinstance(fetched, list) else [fetched]:
+            for snap in mod.fetch():
                 _say(f"{name}: {'stored' if snap.created else 'already stored'} {snap.path.name}")
-                for target, written in mod.stage(snap):
-                    _say(f"{name}: staging {target.name} {'written' if written else 'unchanged'}")
+                _stage(mod, snap, f"{name}:")
         except (http.FetchError, errors.ParseError) as exc:
             # Nothing of this source is staged; the other sources still load.
             failed.append(name)
             _say(f"{name}: FAILED, staging left unchanged: {exc}")
-    built = 0 if args.no_build else cmd_build(argparse.Namespace(force=False))
-    if failed:
-        _say(f"error: {', '.join(failed)} failed")
-        return 1
-    return built
+    return _finish(args, failed, f"{', '.join(failed)} failed")
 
 
 def cmd_build(args) -> int:

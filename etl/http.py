@@ -18,10 +18,11 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 class FetchError(RuntimeError):
     """A download failed or returned something that is not the expected file."""
 
-    def __init__(self, url: str, problem: str):
+    def __init__(self, url: str, problem: str, status: int | None = None):
         super().__init__(f"{url}: {problem}")
         self.url = url
         self.problem = problem
+        self.status = status  # the HTTP status of a refused answer, when there was one
 
 
 def get(
@@ -57,7 +58,7 @@ def get(
                 return response
             last_problem = f"HTTP {response.status_code} {response.reason or ''}".strip()
             if response.status_code not in RETRY_STATUS:
-                raise FetchError(url, last_problem)
+                raise FetchError(url, last_problem, response.status_code)
             retry_after = response.headers.get("Retry-After", "")
             wait = float(retry_after) if retry_after.isdigit() else backoff * 2**attempt
         if attempt < retries:

@@ -9,6 +9,7 @@ default a fresh clone builds the warehouse from.
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from pathlib import Path
@@ -94,3 +95,16 @@ def coverage(frame: pd.DataFrame) -> dict:
 def files(staging_dir: Path | None = None) -> list[Path]:
     """Every committed staging Parquet file, sorted."""
     return sorted((staging_dir or paths.STAGING_DIR).glob("*/vintage=*.parquet"))
+
+
+PART_SUFFIXES = (".gz", ".tsv", ".csv", ".rda", ".rdata", ".rds", ".json", ".xlsx")
+
+
+def part_name(file_name: str) -> str:
+    """The staging ``part`` of a source file: its name without the format's extensions
+    (``x.tsv.gz`` → ``x``), anything but letters, digits, ``_`` and ``-`` as ``_``."""
+    name = Path(file_name).name
+    for suffix in PART_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "file"

@@ -34,3 +34,20 @@ def built_warehouse() -> Path:
     from etl import build
 
     return build.build().path
+
+
+@pytest.fixture
+def rs():
+    """Replayed HTTP answers (``responses``) for the fetch tests; no network."""
+    import responses
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def raw_dir(tmp_path):
+    """An existing, empty raw store (the failure tests check it stays empty)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder

@@ -67,7 +67,7 @@ def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
     import shutil
 
     from core import paths
-    from etl import snapshots
+    from etl import pipeline, snapshots
     from etl.sources import eurostat as es
 
     fixtures = Path(__file__).parent / "fixtures" / "eurostat"
@@ -78,7 +78,7 @@ def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
                              **common)
              for name, stored in (("codelist_bop_item.tsv", es.BOP_CODELIST_FILE),
                                   ("bop_rem6.tsv", "bop_rem6.tsv.gz"))]
-    es.stage(snaps[1], staging_dir=tmp_path / "staging")
+    pipeline.stage(es, snaps[1], staging_dir=tmp_path / "staging")
     monkeypatch.setattr(paths, "STAGING_DIR", tmp_path / "staging")
     monkeypatch.setattr(paths, "WAREHOUSE", tmp_path / "warehouse.duckdb")
     from etl import build

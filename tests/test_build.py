@@ -102,11 +102,17 @@ def test_rebuilds_only_when_staging_changes(tmp_path):
                            "WHERE dataset = 'frontex_ibc'").fetchone()[0] == 1
 
 
-def test_atomic_swap_keeps_old_readers_working(tmp_path):
+def _built_copy(tmp_path):
+    """A copy of the committed staging and a warehouse built from it."""
     stg = tmp_path / "staging"
     shutil.copytree(paths.STAGING_DIR, stg)
     out = tmp_path / "warehouse.duckdb"
     build.build(staging_dir=stg, warehouse=out)
+    return stg, out
+
+
+def test_atomic_swap_keeps_old_readers_working(tmp_path):
+    stg, out = _built_copy(tmp_path)
     reader = warehouse.connect_readonly(out)
     before = reader.execute("SELECT fingerprint FROM build_info").fetchone()[0]
 
@@ -143,10 +149,7 @@ def test_atomic_swap_keeps_old_readers_working(tmp_path):
 
 def test_a_new_reader_sees_the_swapped_file_while_an_old_one_is_open(tmp_path):
     """DuckDB caches database instances by path; our read-only opener must not."""
-    stg = tmp_path / "staging"
-    shutil.copytree(paths.STAGING_DIR, stg)
-    out = tmp_path / "warehouse.duckdb"
-    build.build(staging_dir=stg, warehouse=out)
+    stg, out = _built_copy(tmp_path)
     old = warehouse.connect_readonly(out)
     old_time = old.execute("SELECT built_at FROM build_info").fetchone()[0]
     build.build(staging_dir=stg, warehouse=out, force=True)

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import responses
 
-from etl import http, staging
+from etl import http, pipeline, staging
 from etl.sources import cbs
 from marts import build_from, committed_mart
 
@@ -86,8 +85,8 @@ def staged(tmp_path_factory, cbs_dir):
     results = {}
     for path in sorted(cbs_dir.iterdir()):
         if cbs.recognises(path):
-            snap = cbs.import_file(path, raw_dir=root / "raw")
-            results[path.name] = (snap, cbs.stage(snap, staging_dir=root / "stg"))
+            snap = pipeline.import_file(cbs, path, raw_dir=root / "raw")
+            results[path.name] = (snap, pipeline.stage(cbs, snap, staging_dir=root / "stg"))
     return root, results
 
 
@@ -233,23 +232,23 @@ def test_recognises_only_our_files(shared_data, cbs_dir):
 
 def test_import_refuses_other_files(tmp_path, cbs_dir):
     with pytest.raises(cbs.ParseError, match=r"^SOURCES\.md: not a CBS file this source reads"):
-        cbs.import_file(cbs_dir / "SOURCES.md", raw_dir=tmp_path)
+        pipeline.import_file(cbs, cbs_dir / "SOURCES.md", raw_dir=tmp_path)
     assert not any(tmp_path.iterdir())
 
 
 def test_import_stores_the_code_lists_beside_the_observations(tmp_path, cbs_dir):
-    snap = cbs.import_file(cbs_dir / F85484, raw_dir=tmp_path / "raw")
+    snap = pipeline.import_file(cbs, cbs_dir / F85484, raw_dir=tmp_path / "raw")
     day = snap.path.parent.name
     assert files_under(tmp_path / "raw") == sorted(
         f"cbs/{day}/{n}{ext}" for n in (F85484, *CODE_LISTS) for ext in ("", ".json"))
     assert snap.meta["vintage"] == "2026-08-01" and snap.meta["publisher"] == "cbs"
     assert snap.meta["source_url"] == f"imported from {F85484}"
-    [(target, written)] = cbs.stage(snap, staging_dir=tmp_path / "stg")
+    [(target, written)] = pipeline.stage(cbs, snap, staging_dir=tmp_path / "stg")
     assert written and target.name == "vintage=2026-08-01.part=85484NED.parquet"
-    assert cbs.stage(snap, staging_dir=tmp_path / "stg") == [(target, False)]
-    code_list = cbs.import_file(cbs_dir / CODE_LISTS[1], raw_dir=tmp_path / "raw")
+    assert pipeline.stage(cbs, snap, staging_dir=tmp_path / "stg") == [(target, False)]
+    code_list = pipeline.import_file(cbs, cbs_dir / CODE_LISTS[1], raw_dir=tmp_path / "raw")
     assert not code_list.created  # stored with the observations already
-    assert cbs.stage(code_list, staging_dir=tmp_path / "stg") == [(target, False)]
+    assert pipeline.stage(cbs, code_list, staging_dir=tmp_path / "stg") == [(target, False)]
     side = staging.read_sidecar(target)
     assert side["companions"] == {
         n: hashlib.sha256((cbs_dir / n).read_bytes()).hexdigest() for n in CODE_LISTS}
@@ -261,12 +260,12 @@ def test_import_stores_the_code_lists_beside_the_observations(tmp_path, cbs_dir)
 def test_a_code_list_imported_later_restages_its_table(tmp_path, cbs_dir):
     (tmp_path / "in").mkdir()
     shutil.copy(cbs_dir / F85484, tmp_path / "in" / F85484)
-    snap = cbs.import_file(tmp_path / "in" / F85484, raw_dir=tmp_path / "raw")
-    [(target, _)] = cbs.stage(snap, staging_dir=tmp_path / "stg")
+    snap = pipeline.import_file(cbs, tmp_path / "in" / F85484, raw_dir=tmp_path / "raw")
+    [(target, _)] = pipeline.stage(cbs, snap, staging_dir=tmp_path / "stg")
     assert dims(pd.read_parquet(target), "Geslacht", "dimension_labels").isna().all()
     shutil.copy(cbs_dir / CODE_LISTS[1], tmp_path / "in" / CODE_LISTS[1])
-    code_list = cbs.import_file(tmp_path / "in" / CODE_LISTS[1], raw_dir=tmp_path / "raw")
-    assert cbs.stage(code_list, staging_dir=tmp_path / "stg") == [(target, True)]
+    code_list = pipeline.import_file(cbs, tmp_path / "in" / CODE_LISTS[1], raw_dir=tmp_path / "raw")
+    assert pipeline.stage(cbs, code_list, staging_dir=tmp_path / "stg") == [(target, True)]
     f = pd.read_parquet(target)
     assert set(dims(f, "Geslacht", "dimension_labels")) == {"Totaal mannen en vrouwen"}
     assert f["measure_label"].isna().all()  # the measure list is still not stored
@@ -321,9 +320,9 @@ def test_undocumented_file_needs_a_vintage(tmp_path):
     path.write_bytes(content)
     assert cbs.recognises(path)
     with pytest.raises(cbs.ParseError, match="states no vintage"):
-        cbs.stage(cbs.import_file(path, raw_dir=tmp_path / "raw"), staging_dir=tmp_path / "s")
-    snap = cbs.import_file(path, raw_dir=tmp_path / "raw2", vintage=dt.date(2020, 1, 31))
-    [(target, written)] = cbs.stage(snap, staging_dir=tmp_path / "s")
+        pipeline.stage(cbs, pipeline.import_file(cbs, path, raw_dir=tmp_path / "raw"), staging_dir=tmp_path / "s")
+    snap = pipeline.import_file(cbs, path, raw_dir=tmp_path / "raw2", vintage=dt.date(2020, 1, 31))
+    [(target, written)] = pipeline.stage(cbs, snap, staging_dir=tmp_path / "s")
     assert written and target.name == "vintage=2020-01-31.part=synthetic.parquet"
 
 
@@ -496,19 +495,6 @@ def fixture(entity: str) -> bytes:
     return (FIXTURES / f"synthetic_85484NED_{entity}.json").read_bytes()
 
 
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
-
-
 def serve_all(rs, skip=(), count="5"):
     for entity in ENTITIES:
         if entity not in skip:
@@ -540,7 +526,7 @@ def test_fetch_every_page_and_stage(rs, raw_dir, tmp_path):
     assert snaps[0].meta["licence"].startswith("Creative Commons Attribution 4.0")
 
     stg = tmp_path / "stg"
-    results = [r for s in snaps for r in cbs.stage(s, staging_dir=stg)]
+    results = [r for s in snaps for r in pipeline.stage(cbs, s, staging_dir=stg)]
     written = sorted({t.name for t, w in results if w})
     assert written == ["vintage=2026-10-01.part=85484NED_TypedDataSet.parquet",
                        "vintage=2026-10-01.part=85484NED_TypedDataSet_page2.parquet"]
@@ -710,7 +696,7 @@ def test_newer_fetched_vintage_wins_per_key(rs, tmp_path):
     shutil.copytree(staging.dataset_dir(cbs.DATASET), stg / cbs.DATASET)
     serve_all(rs)
     for snap in fetch(tmp_path / "raw"):
-        cbs.stage(snap, staging_dir=stg)
+        pipeline.stage(cbs, snap, staging_dir=stg)
     with build_from(stg, tmp_path / "w.duckdb") as con:
         got = {(o, m.isoformat()): (n, v.isoformat(), label) for o, m, n, v, label in con.execute(
             """SELECT origin_code, month, immigrants, vintage, origin_label FROM nl_immigration
@@ -730,7 +716,7 @@ def test_live_fetch_85484(tmp_path):
                       filters={"85484NED": "startswith(Herkomstland,'H008718')"})
     assert snaps and all(s.created for s in snaps)
     assert dt.date.fromisoformat(snaps[0].meta["vintage"]) >= dt.date(2026, 1, 1)
-    written = [t for s in snaps for t, w in cbs.stage(s, staging_dir=tmp_path / "stg") if w]
+    written = [t for s in snaps for t, w in pipeline.stage(cbs, s, staging_dir=tmp_path / "stg") if w]
     f = pd.concat(pd.read_parquet(t) for t in written)
     polen = f[(f["measure_label"] == "Immigratie") & (f["period_type"] == "month")
               & (dims(f, "Geslacht") == "T001038") & (dims(f, "Geboorteland") == "T001638")]
@@ -743,7 +729,7 @@ def test_live_fetch_85484(tmp_path):
 def test_live_fetch_84809_with_the_default_filter(tmp_path):
     """The default $filter of 84809NED selects rows (the totals of its other dimensions)."""
     snaps = cbs.fetch(raw_dir=tmp_path / "raw", tables=["84809NED"])
-    written = [t for s in snaps for t, w in cbs.stage(s, staging_dir=tmp_path / "stg") if w]
+    written = [t for s in snaps for t, w in pipeline.stage(cbs, s, staging_dir=tmp_path / "stg") if w]
     f = pd.concat(pd.read_parquet(t) for t in written)
     assert len(f) > 0 and f["year"].max() >= 2020
     assert set(dims(f, "Nationaliteit")) == {"T001059"}

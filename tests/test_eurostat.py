@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import responses
 
 from core import warehouse
-from etl import build, http, staging
+from etl import build, http, pipeline, staging
 from etl.sources import eurostat as es
 from marts import committed_mart
 
@@ -347,10 +346,10 @@ def test_bad_sdmx_csv(shared_data):
 def test_failed_import_leaves_staging_untouched(tmp_path, shared_data):
     bad = tmp_path / "migr_eiord_broken.csv"
     bad.write_bytes(dw_file(shared_data, BAD_DW["unknown geo label"][0]))
-    snap = es.import_file(bad, raw_dir=tmp_path / "raw",
+    snap = pipeline.import_file(es, bad, raw_dir=tmp_path / "raw",
                           vintage=__import__("datetime").date(2017, 5, 1))
     with pytest.raises(es.ParseError):
-        es.stage(snap, staging_dir=tmp_path / "stg")
+        pipeline.stage(es, snap, staging_dir=tmp_path / "stg")
     assert not (tmp_path / "stg").exists()
 
 
@@ -396,12 +395,6 @@ def serve_catalogue(rs, codes=("migr_eiord",)):
            body=(FIXTURES / "datastructure_migr_eiord.xml").read_bytes())
 
 
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def test_fetch_resolves_codes_and_follows_an_async_answer(rs, tmp_path):
     serve_catalogue(rs)
     rs.get(DATA_URL, body=(FIXTURES / "async_submitted.xml").read_bytes())
@@ -409,12 +402,14 @@ def test_fetch_resolves_codes_and_follows_an_async_answer(rs, tmp_path):
     rs.get(ASYNC + f"status/{KEY}", body=(FIXTURES / "async_available.xml").read_bytes())
     tsv = gzip.compress((FIXTURES / "migr_eiord.tsv").read_bytes())
     rs.get(ASYNC + f"data/{KEY}", body=tsv)
+    waits = []
     [snap] = es.fetch(raw_dir=tmp_path / "raw", candidates={"ordered_to_leave": [
-        "migr_eiord", "migr_eiord1"]})
+        "migr_eiord", "migr_eiord1"]}, sleep=waits.append)
+    assert waits == [1.0]  # one wait while the answer was PROCESSING
     assert snap.meta["dataset_code"] == "migr_eiord"  # migr_eiord1: not in the catalogue
     assert snap.meta["vintage"] == "2026-04-24"  # the catalogue's last data update
     assert snap.meta["file_name"] == "migr_eiord.tsv.gz" and snap.path.read_bytes() == tsv
-    [(target, written)] = es.stage(snap, staging_dir=tmp_path / "stg")
+    [(target, written)] = pipeline.stage(es, snap, staging_dir=tmp_path / "stg")
     assert written and "dataset_code" in staging.read_sidecar(target)
     frame = pd.read_parquet(target)
     assert len(frame) == 18 and set(frame["vintage"].astype(str)) == {"2026-04-24"}
@@ -424,7 +419,8 @@ def test_fetch_http_error_stores_nothing(rs, tmp_path):
     serve_catalogue(rs)
     rs.get(DATA_URL, status=500, body=b"<html>Internal error</html>")
     with pytest.raises(http.FetchError, match="HTTP 500"):
-        es.fetch(raw_dir=tmp_path / "raw", candidates={"ordered_to_leave": ["migr_eiord"]})
+        es.fetch(raw_dir=tmp_path / "raw", candidates={"ordered_to_leave": ["migr_eiord"]},
+                 backoff=0)
     assert not (tmp_path / "raw").exists()
 
 
@@ -448,7 +444,7 @@ def test_live_fetch_ordered_to_leave(tmp_path):
         "migr_eiord", "migr_eiord1"]})
     assert snaps and all(s.meta["dataset_code"].startswith("migr_eiord") for s in snaps)
     for snap in snaps:
-        [(target, _)] = es.stage(snap, staging_dir=tmp_path / "stg")
+        [(target, _)] = pipeline.stage(es, snap, staging_dir=tmp_path / "stg")
         frame = pd.read_parquet(target)
         assert (frame[(frame.geo == "NL") & (frame.citizenship_iso3 == "TOTAL")]["year"]
                 .max() >= 2023)
@@ -476,7 +472,7 @@ def test_bop_rem6_fetch_stage_and_mart(rs, tmp_path):
                      candidates={"personal_transfers": ["bop_rem6"]})
     assert [s.meta["file_name"] for s in snaps] == ["bop_rem6.tsv.gz", es.BOP_CODELIST_FILE]
     assert {s.meta["dataset"] for s in snaps} == {es.BOP_DATASET}
-    staged = [t for s in snaps for t in es.stage(s, staging_dir=tmp_path / "stg")]
+    staged = [t for s in snaps for t in pipeline.stage(es, s, staging_dir=tmp_path / "stg")]
     [(target, written)] = staged  # the code list is a companion, not a staging file
     assert written and target.parent.name == es.BOP_DATASET
     side = staging.read_sidecar(target)

@@ -48,20 +48,6 @@ def calls_to(rs: responses.RequestsMock, url: str) -> int:
     return sum(1 for call in rs.calls if call.request.url == url)
 
 
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    """An existing, empty raw store (the failure tests check it stays empty)."""
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
-
-
 def serve(rs, workbook=None, *, page_html: str = PAGE_HTML, **workbook_kwargs) -> None:
     rs.get(PAGE, body=page_html, content_type="text/html; charset=utf-8")
     if workbook is not None or workbook_kwargs:
@@ -96,7 +82,7 @@ def test_find_workbook_url_without_link():
 def test_fetch_stores_snapshot_with_sidecar(rs, raw_dir, ibc_2025_bytes):
     serve(rs, ibc_2025_bytes, content_type="application/octet-stream")
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    snap = frontex.fetch(raw_dir=raw_dir, backoff=0)
+    [snap] = frontex.fetch(raw_dir=raw_dir, backoff=0)
     after = dt.datetime.now(dt.timezone.utc)
 
     sidecar = json.loads(snap.path.with_name(NEWEST_NAME + ".json").read_text(encoding="utf-8"))
@@ -126,9 +112,9 @@ def test_fetch_stores_snapshot_with_sidecar(rs, raw_dir, ibc_2025_bytes):
 
 def test_second_fetch_of_same_bytes_is_a_no_op(rs, raw_dir, ibc_2025_bytes):
     serve(rs, ibc_2025_bytes)
-    first = frontex.fetch(raw_dir=raw_dir, backoff=0)
+    [first] = frontex.fetch(raw_dir=raw_dir, backoff=0)
     before = files_under(raw_dir)
-    second = frontex.fetch(raw_dir=raw_dir, backoff=0)
+    [second] = frontex.fetch(raw_dir=raw_dir, backoff=0)
     assert (first.created, second.created) == (True, False)
     assert second.path == first.path
     assert files_under(raw_dir) == before
@@ -187,7 +173,7 @@ def test_http_503_twice_then_200_succeeds(rs, raw_dir, ibc_2025_bytes):
     rs.get(NEWEST, body=b"busy", status=503)
     rs.get(NEWEST, body=ibc_2025_bytes, status=200)
     waits: list[float] = []
-    snap = frontex.fetch(raw_dir=raw_dir, sleep=waits.append)  # default backoff 1 s, doubling
+    [snap] = frontex.fetch(raw_dir=raw_dir, sleep=waits.append)  # default backoff 1 s, doubling
     assert calls_to(rs, NEWEST) == 3
     assert waits == [1.0, 2.0]
     assert snap.created and snap.path.read_bytes() == ibc_2025_bytes
@@ -241,7 +227,7 @@ def test_content_length_larger_than_body(rs, raw_dir, ibc_2025_bytes):
 def test_gzip_encoded_download_is_not_truncated(rs, raw_dir, ibc_2025_bytes):
     encoded = gzip.compress(ibc_2025_bytes)
     serve(rs, encoded, headers={"Content-Encoding": "gzip", "Content-Length": str(len(encoded))})
-    snap = frontex.fetch(raw_dir=raw_dir, backoff=0)
+    [snap] = frontex.fetch(raw_dir=raw_dir, backoff=0)
     assert snap.path.read_bytes() == ibc_2025_bytes
 
 
@@ -249,7 +235,7 @@ def test_gzip_encoded_download_is_not_truncated(rs, raw_dir, ibc_2025_bytes):
 @pytest.mark.network
 def test_live_fetch(tmp_path):
     """The real Migratory Map page and workbook (deselected unless ``-m network``)."""
-    snap = frontex.fetch(raw_dir=tmp_path)
+    [snap] = frontex.fetch(raw_dir=tmp_path)
     assert snap.created is True
     assert re.fullmatch(r"Monthly_detections_of_IBC_\d{4}_\d{2}_\d{2}\.xlsx", snap.path.name)
     assert snap.path.parent.parent == tmp_path / "frontex"

@@ -24,9 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import rdata
-import responses
 
-from etl import http, staging
+from etl import http, pipeline, staging
 from etl.sources import worldbank as wb
 from marts import build_from, committed_mart
 
@@ -196,7 +195,7 @@ def test_recognises_only_our_files(shared_data):
 
 def test_import_refuses_other_files(tmp_path, shared_data):
     with pytest.raises(wb.ParseError, match=r"^gdidata_wdi\.csv: not a World Bank bulk CSV"):
-        wb.import_file(shared_data / "remittances" / "gdidata_wdi.csv", raw_dir=tmp_path)
+        pipeline.import_file(wb, shared_data / "remittances" / "gdidata_wdi.csv", raw_dir=tmp_path)
     assert not any(tmp_path.iterdir())
 
 
@@ -216,13 +215,13 @@ def test_committed_staging_equals_a_fresh_parse(name, request):
 
 
 def test_import_and_stage_into_tmp(tmp_path, shared_data, p_bulk):
-    snap = wb.import_file(shared_data / "remittances" / BULK, raw_dir=tmp_path / "raw")
+    snap = pipeline.import_file(wb, shared_data / "remittances" / BULK, raw_dir=tmp_path / "raw")
     assert snap.meta["vintage"] == "2021-09-15" and snap.meta["publisher"] == "worldbank"
     assert snap.meta["source_url"] == f"imported from {BULK}"
-    [(target, written)] = wb.stage(snap, staging_dir=tmp_path / "stg")
+    [(target, written)] = pipeline.stage(wb, snap, staging_dir=tmp_path / "stg")
     assert written and target.name == (
         "vintage=2021-09-15.part=API_BM_TRF_PWKR_CD_DT_DS2_en_csv_v2_3012027.parquet")
-    assert wb.stage(snap, staging_dir=tmp_path / "stg") == [(target, False)]
+    assert pipeline.stage(wb, snap, staging_dir=tmp_path / "stg") == [(target, False)]
     side = staging.read_sidecar(target)
     assert (side["coverage_start"], side["coverage_end"], side["rows"]) == (
         "1960-01-01", "2020-12-31", 16_226)
@@ -297,7 +296,7 @@ def test_mart_pct_null_where_an_input_is_missing(mart):
 def stage_fixture_pages(stg: Path, raw: Path) -> None:
     for f in sorted(FIXTURES.glob("synthetic_*_page*.json")):
         shutil.copy(f, raw / f.name)
-        for target, written in wb.stage(wb.import_file(raw / f.name, raw_dir=raw / "store"),
+        for target, written in pipeline.stage(wb, pipeline.import_file(wb, raw / f.name, raw_dir=raw / "store"),
                                         staging_dir=stg):
             assert written
 
@@ -435,9 +434,9 @@ def test_synthetic_rda_parses_with_a_given_vintage(tmp_path):
     path = tmp_path / "synthetic_wdi.rda"
     assert wb.recognises(path)
     with pytest.raises(wb.ParseError, match="states no vintage"):
-        wb.stage(wb.import_file(path, raw_dir=tmp_path / "raw"), staging_dir=tmp_path / "stg")
-    snap = wb.import_file(path, raw_dir=tmp_path / "raw2", vintage=dt.date(2024, 1, 31))
-    [(target, written)] = wb.stage(snap, staging_dir=tmp_path / "stg")
+        pipeline.stage(wb, pipeline.import_file(wb, path, raw_dir=tmp_path / "raw"), staging_dir=tmp_path / "stg")
+    snap = pipeline.import_file(wb, path, raw_dir=tmp_path / "raw2", vintage=dt.date(2024, 1, 31))
+    [(target, written)] = pipeline.stage(wb, snap, staging_dir=tmp_path / "stg")
     assert written and target.name == "vintage=2024-01-31.part=synthetic_wdi.parquet"
 
 
@@ -531,19 +530,6 @@ PAGES = {  # (indicator, page) → fixture file
 }
 
 
-@pytest.fixture
-def rs():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def raw_dir(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    return folder
-
-
 def serve_all(rs, skip=()):
     for (indicator, page), name in PAGES.items():
         if (indicator, page) not in skip:
@@ -571,7 +557,7 @@ def test_fetch_all_pages_of_every_indicator(rs, raw_dir, tmp_path):
         "size": first.path.stat().st_size, "vintage": "2025-07-01"}
     assert first.meta["licence"].startswith("Creative Commons Attribution 4.0")
 
-    written = [t for s in snaps for t, w in wb.stage(s, staging_dir=tmp_path / "stg") if w]
+    written = [t for s in snaps for t, w in pipeline.stage(wb, s, staging_dir=tmp_path / "stg") if w]
     assert [t.name for t in written] == [
         f"vintage=2025-07-01.part=API_{i.replace('.', '_')}_page{p}.parquet" for i, p in PAGES]
     frame = pd.concat(pd.read_parquet(t) for t in written)

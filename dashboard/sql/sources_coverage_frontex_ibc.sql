@@ -1,7 +1,7 @@
 -- Sources & provenance: what each Frontex workbook holds, from its staging rows with a value.
 -- Per source file × vintage: no publisher dataset code (Frontex publishes one workbook), the
--- number of routes, and the first and last year with a month of data. No focus geography:
--- the workbooks have routes, not reporting countries.
+-- number of routes, and the first and last year with a month of data. No focus geography
+-- ($geo is NULL): the workbooks have routes, not reporting countries.
 SELECT
     source_file,
     vintage,
@@ -10,9 +10,9 @@ SELECT
     count(DISTINCT route_code)::INTEGER AS geos,
     min(year(month))::INTEGER AS first_year,
     max(year(month))::INTEGER AS last_year,
-    NULL::INTEGER AS focus_first_year,
-    NULL::INTEGER AS focus_last_year
-FROM stg_frontex__ibc
+    min(year(month)) FILTER (WHERE route_code = $geo)::INTEGER AS focus_first_year,
+    max(year(month)) FILTER (WHERE route_code = $geo)::INTEGER AS focus_last_year
+FROM query_table($table)  -- the dataset's staging table (registry)
 WHERE detections IS NOT NULL
 GROUP BY source_file, vintage
 ORDER BY source_file, vintage;

@@ -11,7 +11,7 @@ SELECT
     max(year)::INTEGER AS last_year,
     min(year) FILTER (WHERE country_iso3 = $geo)::INTEGER AS focus_first_year,
     max(year) FILTER (WHERE country_iso3 = $geo)::INTEGER AS focus_last_year
-FROM stg_worldbank__wdi
+FROM query_table($table)  -- the dataset's staging table (registry)
 WHERE value IS NOT NULL
 GROUP BY source_file, vintage
 ORDER BY source_file, vintage;

@@ -1,8 +1,8 @@
 """Frontex: monthly detections of illegal border crossings (IBC) by route × nationality.
 
 ``fetch`` downloads the current workbook linked from the Migratory Map page into the raw
-store; ``import_file`` stores a local copy there (``python -m etl import``); ``parse`` turns
-a workbook (2018 or 2025 layout) into a tidy, long frame and ``stage`` writes it to staging.
+store; ``parse`` turns a workbook (2018 or 2025 layout) into a tidy, long frame (one staging
+file per vintage). Import and staging are ``etl.pipeline``'s.
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree import ElementTree
@@ -21,7 +20,8 @@ import python_calamine
 import requests
 
 from core import metadata, reference
-from etl import errors, http, snapshots
+from etl import errors, http, pipeline, snapshots, vintages
+from etl.formats import text
 
 PUBLISHER = "frontex"
 DATASET = "frontex_ibc"
@@ -48,18 +48,12 @@ STAGING_COLUMNS = [
 ]
 
 
-class ParseError(errors.ParseError):
-    """The workbook does not have the content we expect; the message names file, row, value."""
-
+ParseError = errors.ParseError
 
 # ----------------------------------------------------------------------------- validation
 def check_xlsx(content: bytes, where: str) -> None:
     """Raise FetchError unless ``content`` is a complete xlsx with the IBC data sheet."""
-    if not content:
-        raise http.FetchError(where, "empty body, expected an xlsx workbook")
-    head = content[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
-        raise http.FetchError(where, "got an HTML/XML page instead of an xlsx workbook")
+    text.refuse_html(content, where, "an xlsx workbook")
     if not content.startswith(b"PK\x03\x04"):
         raise http.FetchError(where, f"not an xlsx workbook (starts with {content[:8]!r})")
     try:
@@ -89,7 +83,7 @@ def find_workbook_url(html: str, page_url: str = SOURCE_PAGE) -> str:
 
 def fetch(
     *, session: requests.Session | None = None, raw_dir: Path | None = None, **http_options
-) -> snapshots.Snapshot:
+) -> list[snapshots.Snapshot]:
     """Download the current workbook from the Migratory Map page into the raw store."""
     session = session or requests.Session()
     page = http.get(SOURCE_PAGE, session=session, **http_options)
@@ -102,11 +96,11 @@ def fetch(
         raise http.FetchError(url, f"truncated download: {len(content)} of {expected} bytes")
     check_xlsx(content, url)
     file_name = url.rsplit("/", 1)[-1].split("?")[0]
-    return snapshots.store(
+    return [snapshots.store(
         content, publisher=PUBLISHER, dataset=DATASET, file_name=file_name, source_url=url,
         licence=metadata.dataset(DATASET)["licence"], vintage=read_vintage(content, file_name),
         raw_dir=raw_dir,
-    )
+    )]
 
 
 # ----------------------------------------------------------------------------- parse
@@ -212,22 +206,17 @@ def _to_float(cells: np.ndarray) -> np.ndarray:
     return out.reshape(cells.shape)
 
 
-@dataclass(frozen=True)
-class Parsed:
-    frame: pd.DataFrame
-    vintage: dt.date
-    months: int
-    rows: int
-
-
 def parse(content: bytes, *, file_name: str, sha256: str | None = None,
-          vintage: dt.date | None = None) -> Parsed:
+          vintage: dt.date | None = None) -> pipeline.Parsed:
     """Parse an IBC workbook into the tidy staging frame (one row per key × month)."""
     sha256 = sha256 or snapshots.sha256_bytes(content)
     book = _open(content, file_name)
-    vintage = vintage or _vintage_in(book, file_name)
-    if vintage is None:
+    stated = _vintage_in(book, file_name)
+    if vintage is None and stated is None:
         raise ParseError(f"{file_name}: no 'data as of' date in the Notes sheet or the file name")
+    found = vintages.resolve(file_name, sha256=sha256, given=vintage,
+                             stated=stated and vintages.Vintage(stated, None))
+    vintage = found.date
     # Cells as calamine gives them: text stays text (no NA guessing), empty cells are "".
     grid = _sheet(book, DATA_SHEET, file_name).replace({"": None})
     h = _find_header(grid, file_name)
@@ -311,7 +300,8 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
         "snapshot_sha256": sha256,
         "source_row": rep(excel_rows).astype("int32"),
     })[STAGING_COLUMNS]
-    return Parsed(frame=frame, vintage=vintage, months=n_months, rows=n_rows)
+    return pipeline.Parsed(frame, vintage, found.basis,
+                           facts={"months": n_months, "rows": n_rows})
 
 
 # ----------------------------------------------------------------------------- import
@@ -326,33 +316,15 @@ def recognises(path: Path) -> bool:
     return True
 
 
-def stage(snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
-          force: bool = False) -> list[tuple[Path, bool]]:
-    """Parse a raw snapshot into its staging file; skip if staging already holds these bytes.
-
-    Returns [(staging file, written?)].
-    """
-    from etl import staging
-
-    meta = snapshot.meta
-    vintage = meta.get("vintage")
-    if vintage and not force and staging.is_current(DATASET, vintage, snapshot.sha256, staging_dir):
-        return [(staging.file_for(DATASET, vintage, staging_dir), False)]
-    parsed = parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
-                   sha256=snapshot.sha256,
-                   vintage=dt.date.fromisoformat(vintage) if vintage else None)
-    provenance = staging.provenance_of(meta, parsed.vintage.isoformat())
-    target = staging.write(parsed.frame, dataset=DATASET, vintage=parsed.vintage.isoformat(),
-                           provenance=provenance, staging_dir=staging_dir)
-    return [(target, True)]
+def check(content: bytes, file_name: str) -> None:
+    check_xlsx(content, file_name)
 
 
-def import_file(path: Path, *, raw_dir: Path | None = None) -> snapshots.Snapshot:
-    """Snapshot a local workbook (no network) into the raw store."""
-    content = path.read_bytes()
-    check_xlsx(content, path.name)
-    return snapshots.store(
-        content, publisher=PUBLISHER, dataset=DATASET, file_name=path.name,
-        source_url=f"imported from {path.name}", licence=metadata.dataset(DATASET)["licence"],
-        vintage=read_vintage(content, path.name), raw_dir=raw_dir,
-    )
+def stated_vintage(content: bytes, file_name: str) -> vintages.Vintage | None:
+    found = read_vintage(content, file_name)
+    return vintages.Vintage(found, None) if found else None
+
+
+def target(snapshot: snapshots.Snapshot) -> tuple[str, None]:
+    """One staging file per vintage."""
+    return DATASET, None

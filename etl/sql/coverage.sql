@@ -2,10 +2,11 @@
 -- (loaded = true, from each source's coverage__<dataset> table), plus one row per expected
 -- dataset with no data at all (loaded = false, geo and years NULL). fetch_command says how
 -- to load a dataset, or its missing years, from the publisher (needs internet).
--- $parts is a UNION ALL of the coverage__* tables, filled in by etl/build.py.
+-- coverage_parts is a temporary table into which etl/build.py has inserted every
+-- coverage__* table's rows.
 CREATE TABLE coverage AS
 WITH loaded AS (
-    $parts
+    SELECT dataset, geo, first_year, last_year, vintage FROM coverage_parts
 )
 SELECT
     l.dataset,

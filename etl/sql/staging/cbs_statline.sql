@@ -5,23 +5,13 @@
 -- period_type is year, quarter or month; period_start its first day. value is NULL where the
 -- publisher marks the figure missing ("." or null), never 0; flag is CBS's value attribute or
 -- period status where not final. table_id 'unidentified:…' is a CBS export that names no table.
+-- Columns as the staging Parquet files hold them (etl/sources/<publisher>: year and
+-- source_row int32, value float64); dates and small integers are typed here.
 CREATE TABLE stg_cbs__statline AS
-SELECT
-    table_id,
-    measure,
-    measure_label,
-    unit,
+SELECT * REPLACE (
     CAST(dimensions AS JSON) AS dimensions,
     CAST(dimension_labels AS JSON) AS dimension_labels,
-    period_code,
-    period_type,
     CAST(period_start AS DATE) AS period_start,
-    CAST(year AS INTEGER) AS year,
-    CAST(value AS DOUBLE) AS value,
-    flag,
-    CAST(vintage AS DATE) AS vintage,
-    source_file,
-    snapshot_sha256,
-    CAST(source_row AS INTEGER) AS source_row
+    CAST(vintage AS DATE) AS vintage)
 FROM read_parquet($files)
 ORDER BY vintage, source_file, table_id, measure, source_row, period_code;

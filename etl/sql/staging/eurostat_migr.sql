@@ -4,25 +4,9 @@
 -- it. geo is Eurostat's code (EU27_2007 = the 2007–2013 EU27, never EU27_2020);
 -- citizenship_iso3 is ISO-3 (TOTAL = all citizenships). value is NULL where the file marks
 -- the figure not available (":"); flag keeps Eurostat's flags (b, d, p, e, …).
+-- Columns as the staging Parquet files hold them (etl/sources/<publisher>: year and
+-- source_row int32, value float64); dates and small integers are typed here.
 CREATE TABLE stg_eurostat__migr AS
-SELECT
-    source_dataset,
-    measure,
-    applicant_type,
-    geo,
-    geo_label,
-    citizenship_iso3,
-    citizenship_label,
-    sex,
-    detail,
-    freq,
-    CAST(year AS INTEGER) AS year,
-    CAST(quarter AS INTEGER) AS quarter,
-    CAST(value AS DOUBLE) AS value,
-    flag,
-    CAST(vintage AS DATE) AS vintage,
-    source_file,
-    snapshot_sha256,
-    CAST(source_row AS INTEGER) AS source_row
+SELECT * REPLACE (CAST(quarter AS INTEGER) AS quarter, CAST(vintage AS DATE) AS vintage)
 FROM read_parquet($files)
 ORDER BY vintage, source_file, source_row;

@@ -9,7 +9,8 @@
 --   within one value, and the row says which file and vintage it is.
 -- * EU27_2020 where no file publishes it: the sum of the 27 member states, only when all 27
 --   have a value that year (is_computed, basis 'sum of the 27 member states'); else absent.
---   EU27_2007 and EU28 are kept as published, never relabelled.
+--   EU27_2007 and EU28 are kept as published, never relabelled. The members are the
+--   eurostat_geo reference table's (loaded before the marts).
 CREATE TABLE eurostat_annual AS
 WITH totals AS (
     SELECT * FROM stg_eurostat__migr WHERE sex = 'T' AND detail IS NULL
@@ -56,10 +57,7 @@ chosen AS (
     SELECT * EXCLUDE (rank_in_key, freq) FROM ranked WHERE rank_in_key = 1
 ),
 members AS (
-    SELECT DISTINCT geo FROM (VALUES
-        ('AT'), ('BE'), ('BG'), ('HR'), ('CY'), ('CZ'), ('DK'), ('EE'), ('FI'), ('FR'),
-        ('DE'), ('EL'), ('HU'), ('IE'), ('IT'), ('LV'), ('LT'), ('LU'), ('MT'), ('NL'),
-        ('PL'), ('PT'), ('RO'), ('SK'), ('SI'), ('ES'), ('SE')) AS m(geo)
+    SELECT geo FROM eurostat_geo WHERE eu27_2020
 ),
 eu27_computed AS (
     SELECT
@@ -81,3 +79,13 @@ WHERE NOT EXISTS (
       AND c.citizenship_iso3 = e.citizenship_iso3
       AND c.applicant_type IS NOT DISTINCT FROM e.applicant_type)
 ORDER BY measure, applicant_type, geo, citizenship_iso3, year;
+
+-- persons_series(m): one measure of eurostat_annual as a persons mart, one row per geo ×
+-- year × citizenship (used by 40_illegally_present.sql and 50_refused_entry.sql; a
+-- temporary macro of the build, not kept in the warehouse).
+CREATE TEMP MACRO persons_series(m) AS TABLE
+SELECT geo, year, citizenship_iso3, value AS persons, flag, is_computed, basis,
+       source_dataset, source_file, vintage
+FROM eurostat_annual
+WHERE measure = m
+ORDER BY geo, citizenship_iso3, year;

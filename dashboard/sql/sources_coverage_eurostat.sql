@@ -1,4 +1,5 @@
--- Sources & provenance: what each Eurostat file holds, from its staging rows with a value.
+-- Sources & provenance: what each Eurostat file holds, from its staging rows with a value
+-- (stg_eurostat__migr or stg_eurostat__bop: both datasets' coverage query).
 -- Per source file × vintage: the Eurostat dataset codes in it, the number of reporting
 -- geographies (geo), the first and last year, and the years of the focus geography $geo.
 SELECT
@@ -11,7 +12,7 @@ SELECT
     max(year)::INTEGER AS last_year,
     min(year) FILTER (WHERE geo = $geo)::INTEGER AS focus_first_year,
     max(year) FILTER (WHERE geo = $geo)::INTEGER AS focus_last_year
-FROM stg_eurostat__migr
+FROM query_table($table)  -- the dataset's staging table (registry)
 WHERE value IS NOT NULL
 GROUP BY source_file, vintage
 ORDER BY source_file, vintage;

@@ -1,0 +1,131 @@
+"""One pipeline for every source: raw snapshot → parsed frame → staging file with provenance.
+
+A source module (``etl/sources/<publisher>``) only says what it reads and how; this module
+does the rest the same way for all of them.
+
+What a source module declares:
+
+- ``PUBLISHER``, ``DATASET`` (the metadata dataset its snapshots belong to) and
+  ``SOURCE_PAGE`` (the live endpoint's base URL, shown by ``fetch``);
+- ``recognises(path) -> bool``: True only for files it parses (name and content sniff);
+- ``check(content, file_name)``: raise ``ParseError`` (or ``FetchError``) unless the bytes
+  are of a kind it reads (called on import, before anything is stored);
+- ``stated_vintage(content, file_name) -> vintages.Vintage | None``: the vintage the file
+  states, if it can be read cheaply (else the parser reads it);
+- ``target(snapshot) -> (staging dataset, part) | None``: where a snapshot stages (``part`` None
+  for one file per vintage); None for a companion file with no staging of its own;
+- ``parse(content, *, file_name, sha256, vintage, **context) -> Parsed``;
+- ``fetch(*, session=None, raw_dir=None, **http_options) -> list[Snapshot]``.
+
+Optional hooks: ``context(snapshot) -> Context`` (companion files read from the raw store,
+passed to ``parse``), ``dependents(snapshot) -> list[Snapshot]`` (what to re-stage when a
+companion arrives), ``siblings(path) -> list[Path]`` (companions stored with an imported file)
+and ``GIVEN_BASIS`` (the basis of a vintage recorded at fetch time).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+
+from core import metadata
+from etl import snapshots, staging, vintages
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A file parsed into its staging frame.
+
+    ``sidecar`` holds source-specific provenance written to the staging sidecar (e.g. the
+    dataset code a file holds); ``facts`` what else the parser learnt (e.g. months covered).
+    Both read as attributes: ``parsed.dataset_code``.
+    """
+    frame: pd.DataFrame
+    vintage: dt.date
+    vintage_basis: str | None = None
+    kind: str | None = None
+    sidecar: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        for bag in ("sidecar", "facts"):
+            values = self.__dict__.get(bag) or {}
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What staging one snapshot needs from the raw store besides its own bytes."""
+    parse_kwargs: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # companion file name → sha256
+    vintage: dt.date | None = None  # a vintage the companions state (e.g. CBS TableInfos)
+
+
+def _store(source: ModuleType, content: bytes, file_name: str, *, raw_dir, vintage,
+           source_url: str | None = None) -> snapshots.Snapshot:
+    sha = snapshots.sha256_bytes(content)
+    recorded = vintages.check_given(file_name, vintage, sha256=sha,
+                                    stated=source.stated_vintage(content, file_name))
+    return snapshots.store(
+        content, publisher=source.PUBLISHER, dataset=source.DATASET, file_name=file_name,
+        source_url=source_url or f"imported from {file_name}",
+        licence=metadata.dataset(source.DATASET)["licence"], vintage=recorded, raw_dir=raw_dir)
+
+
+def import_file(source: ModuleType, path: Path, *, raw_dir: Path | None = None,
+                vintage: dt.date | None = None) -> snapshots.Snapshot:
+    """Snapshot a local file (no network) into the raw store, with the vintage it states or
+    that is documented for its bytes (or ``vintage``, when it agrees with both)."""
+    content = path.read_bytes()
+    source.check(content, path.name)
+    for sibling in getattr(source, "siblings", lambda p: [])(path):
+        _store(source, sibling.read_bytes(), sibling.name, raw_dir=raw_dir, vintage=vintage)
+    return _store(source, content, path.name, raw_dir=raw_dir, vintage=vintage)
+
+
+def stage(source: ModuleType, snapshot: snapshots.Snapshot, *, staging_dir: Path | None = None,
+          force: bool = False) -> list[tuple[Path, bool]]:
+    """Parse a raw snapshot into its staging file; [(staging file, written?)].
+
+    Skips (written False) when staging already holds a file derived from these bytes (and the
+    same companions). A companion stages what depends on it instead.
+    """
+    meta = snapshot.meta
+    target = source.target(snapshot)
+    if target is None:
+        return [result for dependent in getattr(source, "dependents", lambda s: [])(snapshot)
+                for result in stage(source, dependent, staging_dir=staging_dir, force=force)]
+    dataset, part = target
+    ctx = source.context(snapshot) if hasattr(source, "context") else Context()
+    given = dt.date.fromisoformat(meta["vintage"]) if meta.get("vintage") else None
+    vintage = given or ctx.vintage
+    if vintage and not force and staging.is_current(dataset, vintage.isoformat(),
+                                                    snapshot.sha256, staging_dir, part):
+        existing = staging.file_for(dataset, vintage.isoformat(), staging_dir, part)
+        if (staging.read_sidecar(existing).get("companions") or {}) == ctx.files:
+            return [(existing, False)]
+    parsed = source.parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
+                          sha256=snapshot.sha256, vintage=given, **ctx.parse_kwargs)
+    extra = {k: v for k, v in meta.items()
+             if k not in (*staging.SNAPSHOT_FIELDS, "vintage")}  # e.g. a fetch's catalogue entry
+    if parsed.vintage_basis is not None:
+        extra["vintage_basis"] = parsed.vintage_basis
+    if parsed.kind is not None:
+        extra["file_kind"] = parsed.kind
+    if ctx.files:
+        extra["companions"] = ctx.files
+    provenance = staging.provenance_of({**meta, "dataset": dataset}, parsed.vintage.isoformat(),
+                                       **{**extra, **parsed.sidecar})
+    written = staging.write(parsed.frame, dataset=dataset, vintage=parsed.vintage.isoformat(),
+                            provenance=provenance, staging_dir=staging_dir, part=part)
+    return [(written, True)]
+
+
+def stage_all(source: ModuleType, fetched: list[snapshots.Snapshot], **kwargs):
+    """Stage every snapshot a fetch stored: [(snapshot, [(staging file, written?)])]."""
+    return [(snap, stage(source, snap, **kwargs)) for snap in fetched]
