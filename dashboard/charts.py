@@ -58,6 +58,14 @@ def source_for(dataset: str, vintages: dt.date | dict[str, dt.date], *,
                   caveats=tuple(caveats))
 
 
+def file_notes(dataset: str, files) -> list[str]:
+    """The metadata's ``file_notes`` for the files behind a chart's values (``files``: file
+    names, or '; '-joined lists of them), each once, in the metadata's order."""
+    notes = metadata.dataset(dataset).get("file_notes") or {}
+    used = {part for f in files if isinstance(f, str) for part in f.split("; ")}
+    return [" ".join(text.split()) for name, text in notes.items() if name in used]
+
+
 PLOT_HEIGHT = 480  # title + plot area; the footer's height is added below it
 FOOTER_GAP = 58    # px from the plot area's bottom edge to the footer (below the axis title)
 

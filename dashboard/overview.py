@@ -4,7 +4,6 @@ Each tile says what it counts, its year, its vintage, and which page shows the s
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -73,32 +72,45 @@ def arrivals_tiles() -> list[Tile]:
     ]
 
 
+STALE_AFTER = 2  # years behind the newest year held for any Eurostat series
+
+
 def eurostat_tiles() -> list[Tile]:
     rows = db.query("overview_eurostat")
     out = []
-    specs = [("return_rate", "NL", "Return rate, Netherlands (returned ÷ ordered, same year)"),
-             ("return_rate", "EU27_2020", "Return rate, EU27 (returned ÷ ordered, same year)"),
-             ("asylum_applicants", "NL", "Asylum applicants, Netherlands (all applicants)")]
-    for tile, geo, label in specs:
+    specs = [
+        ("returned_third_country", "NL", "Returned to a third country, Netherlands (persons)",
+         "migr_eirtn"),
+        ("return_rate", "NL", "Return rate, Netherlands (returned ÷ ordered, same year)",
+         "migr_eiord, migr_eirtn"),
+        ("return_rate", "EU27_2020", "Return rate, EU27 (returned ÷ ordered, same year)",
+         "migr_eiord, migr_eirtn"),
+        ("asylum_applicants", "NL", "Asylum applicants, Netherlands (all applicants)",
+         "migr_asyappctza")]
+    fetch = registry.fetch_command("eurostat_migr")
+    for tile, geo, label, code in specs:
         sel = rows[(rows["tile"] == tile) & (rows["geo"] == geo)]
         if sel.empty:
-            out.append(_missing(label, "pages/return_gap.py",
-                                registry.fetch_command("eurostat_migr")))
+            out.append(_missing(label, "pages/return_gap.py", fetch))
             continue
         latest = sel.iloc[0]
-        prev = sel[sel["year"] == latest["year"] - 1]["value"]
+        year, newest = int(latest["year"]), int(latest["newest_year"])
+        prev = sel[sel["year"] == year - 1]["value"]
         prev_value = float(prev.iat[0]) if len(prev) else None
-        code = "migr_eiord, migr_eirtn" if tile == "return_rate" else "migr_asyappctza"
         rate = tile == "return_rate"
+        notes = []
+        if latest["is_computed"]:
+            notes.append("EU27_2020 computed: sum of the 27 member states" if geo == "EU27_2020"
+                         else "computed: sum over citizenships of a third-party extract")
+        if newest - year > STALE_AFTER:
+            notes.append(f"out of date: {year} is the latest year loaded, {newest - year} years "
+                         f"behind the newest Eurostat year held ({newest}); "
+                         f"newer years need `{fetch}`")
         out.append(Tile(
             label, f"{latest['value']:.1%}" if rate else _count(latest["value"]),
-            _change(float(latest["value"]), prev_value, points=rate), int(latest["year"]),
+            _change(float(latest["value"]), prev_value, points=rate), year,
             f"Eurostat, {code}, vintage {_date(latest['vintage'])}", "pages/return_gap.py",
-            "; ".join(n for n in (
-                "EU27_2020 computed: sum of the 27 member states" if latest["is_computed"]
-                else "",
-                f"newer years need `{registry.fetch_command('eurostat_migr')}`"
-                if rate and int(latest["year"]) < dt.date.today().year - 2 else "") if n)))
+            "; ".join(notes)))
     return out
 
 

@@ -119,6 +119,9 @@ def _vintages(data: pd.DataFrame) -> dict[str, dt.date]:
 
 def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
     caveats = list(extra)
+    if "source_file" in data:
+        caveats += charts.file_notes(DATASET, data.dropna(subset=["value"])["source_file"]
+                                     if "value" in data else data["source_file"])
     if "is_computed" in data and data["is_computed"].fillna(False).astype(bool).any():
         caveats.append(COMPUTED_CAVEAT)
     return caveats

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.sources import eurostat_extracts as ex
+from etl.sources import eurostat
+from etl.sources.eurostat import extracts as ex
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "eurostat"
 NATIX = "natix_migr_eirtn_THRD_by_citizenship_2014-2023.csv"
@@ -16,9 +17,9 @@ ASYLUM = "rcache_migr_asyappctza_bulk_2024-01-18.rds"
 POPULATION = "rcache_demo_pjan_bulk_2024-01-18.rds"
 
 
-def _parse(name: str) -> ex.Parsed:
+def _parse(name: str):
     content = (SHARED / name).read_bytes()
-    return ex.parse(content, file_name=name, sha256=hashlib.sha256(content).hexdigest())
+    return eurostat.parse(content, file_name=name, sha256=hashlib.sha256(content).hexdigest())
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +63,11 @@ def test_natix_asia_overlaps_the_asian_countries_and_is_not_staged(natix):
 
 def test_natix_eu27_members_2019_and_2023_by_citizenship(natix):
     f = natix.frame
-    from etl.sources import eurostat
+    from core import reference
 
-    members = set(eurostat.eu27_2020_members())
+    geo = reference.eurostat_geo()
+    members = set(geo.loc[geo["eu27_2020"] == "true", "geo"])
+    assert len(members) == 27
     eu = f[f["geo"].isin(members)]
     assert eu.loc[eu["year"] == 2019, "value"].sum() == 141895
     y23 = eu[eu["year"] == 2023].groupby("citizenship_iso3")["value"].sum()
@@ -87,8 +90,6 @@ def test_rcache_asylum_first_time_nl_and_eu(asylum):
 
 def test_rcache_asylum_all_applicants_equal_the_sdmx_csv_file(asylum):
     """SOURCES.md: NL all applicants 2014–2022 equal the SDMX-CSV 2.0 file exactly."""
-    from etl.sources import eurostat
-
     name = "migr_asyappctza_sdmxcsv2_TOTAL_UA_2008-2024.csv"
     sdmx = eurostat.parse((SHARED.parent / "eurostat" / name).read_bytes(), file_name=name).frame
     want = sdmx[(sdmx["geo"] == "NL") & (sdmx["citizenship_iso3"] == "TOTAL")
@@ -110,7 +111,8 @@ def test_rcache_asylum_keeps_subsequent_applicants_and_drops_citizen_groups(asyl
 
 def test_rcache_population_nl_2022_equals_cbs(population):
     f = population.frame
-    assert population.staging_dataset == "eurostat_population"
+    assert population.dataset_code == "demo_pjan" and set(f["measure"]) == {"population"}
+    assert set(f["citizenship_iso3"]) == {"TOTAL"}
     assert f.loc[(f["geo"] == "NL") & (f["year"] == 2022), "value"].tolist() == [17590672]
     assert f.duplicated(["geo", "year"]).sum() == 0
     assert f["year"].min() == 1960 and f["year"].max() == 2022
@@ -118,8 +120,8 @@ def test_rcache_population_nl_2022_equals_cbs(population):
 
 def test_unknown_bytes_are_refused_not_given_a_guessed_vintage(tmp_path):
     content = (SHARED / NATIX).read_bytes().replace(b"2014", b"2013", 1)
-    with pytest.raises(ex.ParseError, match="vintage is unknown"):
-        ex.parse(content, file_name="copy.csv", sha256=hashlib.sha256(content).hexdigest())
+    with pytest.raises(ex.ParseError, match="states no vintage"):
+        eurostat.parse(content, file_name="copy.csv", sha256=hashlib.sha256(content).hexdigest())
 
 
 @pytest.mark.parametrize("cell, message", [("12.5", "not a count"), ("-5.0", "not a count"),

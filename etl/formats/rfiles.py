@@ -1,8 +1,12 @@
-"""R data files: ``.rda`` / ``.RData`` (``save``) and ``.rds`` (``saveRDS``), read with ``rdata``.
+"""R data files: ``.rda`` / ``.RData`` (``save``) and ``.rds`` (``saveRDS``), read with ``pyreadr``.
 
 Both are an R serialisation stream, gzip-, bzip2- or xz-compressed or plain. An ``.rda``
 starts ``RDX2``/``RDX3`` and holds named objects; an ``.rds`` starts ``X\\n`` (XDR) and holds
 one unnamed object. :func:`read_table` returns the one data frame either holds.
+
+pyreadr (librdata, C) reads them 25–35× faster than the pure-Python ``rdata`` with the same
+values (checked cell by cell on the three gdidata files); the 6.3 M-row Eurostat bulk cache
+takes ~40 s instead of more than 15 minutes. R's ``Date`` columns come back as dates.
 """
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import bz2
 import gzip
 import io
 import lzma
-import warnings
 
 import pandas as pd
 
@@ -67,17 +70,25 @@ def holds_strings(content: bytes, strings) -> bool:
 
 
 def read_table(content: bytes, file_name: str, columns: list[str]) -> pd.DataFrame:
-    """The one data frame an R data file holds, with exactly ``columns`` (R's row order)."""
-    import rdata
+    """The one data frame an R data file holds, with exactly ``columns`` (R's row order).
+    Text columns are pandas ``string``; numbers as R stored them."""
+    import os
+    import tempfile
 
+    import pyreadr
+
+    suffix = ".rds" if _head(content).startswith(RDS_HEAD) else ".rda"
+    fd, tmp = tempfile.mkstemp(suffix=suffix)  # librdata reads from a path
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tibble classes fall back to data.frame
-            objects = rdata.conversion.convert(rdata.parser.parse_data(stream(content)))
-    except Exception as exc:  # rdata raises many kinds of errors for a file it cannot read
-        raise errors.ParseError(f"{file_name}: not a readable R data file: {exc}") from exc
-    if not isinstance(objects, dict):  # an .rds holds one unnamed object
-        objects = {"(rds)": objects}
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        try:
+            objects = pyreadr.read_r(tmp)
+        except Exception as exc:  # pyreadr raises its own kinds for a file it cannot read
+            raise errors.ParseError(f"{file_name}: not a readable R data file: {exc}") from exc
+    finally:
+        os.unlink(tmp)
+    objects = {("(rds)" if name is None else name): obj for name, obj in objects.items()}
     if len(objects) != 1:
         raise errors.ParseError(f"{file_name}: expected one R object, got {list(objects)}")
     (name, table), = objects.items()
@@ -87,4 +98,8 @@ def read_table(content: bytes, file_name: str, columns: list[str]) -> pd.DataFra
     if list(table.columns) != list(columns):
         raise errors.ParseError(f"{file_name}: object {name!r}: unexpected columns "
                                 f"{list(table.columns)!r} (expected {list(columns)!r})")
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            if all(isinstance(v, str) for v in table[column].dropna().head(1000)):
+                table[column] = table[column].astype("string")
     return table.reset_index(drop=True)

@@ -17,7 +17,7 @@ by side. File kinds, told apart by their first bytes:
 - ``tsv``: the API's TSV (``freq,citizen,…,geo\\TIME_PERIOD`` then one column per period,
   cells ``"12750 "``, ``": "``, ``"1234 p"``), gzip-compressed as the API sends it or not.
 - ``rda``: IOM gdidata's ``eu_asyapp.rda`` (``geo, t, nat, sex, n``; ISO-3 codes, ``EU27``),
-  read with ``rdata``. Its totals match all applicants (ASY_APP), not first-time ones.
+  read with ``pyreadr``. Its totals match all applicants (ASY_APP), not first-time ones.
 
 Modules: ``files`` (kinds and the Data Explorer / gdidata readers), ``migr`` (migration
 statistics → ``eurostat_migr``), ``bop`` (bop_rem6 → ``eurostat_bop``), ``fetch`` (the SDMX
@@ -38,6 +38,7 @@ from etl.sources.eurostat.bop import (BOP_CODELIST_FILE, BOP_CODELIST_URL,  # no
 from etl.sources.eurostat.fetch import CANDIDATES, SOURCE_PAGE, fetch, iso_date  # noqa: F401
 from etl.sources.eurostat.files import (GDIDATA_COLUMNS, dataset_code, kind_of,  # noqa: F401
                                             read)
+from etl.sources.eurostat import extracts
 from etl.sources.eurostat.migr import STAGING_COLUMNS, harmonise  # noqa: F401
 
 PUBLISHER = "eurostat"
@@ -55,6 +56,14 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
     """Parse any of the five file kinds into the tidy staging frame."""
     sha256 = sha256 or snapshots.sha256_bytes(content)
     check(content, file_name)
+    if (kind := extracts.kind_of(content)) is not None:
+        found = vintages.resolve(file_name, sha256=sha256, given=vintage, given_basis=GIVEN_BASIS)
+        frame = extracts.frame(content, kind, file_name=file_name, sha256=sha256,
+                               vintage=found.date)
+        if frame.empty:
+            raise ParseError(f"{file_name}: no observations")
+        return pipeline.Parsed(frame, found.date, found.basis, kind,
+                               sidecar={"dataset_code": extracts.DATASET_OF[kind]})
     kind = kind_of(content)
     raw = read(content, file_name, kind)
     bop = raw.code == "bop_rem6"
@@ -86,9 +95,11 @@ def recognises(path: Path) -> bool:
     IOM's ``gdidata_eu_asyapp.csv`` is a hand conversion of the ``.rda`` beside it, so it is
     not read (the ``.rda`` is).
     """
-    if path.suffix.lower() not in {".csv", ".tsv", ".gz", ".rda", ".rdata"}:
+    if path.suffix.lower() not in {".csv", ".tsv", ".gz", ".rda", ".rdata", ".rds"}:
         return False
     content = path.read_bytes()
+    if extracts.kind_of(content) is not None:
+        return True
     kind = kind_of(content)
     if kind in ("dw_csv", "tsv"):
         return dataset_code(path.name) is not None
@@ -101,7 +112,7 @@ def recognises(path: Path) -> bool:
 
 
 def check(content: bytes, file_name: str) -> None:
-    if kind_of(content) is None:
+    if kind_of(content) is None and extracts.kind_of(content) is None:
         if content[:2] != b"\x1f\x8b":
             text.decode(content[:4096], file_name)  # a wrong encoding is said as such
         raise ParseError(f"{file_name}: not a Eurostat Data Explorer CSV, SDMX-CSV, API TSV or "

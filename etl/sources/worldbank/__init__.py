@@ -9,7 +9,7 @@ source file, ``part=`` named after it, vintages side by side):
   ends with a comma). One row per economy or aggregate × year; an empty cell is staged as a
   row with a NULL value.
 - IOM's WDI extract ``wdi.rda`` (R data file, a long table ``geo, var, t, v``), read with
-  ``rdata``. Only the remittance and GDP variables are staged (``remin``, ``remout``,
+  ``pyreadr``. Only the remittance and GDP variables are staged (``remin``, ``remout``,
   ``gdp``); it lists only values that exist, so a missing value there is a missing row. It
   states no vintage: the vintage is the documented date of the IOM commit that last changed
   these exact bytes (``etl/reference/documented_vintages.csv``), or one given on import.

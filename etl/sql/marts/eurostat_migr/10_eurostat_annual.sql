@@ -7,6 +7,9 @@
 -- * Where several files give the key × year, the latest vintage wins, then a published
 --   value over a computed one, then the first file by name: vintages are never mixed
 --   within one value, and the row says which file and vintage it is.
+-- * A file that lists citizenships but no total, and whose rows add up to the total
+--   (the citizenship_sums reference table), gives TOTAL as the sum over its citizenships
+--   (is_computed, basis from that table). No other file is summed.
 -- * EU27_2020 where no file publishes it: the sum of the 27 member states, only when all 27
 --   have a value that year (is_computed, basis 'sum of the 27 member states'); else absent.
 --   EU27_2007 and EU28 are kept as published, never relabelled. The members are the
@@ -40,12 +43,26 @@ from_quarters AS (
     GROUP BY ALL
     HAVING count(value) = 4
 ),
+by_citizenship AS (
+    SELECT
+        t.source_dataset, t.measure, t.applicant_type, t.geo, 'TOTAL' AS citizenship_iso3,
+        'A' AS freq, t.year, sum(t.value) AS value,
+        NULLIF(string_agg(DISTINCT t.flag, ''), '') AS flag, t.vintage, t.source_file,
+        true AS is_computed, any_value(s.basis) AS basis
+    FROM totals AS t
+    JOIN citizenship_sums AS s ON s.sha256 = t.snapshot_sha256 AND s.measure = t.measure
+    WHERE t.freq = 'A' AND t.citizenship_iso3 <> 'TOTAL'
+    GROUP BY t.source_dataset, t.measure, t.applicant_type, t.geo, t.year, t.vintage,
+             t.source_file
+    HAVING count(t.value) > 0
+),
 candidates AS (
     SELECT source_dataset, measure, applicant_type, geo, citizenship_iso3, freq, year, value,
            flag, vintage, source_file, false AS is_computed, 'published' AS basis
     FROM totals WHERE freq = 'A' AND value IS NOT NULL
     UNION ALL SELECT * FROM by_sex
     UNION ALL SELECT * FROM from_quarters
+    UNION ALL SELECT * FROM by_citizenship
 ),
 ranked AS (
     SELECT *, row_number() OVER (
@@ -79,13 +96,3 @@ WHERE NOT EXISTS (
       AND c.citizenship_iso3 = e.citizenship_iso3
       AND c.applicant_type IS NOT DISTINCT FROM e.applicant_type)
 ORDER BY measure, applicant_type, geo, citizenship_iso3, year;
-
--- persons_series(m): one measure of eurostat_annual as a persons mart, one row per geo ×
--- year × citizenship (used by 40_illegally_present.sql and 50_refused_entry.sql; a
--- temporary macro of the build, not kept in the warehouse).
-CREATE TEMP MACRO persons_series(m) AS TABLE
-SELECT geo, year, citizenship_iso3, value AS persons, flag, is_computed, basis,
-       source_dataset, source_file, vintage
-FROM eurostat_annual
-WHERE measure = m
-ORDER BY geo, citizenship_iso3, year;

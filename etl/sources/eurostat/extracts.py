@@ -11,45 +11,27 @@
   to Leave". Its ``Asia`` rows overlap the Asian countries listed beside them and are not
   staged (a sum over citizenships would count those people twice).
 
-Files are recognised by their exact bytes (sha256, ``DOCUMENTED``): their vintage is not in
-the file, so an unknown file of the same shape is refused rather than given a guessed date.
-``.rds`` and ``.rda`` are read with pyreadr (librdata): the 6.3 M-row cache takes ~40 s,
-against more than 15 minutes with the pure-Python ``rdata``.
+Population (demo_pjan) is staged in the same long shape, as measure ``population``
+(citizenship TOTAL), for the geographies of ``etl/reference/eurostat_geo.csv``.
+
+Recognised by content (the R table's column names, the CSV's header); none of the three
+states its vintage, which comes from ``etl/reference/documented_vintages.csv`` for their exact
+bytes: an unknown file of the same shape is refused rather than given a guessed date. The R
+files are read by the shared reader (``etl.formats.rfiles``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from core import reference
 from etl import errors
-from etl.sources import eurostat
+from etl.formats import rfiles
+from etl.sources.eurostat import migr
 
-RCACHE_BASIS = ("download date recorded by the R eurostat package in its cache index "
-                "(cache_list.json: source bulk, keepFlags false, download_date 2024-01-18) "
-                "in bgautijonsson/asylum, data-raw/, commit 9f5cccaf497d60b0aa62737e59ff65126f4ad9b9; "
-                "Eurostat's own last-update date is not recorded; flags were dropped")
-NATIX_BASIS = ("LAST UPDATE 20/09/24 of the raw migr_eirtn file, as printed by the "
-               "preprocessing notebook of natix-x/Data-mining-in-Migration-Analysis "
-               "(processed_data/third_country_nationals_ordered_to_leave.csv, commit "
-               "a9f9a52d26aae85b21428fb8ef8822a63e1f0969); third-party extract of migr_eirtn "
-               "(vintage 20 Sep 2024); zeros and flags removed by its author")
-
-# sha256 of the exact bytes → (what the file is, vintage).
-DOCUMENTED = {
-    "4e0d5730f69a4e891e9edebcd706e19554b5feb606f5b83f6bb32fa1feb19b94":
-        ("rcache_asylum", dt.date(2024, 1, 18)),
-    "61f2fedf8428111df3a7bc604078cba39d87bd9137f66618e5cc2a07172b1076":
-        ("rcache_population", dt.date(2024, 1, 18)),
-    "e20aa05f75aa21aefdb34b6b3b58da1e039f1ef6d6f1d326a517515a1229dc36":
-        ("natix_thrd", dt.date(2024, 9, 20)),
-}
 NATIX_HEADER = ["citizen", "geo", "year", "Third Country Nationals Ordered to Leave"]
 RCACHE_ASYLUM_COLUMNS = ["freq", "citizen", "sex", "unit", "age", "asyl_app", "geo",
                          "TIME_PERIOD", "values"]
@@ -58,54 +40,24 @@ APPLICANT_TYPES = {"ASY_APP": "all", "NASY_APP": "first_time", "SSEQ": "subseque
 # Citizenship groups Eurostat publishes beside the countries; they are sums of other rows.
 CITIZEN_GROUPS = {"EU27_2020", "EXT_EU27_2020"}
 NATIX_OVERLAPPING = {"Asia"}
-POPULATION_COLUMNS = ["source_dataset", "geo", "geo_label", "year", "value", "vintage",
-                      "source_file", "snapshot_sha256", "source_row"]
 
 
-class ParseError(errors.ParseError):
-    """The file does not have the content we expect; the message names file, row, value."""
+ParseError = errors.ParseError
+KINDS = ("rcache_asylum", "rcache_population", "natix_thrd")
+DATASET_OF = {"rcache_asylum": "migr_asyappctza", "rcache_population": "demo_pjan",
+              "natix_thrd": "migr_eirtn"}
 
 
-@dataclass(frozen=True)
-class Parsed:
-    frame: pd.DataFrame
-    vintage: dt.date
-    dataset_code: str
-    vintage_basis: str
-    staging_dataset: str  # eurostat_migr or eurostat_population
-
-
-def identify(content: bytes) -> tuple[str, dt.date] | None:
-    """What these exact bytes are (kind, vintage), or None."""
-    import hashlib
-
-    return DOCUMENTED.get(hashlib.sha256(content).hexdigest())
-
-
-def read_r(content: bytes, file_name: str) -> pd.DataFrame:
-    """The one table in an R ``.rds`` or ``.rda`` file (pyreadr needs a file path)."""
-    import pyreadr
-
-    suffix = ".rds" if file_name.lower().endswith(".rds") else ".rda"
-    fd, tmp = tempfile.mkstemp(suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        try:
-            tables = pyreadr.read_r(tmp)
-        except Exception as exc:  # pyreadr raises its own kinds for damaged streams
-            raise ParseError(f"{file_name}: not a readable R data file: {exc}") from exc
-    finally:
-        os.unlink(tmp)
-    frames = [t for t in tables.values() if isinstance(t, pd.DataFrame)]
-    if len(frames) != 1:
-        raise ParseError(f"{file_name}: expected one table, found {len(frames)}")
-    return frames[0]
-
-
-def _columns(table: pd.DataFrame, expected: list[str], file_name: str) -> None:
-    if list(table.columns) != expected:
-        raise ParseError(f"{file_name}: expected columns {expected}, found {list(table.columns)}")
+def kind_of(content: bytes) -> str | None:
+    """``rcache_asylum``, ``rcache_population``, ``natix_thrd`` or None (a cheap sniff)."""
+    if rfiles.is_r_file(content):
+        if rfiles.holds_strings(content, RCACHE_ASYLUM_COLUMNS):
+            return "rcache_asylum"
+        if rfiles.holds_strings(content, RCACHE_POPULATION_COLUMNS):
+            return "rcache_population"
+        return None
+    first = content[:512].split(b"\n", 1)[0].strip()
+    return "natix_thrd" if first == ",".join(NATIX_HEADER).encode() else None
 
 
 def _years(periods: pd.Series, file_name: str, rows: np.ndarray) -> np.ndarray:
@@ -134,15 +86,20 @@ def _counts(values: pd.Series, file_name: str, rows: np.ndarray, column: str) ->
     return number
 
 
+def _split(pairs: list[tuple[str, str]]) -> tuple[pd.Series, pd.Series]:
+    """(code, name) pairs → two string columns."""
+    return (pd.Series([p[0] for p in pairs], dtype="string"),
+            pd.Series([p[1] for p in pairs], dtype="string"))
+
+
 def _geos(codes_or_labels: pd.Series, file_name: str, rows: np.ndarray):
-    lookup = eurostat._geo_lookup()
+    lookup = migr.geo_lookup()
     unknown = sorted(set(codes_or_labels) - set(lookup))
     if unknown:
         i = int(np.flatnonzero(codes_or_labels.isin(unknown).to_numpy())[0])
         raise ParseError(f"{file_name}: row {rows[i]}: unknown geo {unknown[0]!r} (not in "
                          "etl/reference/eurostat_geo.csv)")
-    pairs = codes_or_labels.map(lookup)
-    return pairs.str[0].astype("string"), pairs.str[1].astype("string")
+    return _split([lookup[v] for v in codes_or_labels])
 
 
 def _citizenships(values: pd.Series, lookup: dict, file_name: str, rows: np.ndarray):
@@ -151,8 +108,7 @@ def _citizenships(values: pd.Series, lookup: dict, file_name: str, rows: np.ndar
         i = int(np.flatnonzero(values.isin(unknown).to_numpy())[0])
         raise ParseError(f"{file_name}: row {rows[i]}: unknown citizenship {unknown[0]!r} "
                          "(not in etl/reference/countries.csv)")
-    pairs = values.map(lookup)
-    return pairs.str[0].astype("string"), pairs.str[1].astype("string")
+    return _split([lookup[v] for v in values])
 
 
 def _migr_frame(*, code, measure, applicant_type, geo, geo_label, iso3, cit_label, year,
@@ -175,12 +131,11 @@ def _migr_frame(*, code, measure, applicant_type, geo, geo_label, iso3, cit_labe
         "source_file": const(file_name), "snapshot_sha256": const(sha256),
         "source_row": rows.astype("int32"),
     })
-    eurostat._refuse_duplicates(frame, file_name, "rda")
-    return frame[eurostat.STAGING_COLUMNS]
+    migr._refuse_duplicates(frame, file_name, "rda")
+    return frame[migr.STAGING_COLUMNS]
 
 
 def parse_rcache_asylum(table: pd.DataFrame, *, file_name, sha256, vintage) -> pd.DataFrame:
-    _columns(table, RCACHE_ASYLUM_COLUMNS, file_name)
     rows = np.arange(1, len(table) + 1)
     keep = ((table["sex"] == "T") & (table["age"] == "TOTAL")
             & ~table["citizen"].isin(CITIZEN_GROUPS)).to_numpy()
@@ -189,7 +144,7 @@ def parse_rcache_asylum(table: pd.DataFrame, *, file_name, sha256, vintage) -> p
         odd = sorted(set(t[column]) - allowed)
         if odd:
             raise ParseError(f"{file_name}: unexpected {column} {odd[0]!r}")
-    _, by_code = eurostat._citizen_lookup()
+    by_code = migr._citizens()[1]
     geo, geo_label = _geos(t["geo"], file_name, rows)
     iso3, cit_label = _citizenships(t["citizen"], by_code, file_name, rows)
     return _migr_frame(
@@ -203,31 +158,23 @@ def parse_rcache_asylum(table: pd.DataFrame, *, file_name, sha256, vintage) -> p
 
 def parse_rcache_population(table: pd.DataFrame, *, file_name, sha256, vintage) -> pd.DataFrame:
     """Population on 1 January, totals over sex and age, for the geos the project reports
-    on (etl/reference/eurostat_geo.csv); other geos of demo_pjan are not staged."""
-    _columns(table, RCACHE_POPULATION_COLUMNS, file_name)
+    on (etl/reference/eurostat_geo.csv); demo_pjan's other geos are not staged."""
     rows = np.arange(1, len(table) + 1)
-    known = set(eurostat._geo_lookup())
-    keep = ((table["sex"] == "T") & (table["age"] == "TOTAL") & table["geo"].isin(known)).to_numpy()
+    keep = ((table["sex"] == "T") & (table["age"] == "TOTAL")
+            & table["geo"].isin(set(migr.geo_lookup()))).to_numpy()
     t, rows = table.loc[keep], rows[keep]
-    odd = sorted(set(t["unit"]) - {"NR"})
+    odd = sorted(set(t["unit"]) - {"NR"}) + sorted(set(t["freq"]) - {"A"})
     if odd:
-        raise ParseError(f"{file_name}: unexpected unit {odd[0]!r} (expected NR)")
+        raise ParseError(f"{file_name}: unexpected unit or frequency {odd[0]!r}")
     geo, geo_label = _geos(t["geo"], file_name, rows)
-    frame = pd.DataFrame({
-        "source_dataset": pd.Series(["demo_pjan"] * len(t), dtype="string"),
-        "geo": geo.reset_index(drop=True), "geo_label": geo_label.reset_index(drop=True),
-        "year": _years(t["TIME_PERIOD"], file_name, rows),
-        "value": _counts(t["values"], file_name, rows, "values"),
-        "vintage": np.datetime64(vintage, "D"),
-        "source_file": pd.Series([file_name] * len(t), dtype="string"),
-        "snapshot_sha256": pd.Series([sha256] * len(t), dtype="string"),
-        "source_row": rows.astype("int32"),
-    })
-    dup = frame.duplicated(["geo", "year"], keep=False)
-    if dup.any():
-        first = frame.loc[dup].iloc[0]
-        raise ParseError(f"{file_name}: duplicate population for {first.geo} {first.year}")
-    return frame[POPULATION_COLUMNS]
+    n = len(t)
+    return _migr_frame(
+        code="demo_pjan", measure="population", applicant_type=None, geo=geo,
+        geo_label=geo_label, iso3=pd.Series(["TOTAL"] * n, dtype="string"),
+        cit_label=pd.Series(["All citizenships"] * n, dtype="string"),
+        year=_years(t["TIME_PERIOD"], file_name, rows),
+        value=_counts(t["values"], file_name, rows, "values"), rows=rows, vintage=vintage,
+        file_name=file_name, sha256=sha256)
 
 
 def parse_natix_thrd(content: bytes, *, file_name, sha256, vintage) -> pd.DataFrame:
@@ -236,15 +183,17 @@ def parse_natix_thrd(content: bytes, *, file_name, sha256, vintage) -> pd.DataFr
     except UnicodeDecodeError as exc:
         raise ParseError(f"{file_name}: not UTF-8 text: {exc}") from exc
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    _columns(table, NATIX_HEADER, file_name)
     rows = np.arange(2, len(table) + 2)  # line numbers (line 1 is the header)
+    if list(table.columns) != NATIX_HEADER:
+        raise ParseError(f"{file_name}: expected header {NATIX_HEADER}, found "
+                         f"{list(table.columns)}")
     keep = ~table["citizen"].isin(NATIX_OVERLAPPING).to_numpy()
     t, rows = table.loc[keep], rows[keep]
     years = t["year"]
     if not years.str.fullmatch(r"\d{4}").all():
         i = int(np.flatnonzero(~years.str.fullmatch(r"\d{4}").to_numpy())[0])
         raise ParseError(f"{file_name}: line {rows[i]}: year {years.iloc[i]!r}")
-    by_label, _ = eurostat._citizen_lookup()
+    by_label = migr._citizens()[0]
     geo, geo_label = _geos(t["geo"], file_name, rows)
     citizen = t["citizen"].map(reference.clean_label)  # Kosovo*, Palestine* (footnotes)
     iso3, cit_label = _citizenships(citizen, by_label, file_name, rows)
@@ -256,18 +205,12 @@ def parse_natix_thrd(content: bytes, *, file_name, sha256, vintage) -> pd.DataFr
         vintage=vintage, file_name=file_name, sha256=sha256)
 
 
-def parse(content: bytes, *, file_name: str, sha256: str) -> Parsed:
-    found = identify(content)
-    if found is None:
-        raise ParseError(f"{file_name}: not one of the documented Eurostat extracts (R cache "
-                         "or processed migr_eirtn CSV); its vintage is unknown")
-    kind, vintage = found
+def frame(content: bytes, kind: str, *, file_name: str, sha256: str,
+          vintage: dt.date) -> pd.DataFrame:
+    """The staging frame of one of the three extracts (``kind`` from :func:`kind_of`)."""
     if kind == "natix_thrd":
-        frame = parse_natix_thrd(content, file_name=file_name, sha256=sha256, vintage=vintage)
-        return Parsed(frame, vintage, "migr_eirtn", NATIX_BASIS, "eurostat_migr")
-    table = read_r(content, file_name)
-    if kind == "rcache_asylum":
-        frame = parse_rcache_asylum(table, file_name=file_name, sha256=sha256, vintage=vintage)
-        return Parsed(frame, vintage, "migr_asyappctza", RCACHE_BASIS, "eurostat_migr")
-    frame = parse_rcache_population(table, file_name=file_name, sha256=sha256, vintage=vintage)
-    return Parsed(frame, vintage, "demo_pjan", RCACHE_BASIS, "eurostat_population")
+        return parse_natix_thrd(content, file_name=file_name, sha256=sha256, vintage=vintage)
+    columns = RCACHE_ASYLUM_COLUMNS if kind == "rcache_asylum" else RCACHE_POPULATION_COLUMNS
+    table = rfiles.read_table(content, file_name, columns)
+    parse_table = parse_rcache_asylum if kind == "rcache_asylum" else parse_rcache_population
+    return parse_table(table, file_name=file_name, sha256=sha256, vintage=vintage)
