@@ -212,7 +212,8 @@ def _plain_number(v: float) -> str:
     return format_number(v)
 
 
-def format_number(value, *, percent_of_one: bool = False, signed: bool = False) -> str:
+def format_number(value, *, percent_of_one: bool = False, signed: bool = False,
+                  decimals: int | None = None) -> str:
     """A number for people: thousands separators, no scientific notation; billions and
     millions in words; ``percent_of_one`` renders a fraction as % with one decimal."""
     if value is None or isinstance(value, bool):
@@ -228,9 +229,9 @@ def format_number(value, *, percent_of_one: bool = False, signed: bool = False) 
         return "∞" if v > 0 else "−∞"
     sign = "+" if signed and v > 0 else ""
     if percent_of_one:
-        text = f"{v * 100:,.2f}".rstrip("0")
-        text = text + "0" if text.endswith(".") else text
-        return f"{sign}{text} %".replace("-", "−")
+        return f"{sign}{v * 100:,.{1 if decimals is None else decimals}f} %".replace("-", "−")
+    if decimals is not None:
+        return f"{sign}{v:,.{decimals}f}".replace("-", "−")
     a = abs(v)
     if a >= 1e9:
         text = f"{v / 1e9:,.2f}".rstrip("0").rstrip(".") + " bn"
@@ -477,6 +478,7 @@ class CheckResult:
     band_text: str = ""
     deviation: float | None = None       # data − claimed, in the data's units
     deviation_pct: float | None = None   # … in % of the claimed value
+    series: pd.Series | None = None      # trend, peak: the tested series by period
 
     @property
     def vintage(self) -> str:
@@ -625,10 +627,13 @@ def _formatter(check: Check):
     """Numbers of a check as its wording states them: a percentage held as a fraction is
     shown in %, a percentage held in % gets its unit."""
     b = check.band
-    if b is not None and b.percent and check.scale == 0.01:
-        return lambda v, signed=False: format_number(v, percent_of_one=True, signed=signed)
     if b is not None and b.percent:
-        return lambda v, signed=False: format_number(v, signed=signed) + " %"
+        in_pct = b.margin * (100 if check.scale == 0.01 else 1)
+        places = max(1, -math.floor(math.log10(in_pct))) if in_pct > 0 else 1
+        if check.scale == 0.01:
+            return lambda v, signed=False: format_number(v, percent_of_one=True, signed=signed,
+                                                         decimals=places)
+        return lambda v, signed=False: format_number(v, signed=signed, decimals=places) + " %"
     return lambda v, signed=False: format_number(v, signed=signed)
 
 
@@ -791,12 +796,12 @@ def _trend_check(check: Check, claim: Claim, source: Source) -> CheckResult:
             text += ". Also missing: " + _missing(claim, source, spans(lacking),
                                                   _geo(check, claim))
         return CheckResult(check.label, check.claimed, None, "definition_differs",
-                           explanation=text, evidence=rows)
+                           explanation=text, evidence=rows, series=have)
     if have.empty or lacking:
         label = spans(lacking) if lacking else check.label
         return CheckResult(check.label, check.claimed, None, "not_testable",
                            explanation=_missing(claim, source, label, _geo(check, claim)),
-                           evidence=rows)
+                           evidence=rows, series=have)
     spread = float(have.max() - have.min())
     slope, low, high = _slope(have)
     ratio = check.over is not None or check.query.value.startswith("return_rate")
@@ -818,7 +823,7 @@ def _trend_check(check: Check, claim: Claim, source: Source) -> CheckResult:
         verdict, text = "definition_differs", f"{claim.definition} ({text})"
     return CheckResult(check.label, check.claimed, spread, verdict,
                        (0.0, check.max_range) if check.max_range is not None else None,
-                       text, rows)
+                       text, rows, series=have)
 
 
 def _slope(series: pd.Series) -> tuple[float, float, float]:
@@ -850,7 +855,7 @@ def _peak_check(check: Check, claim: Claim, source: Source) -> CheckResult:
     first, last = check.claimed
     verdict = "supported" if first <= peak <= last else "contradicted"
     text = f"the maximum, {format_number(have.max())}, is in {peak}; claimed peak {first}–{last}"
-    return CheckResult(check.label, check.claimed, peak, verdict, None, text, rows)
+    return CheckResult(check.label, check.claimed, peak, verdict, None, text, rows, series=have)
 
 
 CHECKERS = {"value": _value_check, "share": _share_check, "direction": _direction_check,

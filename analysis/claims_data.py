@@ -86,6 +86,13 @@ class WarehouseSource:
         frame = self.cur.execute(sql("claims_vintages"), {"datasets": wanted}).df()
         return [pd.Timestamp(v).date() for v in frame["vintage"].dropna()]
 
+    def year_span(self, mart: str) -> tuple[int, int] | None:
+        """First and last year with rows in a mart (None when it has no year column)."""
+        if mart not in self.columns or "year" not in self.columns[mart]:
+            return None
+        lo, hi = self.cur.execute(f'SELECT min("year"), max("year") FROM "{mart}"').fetchone()
+        return None if lo is None else (int(lo), int(hi))
+
     def unknown_codes(self, query: Query) -> list[str]:
         """Text filter values that appear nowhere in their column (e.g. a misspelt code)."""
         out = []
