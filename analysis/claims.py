@@ -589,8 +589,11 @@ def _missing(claim: Claim, source: Source, label: str, geo: str | None = None,
         elif here.empty:
             parts.append(f"{code} is loaded, but not for {geo}{how}")
         else:
-            listed = ", ".join(f"{r.geo or 'all'} {int(r.first_year)}–{int(r.last_year)}"
-                               for r in here.itertuples())
+            listed = ", ".join(
+                f"{r.geo or 'all'} {int(r.first_year)}–{int(r.last_year)}"
+                + (f" ({r.basis})" if isinstance(getattr(r, "basis", None), str)
+                   and r.basis != "published" else "")
+                for r in here.itertuples())
             inside = years and all(any(r.first_year <= y <= r.last_year
                                        for r in here.itertuples()) for y in years)
             if inside:

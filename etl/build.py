@@ -73,12 +73,16 @@ def _build_coverage(con) -> None:
     parts = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'coverage\\_\\_%' "
         "ESCAPE '\\' ORDER BY table_name").fetchall()]
+    with_basis = {t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE column_name = 'basis'").fetchall()}
     union = " UNION ALL ".join(
         f'SELECT dataset, geo, CAST(first_year AS INTEGER) AS first_year, '
-        f'CAST(last_year AS INTEGER) AS last_year, CAST(vintage AS DATE) AS vintage FROM "{t}"'
+        f'CAST(last_year AS INTEGER) AS last_year, CAST(vintage AS DATE) AS vintage, '
+        f"{'CAST(basis AS VARCHAR)' if t in with_basis else chr(39) + 'published' + chr(39)} "
+        f'AS basis FROM "{t}"'
         for t in parts) or ("SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS geo, "
                             "NULL::INTEGER AS first_year, NULL::INTEGER AS last_year, "
-                            "NULL::DATE AS vintage WHERE false")
+                            "NULL::DATE AS vintage, NULL::VARCHAR AS basis WHERE false")
     sql = COVERAGE_SQL.read_text(encoding="utf-8").replace("$parts", union)
     con.execute(sql, {"expected": str(EXPECTED_DATASETS)})
     for t in parts:

@@ -1,6 +1,7 @@
 -- What the warehouse holds and what it does not: one row per publisher dataset × geo loaded
 -- (loaded = true, from each source's coverage__<dataset> table), plus one row per expected
--- dataset with no data at all (loaded = false, geo and years NULL). fetch_command says how
+-- dataset with no data at all (loaded = false, geo and years NULL). basis is 'published', or
+-- how the marts compute an aggregate no file publishes. fetch_command says how
 -- to load a dataset, or its missing years, from the publisher (needs internet).
 -- $parts is a UNION ALL of the coverage__* tables, filled in by etl/build.py.
 CREATE TABLE coverage AS
@@ -15,6 +16,7 @@ SELECT
     l.first_year,
     l.last_year,
     l.vintage,
+    l.basis,
     true AS loaded,
     e.fetch_command
 FROM loaded AS l
@@ -28,6 +30,7 @@ SELECT
     NULL AS first_year,
     NULL AS last_year,
     NULL AS vintage,
+    NULL AS basis,
     false AS loaded,
     e.fetch_command
 FROM read_csv($expected, header = true, all_varchar = true) AS e
