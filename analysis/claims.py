@@ -204,12 +204,8 @@ class Claim:
     @property
     def tolerance_basis(self) -> str:
         """The band of each stated number, from the one tolerance rule."""
-        return "; ".join(f'"{c.stated}" → {c.band.describe(_plain_number)}'
+        return "; ".join(f'"{c.stated}" → {_band_text(c)}'
                          for c in self.checks if c.band is not None)
-
-
-def _plain_number(v: float) -> str:
-    return format_number(v)
 
 
 def format_number(value, *, percent_of_one: bool = False, signed: bool = False,

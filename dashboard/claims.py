@@ -288,10 +288,11 @@ def validate_form(form: dict, source: WarehouseSource) -> dict:
     last = dt.date.today().year
     for year in _years(where):
         if not isinstance(year, int) or not first <= year <= last:
-            raise engine.ClaimError(
-                f"The year {year} is outside {first}–{last}: the series starts in "
-                f"{span[0] if span else 'an unknown year'} and a claim cannot be about the "
-                "future.")
+            start = (f"this series starts in {span[0]}, so a year more than "
+                     f"{YEARS_BEFORE_DATA} years earlier is taken for a typing error"
+                     if span else "this series has no year column")
+            raise engine.ClaimError(f"The year {year} is outside {first}–{last}: {start}, "
+                                    "and a claim cannot be about the future.")
     return {
         "id": claim_id, "claim": form["claim"].strip(),
         "document": form["document"].strip(), "location": form["location"].strip(),
