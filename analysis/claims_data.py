@@ -166,11 +166,13 @@ class AsOf:
             for part in (f, f.with_suffix(".json")):
                 link = home / "staging" / part.parent.name / part.name
                 link.parent.mkdir(parents=True, exist_ok=True)
-                if not link.exists():
+                if not os.path.lexists(link):
                     try:
                         os.symlink(part.resolve(), link)
+                    except FileExistsError:
+                        pass  # another reader linked it first
                     except OSError:
-                        shutil.copy2(part, link)
+                        shutil.copy2(part, link)  # no symlinks on this file system
         env = dict(os.environ, MIGFLOWS_DATA_DIR=str(home))
         done = subprocess.run([sys.executable, "-m", "etl", "build"], cwd=paths.ROOT, env=env,
                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
