@@ -245,6 +245,41 @@ def test_documented_breaks_file_names_the_nl_2021_return_break():
     assert "returned_total" in nl.iloc[0]["columns"].split()
 
 
+class VintagedSource(FakeSource):
+    def __init__(self, marts, held):
+        super().__init__(marts, COVERAGE)
+        self.held = held
+
+    def vintages(self, marts):
+        return self.held
+
+
+def test_evaluate_all_judges_then_and_now():
+    import datetime as dt
+
+    now = VintagedSource({"m": MART}, [dt.date(2019, 5, 1), dt.date(2024, 5, 1)])
+    old = FakeSource({"m": MART.assign(n=MART["n"] + 30)}, COVERAGE)
+    asked = []
+
+    def as_of(cut):
+        asked.append(cut)
+        return old
+
+    c = claim(checks=[value_check("about 150")], stated_on="2020-03")
+    [v] = engine.evaluate_all([c], now, as_of)
+    assert asked == [dt.date(2020, 3, 1)]       # the earliest day of a month-precise date
+    assert (v.verdict_at_statement, v.verdict) == ("supported", "contradicted")
+    assert v.revised
+    early = claim(checks=[value_check("about 150")], stated_on="2018")
+    [v] = engine.evaluate_all([early], now, as_of)
+    assert v.at_statement is None and v.verdict_at_statement == "not_testable"
+    assert v.statement_note == "no vintage held from then (2018-01-01); the earliest is 2019-05-01"
+    later = claim(checks=[value_check("about 150")],
+                  stated_on={"date": "2024", "not_before": "2024-06-12"})
+    assert later.stated_on.earliest == dt.date(2024, 6, 12)
+    assert later.stated_on.words() == "2024 (year, not before 2024-06-12)"
+
+
 @pytest.mark.parametrize("raw, message", [
     ({"quantity": "guess"}, "quantity must be one of"),
     ({"checks": []}, "missing ['checks']"),
