@@ -73,11 +73,14 @@ def _build_coverage(con) -> None:
     parts = [t for (t,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'coverage\\_\\_%' "
         "ESCAPE '\\' ORDER BY table_name").fetchall()]
+    with_basis = {t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE column_name = 'basis'").fetchall()}
     con.execute("CREATE TEMP TABLE coverage_parts (dataset VARCHAR, geo VARCHAR, "
-                "first_year INTEGER, last_year INTEGER, vintage DATE)")
+                "first_year INTEGER, last_year INTEGER, vintage DATE, basis VARCHAR)")
     for t in parts:
+        basis = "basis" if t in with_basis else "'published'"
         con.execute(f'INSERT INTO coverage_parts SELECT dataset, geo, first_year, last_year, '
-                    f'vintage FROM "{t}"')
+                    f'vintage, {basis} FROM "{t}"')
     con.execute(COVERAGE_SQL.read_text(encoding="utf-8"), {"expected": str(EXPECTED_DATASETS)})
     con.execute("DROP TABLE coverage_parts")
     for t in parts:

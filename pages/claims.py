@@ -1,10 +1,11 @@
-"""Claim check: published claims against the data, with verdicts computed now."""
+"""Claim check: published claims against the data, with verdicts computed now and as the data
+stood when each claim was made."""
 import streamlit as st
 
 from analysis.claims import AGGREGATES, ClaimError
 from dashboard import claims, components
 
-DEFAULTS = {"documents": [], "verdicts": [], "claim": "R01"}
+DEFAULTS = {"documents": [], "verdicts": [], "revised": False, "claim": ""}
 state = components.restore(DEFAULTS)
 verdicts = claims.verdicts()
 by_id = {v.claim.id: v for v in verdicts}
@@ -12,50 +13,69 @@ documents = claims.documents(verdicts)
 # Keep only values the widgets offer (a hand-edited link must not break the page).
 state["documents"] = [d for d in state["documents"] if d in documents]
 state["verdicts"] = [v for v in state["verdicts"] if v in claims.BADGES]
+if state["claim"] not in by_id:
+    state["claim"] = ""
 for key, value in state.items():
     st.session_state.setdefault(f"cc_{key}", value)
-if added_id := st.session_state.pop("cc_added", None):  # a claim saved on the last run
-    st.session_state["cc_claim"] = added_id
+if saved_id := st.session_state.pop("cc_saved", None):  # a claim saved on the last run
+    st.session_state["cc_claim"] = saved_id
     st.session_state["cc_documents"], st.session_state["cc_verdicts"] = [], []
-    st.success(f"Saved claim {added_id}; its verdict is computed with the others.")
+    st.session_state["cc_revised"] = False
+    st.success(f"Saved claim {saved_id}; its verdicts are computed with the others.")
+if deleted := st.session_state.pop("cc_deleted", None):
+    st.success(f"Deleted claim {deleted}.")
 
 st.title("Claim check")
-st.markdown("Published statements tested against the publishers' own series. Each verdict is "
-            "computed from the loaded data when you open the page — never stored — and names "
-            "the series, the vintage and the numbers behind it.")
+st.markdown("Published statements tested against the publishers' own series, **twice**: "
+            "against the newest data, and against the newest vintage held that was "
+            "published when the claim was made. Each verdict is computed when you open the "
+            "page — never stored — and names the series, the vintage, the band the wording "
+            "stands for and how far the data is from the claim.")
 
 with st.sidebar:
     st.header("Filters")
     st.multiselect("Source document", list(documents), key="cc_documents",
                    format_func=documents.get)
-    st.multiselect("Verdict", list(claims.BADGES), key="cc_verdicts",
+    st.multiselect("Verdict (now)", list(claims.BADGES), key="cc_verdicts",
                    format_func=claims.BADGES.get)
+    st.checkbox("Revised since stated", key="cc_revised",
+                help="Claims whose data value or verdict changed between the vintage held "
+                     "when the claim was made and the newest one.")
 
 shown = [v for v in verdicts
          if (not st.session_state["cc_documents"]
              or claims.document_key(v.claim.document) in st.session_state["cc_documents"])
-         and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])]
+         and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])
+         and (not st.session_state["cc_revised"] or v.revised)]
 st.dataframe(claims.table(shown), hide_index=True, width="stretch")
 report = claims.engine.report(shown)
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.download_button("Claims report (CSV)", report.to_csv(index=False).encode("utf-8"),
                    file_name="claims_report.csv", mime="text/csv", on_click="ignore")
 c2.download_button("Claims report (Markdown)", claims.engine.markdown(shown).encode("utf-8"),
                    file_name="claims_report.md", mime="text/markdown", on_click="ignore")
+c3.download_button("One-page brief (HTML, printable)", claims.brief(shown),
+                   file_name="claims_brief.html", mime="text/html", on_click="ignore")
 
 st.subheader("Claim detail")
 ids = [v.claim.id for v in shown] or list(by_id)
 if st.session_state["cc_claim"] not in ids:
-    st.session_state["cc_claim"] = ids[0]
+    st.session_state["cc_claim"] = claims.default_claim([by_id[i] for i in ids])
 st.selectbox("Claim", ids, key="cc_claim",
              format_func=lambda i: f"{i} · {claims.BADGES[by_id[i].verdict]} · {by_id[i].claim.claim[:80]}")
 verdict = by_id[st.session_state["cc_claim"]]
 claim = verdict.claim
+stated = claim.stated_on.words() if claim.stated_on else "no date given"
 st.markdown(f"**{claim.id}** — {claim.claim}  \n*{claim.document}, {claim.location}; "
-            f"period {claim.period}.*")
-st.markdown(f"**Verdict: {claims.BADGES[verdict.verdict]}**")
+            f"period {claim.period}; stated {stated}.*")
+now_col, then_col = st.columns(2)
+now_col.markdown(f"**Now:** {claims.BADGES[verdict.verdict]}  \n"
+                 f"vintage {verdict.vintage or '–'}")
+then_col.markdown(f"**When stated:** {claims.BADGES[verdict.verdict_at_statement]}  \n"
+                  f"{verdict.statement_note}")
 for line in (claim.test and f"**Test:** {claim.test}",
-             claim.tolerance_basis and f"**Tolerance:** {claim.tolerance_basis}",
+             claim.baseline and f"**Baseline (every part):** {claim.baseline}",
+             claim.tolerance_basis and f"**Band from the wording:** {claim.tolerance_basis}",
              claim.definition and f"**Definition:** {claim.definition}",
              claim.notes and f"**Note:** {claim.notes}"):
     if line:
@@ -69,38 +89,78 @@ else:
     components.chart(claims.figure(verdict, data), data, claims.source(verdict),
                      claims.title(verdict), f"claim_{claim.id}")
 
-st.subheader("Add a claim")
+st.subheader("Your claims")
 columns = claims.mart_columns()
-with st.form("add_claim", clear_on_submit=False):
-    left, right = st.columns(2)
-    form = {
-        "id": left.text_input("Id (one word)", placeholder="U01"),
-        "claim": right.text_input("Claim (paraphrased)"),
-        "document": left.text_input("Source document"),
-        "location": right.text_input("Where in it (page, section)"),
-        "mart": left.selectbox("Series (mart)", sorted(columns)),
-        "aggregate": right.selectbox("Aggregation", AGGREGATES),
-        "period": left.text_input("Period (label)", placeholder="2024"),
-        "unit": right.text_input("Unit", placeholder="persons"),
-        "claimed": left.number_input("Claimed value", value=0.0, format="%f"),
-        "tolerance": right.number_input("Tolerance (±, from the wording)", value=0.0,
-                                        min_value=0.0, format="%f"),
-        "datasets": left.text_input("Publisher dataset codes (comma-separated)",
-                                    placeholder="migr_eiord"),
-    }
-    form["value"] = right.text_input("Value column", placeholder="ordered_to_leave")
-    form["filters"] = st.text_area("Filters, one per line: column = value (a, b for a list; "
-                                   "2014..2016 for a range)",
-                                   placeholder="geo = NL\ncitizenship_iso3 = TOTAL\nyear = 2024")
-    submitted = st.form_submit_button("Check and save")
-if submitted:
+marts = sorted(columns)
+FORM_DEFAULTS = {"id": "", "claim": "", "document": "", "location": "", "period": "",
+                 "unit": "", "stated": "", "datasets": "", "value": "", "filters": "",
+                 "mart": marts[0], "aggregate": "sum", "stated_on": None}
+for key, value in FORM_DEFAULTS.items():
+    st.session_state.setdefault(f"cf_{key}", value)
+if load_id := st.session_state.pop("cf_load", None):  # "Edit" pressed on the last run
+    for key, value in claims.form_values(load_id).items():
+        st.session_state[f"cf_{key}"] = value if value is not None else FORM_DEFAULTS[key]
+    st.session_state["cf_editing"] = load_id
+if st.session_state.pop("cf_clear", False):
+    for key, value in FORM_DEFAULTS.items():
+        st.session_state[f"cf_{key}"] = value
+    st.session_state["cf_editing"] = None
+
+own = claims.user_claim_ids()
+if own:
+    pick, edit, remove = st.columns([3, 1, 1])
+    chosen = pick.selectbox("A claim of your own", own, key="cf_pick")
+    if edit.button("Edit", key="cf_edit"):
+        st.session_state["cf_load"] = chosen
+        st.rerun()
+    if remove.button("Delete", key="cf_delete"):
+        try:
+            claims.delete(chosen)
+        except ClaimError as exc:
+            st.error(f"Not deleted: {exc}")
+        else:
+            st.session_state["cc_deleted"] = chosen
+            if st.session_state.get("cf_editing") == chosen:
+                st.session_state["cf_clear"] = True
+            st.rerun()
+
+editing = st.session_state.get("cf_editing")
+st.markdown(f"**Editing claim {editing}**" if editing else "**Add a claim**")
+left, right = st.columns(2)
+left.text_input("Id (one word)", key="cf_id", placeholder="U01", max_chars=20)
+right.text_input("Claim (paraphrased)", key="cf_claim", max_chars=2000)
+left.text_input("Source document", key="cf_document", max_chars=2000)
+right.text_input("Where in it (page, section)", key="cf_location", max_chars=2000)
+left.date_input("Stated on (the document's date)", key="cf_stated_on",
+                format="YYYY-MM-DD")
+right.text_input("Period (label)", key="cf_period", placeholder="2024", max_chars=200)
+left.text_input("Claimed number as stated", key="cf_stated",
+                placeholder="about 33 thousand", max_chars=200)
+if st.session_state["cf_stated"].strip():
+    right.caption(claims.band_preview(st.session_state["cf_stated"]))
+left.selectbox("Series (mart)", marts, key="cf_mart")
+right.selectbox("Aggregation", AGGREGATES, key="cf_aggregate")
+left.text_input("Value column", key="cf_value", placeholder="applicants")
+right.text_input("Unit", key="cf_unit", placeholder="persons", max_chars=200)
+left.text_input("Publisher dataset codes (comma-separated)", key="cf_datasets",
+                placeholder="migr_asyappctza")
+st.caption("Columns of this series: " + ", ".join(columns[st.session_state["cf_mart"]]))
+st.text_area("Filters, one per line: column = value (a, b for a list; 2014..2016 for a range)",
+             key="cf_filters", placeholder="geo = NL\ncitizenship_iso3 = TOTAL\nyear = 2024")
+save_col, cancel_col = st.columns([1, 4])
+if save_col.button("Check and save", key="cf_save", type="primary"):
+    form = {k: st.session_state[f"cf_{k}"] for k in FORM_DEFAULTS}
     try:
-        added = claims.add(form)
+        saved = claims.save(form, replaces=editing)
     except ClaimError as exc:
         st.error(f"Not saved: {exc}")
     else:
-        st.session_state["cc_added"] = added.id
+        st.session_state["cc_saved"] = saved.id
+        st.session_state["cf_clear"] = True
         st.rerun()
+if editing and cancel_col.button("Cancel editing", key="cf_cancel"):
+    st.session_state["cf_clear"] = True
+    st.rerun()
 
 query = components.publish({k: st.session_state[f"cc_{k}"] for k in DEFAULTS}, DEFAULTS)
 components.permalink_box(query)

@@ -253,7 +253,7 @@ def test_claim_check_page(server, page):
     assert_no_errors(page)
     assert chart_title(page).startswith("Claim R15 against the data"), chart_title(page)
     text = page.inner_text("body")
-    assert "close" in text and "Add a claim" in text
+    assert "supported" in text and "When stated" in text and "Add a claim" in text
     screenshot(page, "claims.png")
 
 

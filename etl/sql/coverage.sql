@@ -1,12 +1,13 @@
 -- What the warehouse holds and what it does not: one row per publisher dataset × geo loaded
 -- (loaded = true, from each source's coverage__<dataset> table), plus one row per expected
--- dataset with no data at all (loaded = false, geo and years NULL). fetch_command says how
+-- dataset with no data at all (loaded = false, geo and years NULL). basis is 'published', or
+-- how the marts compute an aggregate no file publishes. fetch_command says how
 -- to load a dataset, or its missing years, from the publisher (needs internet).
 -- coverage_parts is a temporary table into which etl/build.py has inserted every
 -- coverage__* table's rows.
 CREATE TABLE coverage AS
 WITH loaded AS (
-    SELECT dataset, geo, first_year, last_year, vintage FROM coverage_parts
+    SELECT dataset, geo, first_year, last_year, vintage, basis FROM coverage_parts
 )
 SELECT
     l.dataset,
@@ -16,6 +17,7 @@ SELECT
     l.first_year,
     l.last_year,
     l.vintage,
+    l.basis,
     true AS loaded,
     e.fetch_command
 FROM loaded AS l
@@ -29,6 +31,7 @@ SELECT
     NULL AS first_year,
     NULL AS last_year,
     NULL AS vintage,
+    NULL AS basis,
     false AS loaded,
     e.fetch_command
 FROM read_csv($expected, header = true, all_varchar = true) AS e
