@@ -1,0 +1,174 @@
+"""``python -m analysis waterbed`` and ``python -m analysis placebo``.
+
+    python -m analysis waterbed --event EVENT_ID [--treated ROUTE] [--window MONTHS] --format json|md
+    python -m analysis waterbed --events ID:ROUTE,ID:ROUTE,... --format md    (one table row per event)
+    python -m analysis placebo --route ROUTE [--window MONTHS] --format json|md
+
+Both read the warehouse read-only. Placebo calibrations are stored per warehouse build
+under ``data/.warehouse-placebo/`` (a new build computes them again).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+STORE = Path(__file__).resolve().parents[1] / "data" / ".warehouse-placebo"
+
+
+def _load():
+    from analysis.data import load_monthly
+    from core import warehouse
+
+    with warehouse.connect_readonly() as con:
+        frame = load_monthly(con)
+        events = con.execute("SELECT * FROM policy_events").df()
+        fingerprint = con.execute("SELECT fingerprint FROM build_info").fetchone()[0]
+    return frame, events, fingerprint
+
+
+def calibration_for(frame, events, fingerprint, route, spec):
+    from analysis import route_event
+
+    cal = route_event.load_calibration(STORE, fingerprint, route, spec)
+    if cal is None:
+        cal, _ = route_event.compute_calibration(frame, events, route, spec, store=STORE,
+                                                 fingerprint=fingerprint)
+    return cal
+
+
+def _n(x: float, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:,.{digits}f}".replace("-", "−")
+
+
+def _interval(d: dict, digits: int = 0) -> str:
+    return f"{_n(d['estimate'], digits)} ({_n(d['lo'], digits)} to {_n(d['hi'], digits)})"
+
+
+def event_rows_md(results: list[dict]) -> str:
+    head = ("| event | treated | post window | fall on the treated route (95 % interval) | "
+            "extra on the other routes | displacement ratio | bounded | placebo n | "
+            "robust across specifications | reading |\n"
+            "|---|---|---|---:|---:|---:|---|---:|---|---|\n")
+    lines = []
+    for r in results:
+        lines.append(
+            f"| {r['event_id']} | {r['treated_route']} | {r['post_start']}..{r['post_end']} | "
+            f"{_interval(r['fall_treated'])} | {_interval(r['extra_total'])} | "
+            f"{_interval(r['displacement_ratio'], 2)} | "
+            f"{'yes' if r['displacement_ratio']['bounded'] else 'no'} | "
+            f"{r['placebo']['n'] if r['placebo'] else '—'} | "
+            f"{'robust' if r['robust_across_specs'] else 'depends on the specification'} | "
+            f"{r['reading']} |")
+    return head + "\n".join(lines) + "\n"
+
+
+def _json_default(x):
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+        return None
+    return str(x)
+
+
+def _clean(obj):
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    return obj
+
+
+def waterbed(args) -> int:
+    from analysis import route_event
+    from analysis.panel import DEFAULT_SPEC
+
+    frame, events, fingerprint = _load()
+    spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
+    pairs = []
+    if args.events:
+        for item in args.events.split(","):
+            eid, _, route = item.partition(":")
+            pairs.append((eid.strip(), route.strip() or None))
+    elif args.event:
+        pairs.append((args.event, args.treated))
+    else:
+        print("give --event EVENT_ID (or --events ID:ROUTE,...)", file=sys.stderr)
+        return 2
+    results = []
+    for eid, treated in pairs:
+        try:
+            probe = route_event.analyse_route_event(frame, events, event_id=eid,
+                                                    treated=treated, spec=spec)
+            cal = calibration_for(frame, events, fingerprint, probe.treated, spec)
+            res = route_event.analyse_route_event(frame, events, event_id=eid,
+                                                  treated=probe.treated, spec=spec,
+                                                  calibration=cal)
+        except ValueError as err:
+            print(f"{eid}: {err}", file=sys.stderr)
+            return 1
+        results.append(_clean(res.as_dict()))
+    if args.format == "json":
+        out = results[0] if len(results) == 1 else results
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+    else:
+        print(event_rows_md(results), end="")
+        print("\nModel: " + results[0]["model"])
+    return 0
+
+
+PLACEBO_MD_HEAD = (
+    "| route | placebo dates | first..last | nominal rejection, fall | calibrated, "
+    "leave-one-out | calibrated, split by period | nominal rejection, extra | calibrated "
+    "extra, leave-one-out | calibrated extra, split | within 3–7 % (fall) |\n"
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+
+
+def placebo_rows_md(cals: list[dict]) -> str:
+    def pct(x):
+        return f"{100 * x:.1f} %"
+    lines = [f"| {c['route']} | {c['n']} | {c['first_date']}..{c['last_date']} | "
+             f"{pct(c['rejection_rate_5pct'])} | {pct(c['loo_rejection_fall'])} | "
+             f"{pct(c['split_rejection_fall'])} | {pct(c['rejection_rate_5pct_extra'])} | "
+             f"{pct(c['loo_rejection_extra'])} | {pct(c['split_rejection_extra'])} | "
+             f"{'yes' if c['within_target'] else 'no'} |" for c in cals]
+    return PLACEBO_MD_HEAD + "\n".join(lines) + "\n"
+
+
+def placebo(args) -> int:
+    from analysis import route_event
+    from analysis.panel import DEFAULT_SPEC
+
+    frame, events, fingerprint = _load()
+    spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
+    cals = []
+    for route in args.route.split(","):
+        cals.append(calibration_for(frame, events, fingerprint, route.strip(), spec).as_dict())
+    if args.format == "json":
+        print(json.dumps(cals[0] if len(cals) == 1 else cals, indent=1))
+    else:
+        print(placebo_rows_md(cals), end="")
+        print(f"\nSpecification: {cals[0]['spec']}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command, rest = argv[0], argv[1:]
+    parser = argparse.ArgumentParser(prog=f"python -m analysis {command}")
+    parser.add_argument("--format", choices=("json", "md"), default="md")
+    parser.add_argument("--window", type=int, default=None,
+                        help="months after the event, from its first full month (default 12)")
+    if command == "waterbed":
+        parser.add_argument("--event", help="event id as in etl/reference/policy_events.csv")
+        parser.add_argument("--treated", help="treated route code (default: the event's route)")
+        parser.add_argument("--events", help="several events, ID:ROUTE,ID:ROUTE,...")
+        return waterbed(parser.parse_args(rest))
+    parser.add_argument("--route", required=True, help="route code, or several joined by commas")
+    return placebo(parser.parse_args(rest))
