@@ -6,6 +6,7 @@ app's read-only connection, caches per warehouse build, and draws.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 from dataclasses import dataclass
 
@@ -308,10 +309,11 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
                          "beyond the axis")
     notes.extend(gaps(result))
     if notes:
-        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0, y=1.02,
+        wrapped = [textwrap.fill(n, 90).replace("\n", "<br>") for n in notes]
+        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1.02,
                            xanchor="left", yanchor="bottom", showarrow=False, align="left",
                            font=dict(size=11, color="#8a1c1c"))
-        fig.update_layout(margin=dict(t=110 + 14 * len(notes)))
+        fig.update_layout(margin=dict(t=110 + 14 * sum(w.count("<br>") + 1 for w in wrapped)))
     return fig
 
 
