@@ -3,6 +3,7 @@
     python -m analysis waterbed --event EVENT_ID [--treated ROUTE] [--window MONTHS] --format json|md
     python -m analysis waterbed --events ID:ROUTE,ID:ROUTE,... --format md    (one table row per event)
     python -m analysis placebo --route ROUTE [--window MONTHS] --format json|md
+    python -m analysis placebo --simulate [--panels N] --format json|md   (coverage on synthetic panels)
 
 Both read the warehouse read-only. Placebo calibrations are stored per warehouse build
 under ``data/.warehouse-placebo/`` (a new build computes them again).
@@ -141,9 +142,35 @@ def placebo_rows_md(cals: list[dict]) -> str:
     return PLACEBO_MD_HEAD + "\n".join(lines) + "\n"
 
 
+def simulate(args) -> int:
+    from analysis.placebo import simulate_coverage
+
+    rows = []
+    for route_sd in (0.0, 0.15):
+        for rho in (0.3, 0.6, 0.85):
+            rows.append(simulate_coverage(rho, panels=args.panels, seed=args.seed,
+                                          route_sd=route_sd))
+    rows = [{k: (float(v) if not isinstance(v, str) else v) for k, v in r.items()}
+            for r in rows]
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+        return 0
+    print("| AR(1) coefficient | route-wide shock sd | panels | coverage, treated coefficient "
+          "| coverage, displacement ratio |\n|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['rho']:.2f} | {r['route_sd']:.2f} | {int(r['panels'])} | "
+              f"{100 * r['coverage_fall']:.0f} % | {100 * r['coverage_ratio']:.0f} % |")
+    print("\nSynthetic panels (analysis.placebo.simulate_panel): 20 nationalities, 24 + 12 "
+          "months, fall 50 %, planted ratio 0.5; nominal 95 % intervals (CRV1 by nationality).")
+    return 0
+
+
 def placebo(args) -> int:
     from analysis import route_event
     from analysis.panel import DEFAULT_SPEC
+
+    if args.simulate:
+        return simulate(args)
 
     frame, events, fingerprint = _load()
     spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
@@ -170,5 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--treated", help="treated route code (default: the event's route)")
         parser.add_argument("--events", help="several events, ID:ROUTE,ID:ROUTE,...")
         return waterbed(parser.parse_args(rest))
-    parser.add_argument("--route", required=True, help="route code, or several joined by commas")
-    return placebo(parser.parse_args(rest))
+    parser.add_argument("--route", help="route code, or several joined by commas")
+    parser.add_argument("--simulate", action="store_true",
+                        help="coverage on synthetic AR(1) panels instead of real placebos")
+    parser.add_argument("--panels", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(rest)
+    if not args.simulate and not args.route:
+        parser.error("give --route ROUTE (or --simulate)")
+    return placebo(args)

@@ -132,3 +132,10 @@ def test_placebo_dates_avoid_the_routes_events(real):
     assert len(dates) == 57
     table = placebo.placebo_table(frame, events, "WMR", every=24)
     assert len(table) >= 3 and np.isfinite(table["b_treated"]).all()
+
+
+def test_coverage_simulation_runs_on_synthetic_panels():
+    # the full table is `python -m analysis placebo --simulate` (README); two panels here
+    out = placebo.simulate_coverage(0.6, panels=2, seed=5)
+    assert out["panels"] == 2
+    assert 0 <= out["coverage_fall"] <= 1 and 0 <= out["coverage_ratio"] <= 1
