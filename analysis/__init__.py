@@ -24,6 +24,10 @@ _NAMES = {
     "analysis.route_event": ("RouteEvent", "analyse_route_event"),
 }
 _WHERE = {name: module for module, names in _NAMES.items() for name in names}
+
+# ``comovement`` is both a submodule and a function: bind the function now, or the import
+# system would later set the attribute to the submodule (analysis.comovement is light).
+from analysis.comovement import CoMovement, comovement, deseasonalised_changes  # noqa: E402
 __all__ = sorted(_WHERE)
 
 
