@@ -52,6 +52,13 @@ def _interval(d: dict, digits: int = 0) -> str:
     return f"{_n(d['estimate'], digits)} ({_n(d['lo'], digits)} to {_n(d['hi'], digits)})"
 
 
+def _ratio(d: dict) -> str:
+    if d["estimate"] is None or not d["bounded"]:
+        est = "undefined" if d["estimate"] is None else _n(d["estimate"], 2)
+        return f"{est} (unbounded: the fall is not distinguishable from zero)"
+    return _interval(d, 2)
+
+
 def event_rows_md(results: list[dict]) -> str:
     head = ("| event | treated | post window | fall on the treated route (95 % interval) | "
             "extra on the other routes | displacement ratio | bounded | placebo n | "
@@ -62,7 +69,7 @@ def event_rows_md(results: list[dict]) -> str:
         lines.append(
             f"| {r['event_id']} | {r['treated_route']} | {r['post_start']}..{r['post_end']} | "
             f"{_interval(r['fall_treated'])} | {_interval(r['extra_total'])} | "
-            f"{_interval(r['displacement_ratio'], 2)} | "
+            f"{_ratio(r['displacement_ratio'])} | "
             f"{'yes' if r['displacement_ratio']['bounded'] else 'no'} | "
             f"{r['placebo']['n'] if r['placebo'] else '—'} | "
             f"{'robust' if r['robust_across_specs'] else 'depends on the specification'} | "

@@ -139,3 +139,34 @@ def test_coverage_simulation_runs_on_synthetic_panels():
     out = placebo.simulate_coverage(0.6, panels=2, seed=5)
     assert out["panels"] == 2
     assert 0 <= out["coverage_fall"] <= 1 and 0 <= out["coverage_ratio"] <= 1
+
+
+def test_route_event_json_keys_and_unbounded_words(real):
+    from analysis import route_event, waterbed_cli
+
+    frame, events = real
+    res = route_event.analyse_route_event(frame, events, event_id="italy-libya-mou-2017")
+    assert res.treated == "CMR"                      # the event's own route
+    d = waterbed_cli._clean(res.as_dict())
+    for key in ("event_id", "treated_route", "window_months", "post_start", "post_end",
+                "fall_treated", "extra_on_other_routes", "displacement_ratio", "placebo",
+                "robust_across_specs"):
+        assert key in d
+    assert set(d["displacement_ratio"]) == {"estimate", "lo", "hi", "bounded"}
+    assert (d["post_start"], d["post_end"]) == ("2017-03", "2018-02")
+    assert list(res.strip["specification"]) == [
+        "default", "6 months after", "24 months after", "12 months before",
+        "36 months before", "with pre-trend"]
+    row = waterbed_cli.event_rows_md([d])
+    if not d["displacement_ratio"]["bounded"]:
+        assert "(unbounded: the fall is not distinguishable from zero)" in row
+        assert "— to —" not in row and "| no |" in row
+
+
+def test_waterbed_command_names_what_it_needs(real, capsys):
+    from analysis import waterbed_cli
+
+    assert waterbed_cli.main(["waterbed", "--event", "eu-agenda-migration-2015"]) == 1
+    assert "choose the treated route" in capsys.readouterr().err
+    assert waterbed_cli.main(["waterbed", "--event", "it-libya-returns-2009"]) == 1
+    assert "need at least 12" in capsys.readouterr().err
