@@ -100,7 +100,9 @@ st.markdown("The headline is **robust**: every other specification's ratio lies 
             "The reading **depends on the specification**: not every specification's ratio "
             "lies inside the headline's interval (or the headline is unbounded).")
 strip = rs.strip_table(result)
-st.dataframe(strip, hide_index=True)
+st.dataframe(strip, hide_index=True, column_config={
+    c: st.column_config.NumberColumn(format="localized")
+    for c in ("Fall on the treated route", "Extra on the other routes")})
 components.csv_download(strip, source, f"Sensitivity, {rs.title(view)}", "route_shifts_sensitivity")
 
 with st.expander("Model and calibration"):
