@@ -309,11 +309,16 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
                          "beyond the axis")
     notes.extend(gaps(result))
     if notes:
-        wrapped = [textwrap.fill(n, 90).replace("\n", "<br>") for n in notes]
-        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1.02,
-                           xanchor="left", yanchor="bottom", showarrow=False, align="left",
-                           font=dict(size=11, color="#8a1c1c"))
-        fig.update_layout(margin=dict(t=110 + 14 * sum(w.count("<br>") + 1 for w in wrapped)))
+        wrapped = [textwrap.fill(n, 60).replace("\n", "<br>") for n in notes]
+        n_lines = sum(w.count("<br>") + 1 for w in wrapped)
+        extra = 15 * n_lines + 10
+        # the notes sit between the title and the plot; the figure grows by their height
+        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
+                           yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
+                           align="left", font=dict(size=11, color="#8a1c1c"))
+        fig.update_layout(height=fig.layout.height + extra,
+                          margin=dict(t=fig.layout.margin.t + extra),
+                          title=dict(y=1, yref="container", yanchor="top", pad=dict(t=12)))
     return fig
 
 
