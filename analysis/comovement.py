@@ -7,7 +7,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 NOTE = ("Correlation is not displacement: routes can move together or against each other "
         "because of common drivers (weather, conflict and policy in origin and transit "
@@ -48,6 +47,8 @@ def comovement(wide: pd.DataFrame, routes: Iterable[str] | None = None, *, start
     d = d.loc[:, d.std() > 0]
     rows = []
     for a, b in combinations(d.columns, 2):
+        from scipy import stats
+
         r, p = stats.pearsonr(d[a], d[b])
         rows.append({"route_a": a, "route_b": b, "r": float(r), "p": float(p), "n": len(d)})
     return CoMovement(pairs=pd.DataFrame(rows, columns=["route_a", "route_b", "r", "p", "n"]),

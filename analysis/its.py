@@ -206,6 +206,31 @@ class EventModels:
             return float(fit.sum()), dfit @ Xp
         raise ValueError(which)
 
+    def counterfactual_path(self, route: str) -> pd.Series:
+        """The counterfactual of every post-window month, in detections."""
+        b = self.fits[route].params.to_numpy()
+        post = self.post_mask()
+        cf, _ = self._inv(self.Xcf.to_numpy()[post] @ b)
+        return pd.Series(cf, index=self.X.index[post], name=route)
+
+    def counterfactual_warnings(self) -> dict[str, str]:
+        """Routes whose counterfactual leaves the range observed in the pre window (the
+        seasonal pre-period included), in words: such a counterfactual is an extrapolation,
+        and the change measured against it is not an estimate."""
+        pre = self.X.index <= self.window.pre_end
+        out = {}
+        for route in self.fits:
+            seen = self.observed.loc[pre, route]
+            lo, hi = float(seen.min()), float(seen.max())
+            cf = self.counterfactual_path(route)
+            if (cf > hi).any() or (cf < lo).any():
+                worst = float(cf.max()) if (cf > hi).any() else float(cf.min())
+                out[route] = (f"{route}: the counterfactual reaches {worst:,.0f} detections a "
+                              f"month, outside the {lo:,.0f}–{hi:,.0f} observed before the "
+                              "event; the change against it is an extrapolation, not an "
+                              "estimate" + (" (drop the pre-trend)" if self.trend else ""))
+        return out
+
     def joint_cov(self, routes: Sequence[str]) -> np.ndarray:
         """Covariance of the stacked coefficients of ``routes`` (route-major order)."""
         U = np.column_stack([self.fits[r].resid.to_numpy() for r in routes])

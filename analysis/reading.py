@@ -191,6 +191,10 @@ def limits(window: EventWindow, treated: str, *, others: Iterable[str] = (),
         "Detections are not persons: one person can be detected several times, on one route "
         "or on several, and detection effort changes with operations.",
     ]
+    if models is not None:
+        for route, warning in models.counterfactual_warnings().items():
+            if route in routes:
+                out.append("Counterfactual out of range: " + warning + ".")
     for pair, why in DOUBLE_COUNTED.items():
         if pair & routes and (treated in pair or pair <= routes):
             out.append(f"Double counting: {why}; a fall on one of "

@@ -1,11 +1,13 @@
 """Route shifts (waterbed effect): the view's state, cached analysis, and figures.
 
-The statistics are ``analysis.analyse_event``; this module only loads the data through the
+The statistics are ``analysis.route_event.analyse_route_event``; this module only loads the data through the
 app's read-only connection, caches per warehouse build, and draws.
 """
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,21 +16,30 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import analysis
+from analysis import events as analysis_events
+from analysis import route_event
+from analysis.panel import PanelSpec
+from analysis.placebo import Calibration
+from analysis.route_event import RouteEvent
 from dashboard import arrivals, charts, db
+
+STORE = Path(__file__).resolve().parents[1] / "data" / ".warehouse-placebo"
 
 DEFAULT_EVENT = "eu-turkey-statement-2016"
 
 
 @dataclass(frozen=True)
 class ShiftView:
-    """One route-shift question. Defaults: EU–Turkey Statement, Eastern Mediterranean."""
+    """One route-shift question. Defaults: EU–Turkey Statement, Eastern Mediterranean, the
+    pre-registered window (12 months after, 24 before)."""
 
     event: str = DEFAULT_EVENT   # an event id, or "date" to use ``date``
     date: str = ""               # YYYY-MM-DD, with event == "date"
     treated: str = "EMR"
-    before: int = 12
+    before: int = 24
     after: int = 12
-    nationality: str = ""        # ISO-3; empty = all nationalities
+    nationality: str = ""        # ISO-3, series chart only; empty = all nationalities
+    scale: str = "linear"        # series chart: "linear" or "log"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -66,6 +77,7 @@ def nationalities() -> dict[str, str]:
 
 
 def resolve(view: ShiftView) -> ShiftView:
+    """The view with every value checked: unknown values fall back to the defaults."""
     ev = events()
     event = view.event if view.event in set(ev["id"]) or view.event == "date" else DEFAULT_EVENT
     date = view.date
@@ -77,9 +89,18 @@ def resolve(view: ShiftView) -> ShiftView:
     return ShiftView(
         event=event, date=date if event == "date" else "",
         treated=view.treated if view.treated in routes() else "EMR",
-        before=min(max(int(view.before), 6), 36), after=min(max(int(view.after), 6), 36),
+        before=min(max(int(view.before), 12), 36), after=min(max(int(view.after), 6), 24),
         nationality=view.nationality if view.nationality in nationalities() else "",
+        scale=view.scale if view.scale in ("linear", "log") else "linear",
     )
+
+
+def event_treated(event_id: str) -> str | None:
+    """The route an event targets (its single listed route), None for several or all."""
+    if event_id == "date":
+        return None
+    typed = analysis_events.parse_events(events()[events()["id"] == event_id])
+    return route_event.default_treated(typed["routes"].iloc[0]) if len(typed) else None
 
 
 def event_row(view: ShiftView) -> dict:
@@ -93,25 +114,62 @@ def event_row(view: ShiftView) -> dict:
             "confirmed": bool(row["confirmed"])}
 
 
-@st.cache_data(show_spinner="Estimating …", max_entries=32)
-def _analyse(view: ShiftView, build_key: str) -> analysis.WaterbedResult:
+def spec(view: ShiftView) -> PanelSpec:
+    return PanelSpec(months_before=view.before, months_after=view.after)
+
+
+def _fingerprint() -> str:
+    return str(db.run(lambda con: con.execute("SELECT fingerprint FROM build_info").fetchone()[0]))
+
+
+def calibration(view: ShiftView) -> Calibration | None:
+    """The stored placebo calibration of this build for the view's route and window."""
+    return route_event.load_calibration(STORE, _fingerprint(), view.treated, spec(view))
+
+
+def calibrate(view: ShiftView) -> Calibration:
+    """Compute and store the placebo calibration (tens of seconds; one button press)."""
+    cal, _ = route_event.compute_calibration(monthly(), events(), view.treated, spec(view),
+                                             store=STORE, fingerprint=_fingerprint())
+    _analyse.clear()
+    return cal
+
+
+@st.cache_data(show_spinner="Estimating …", max_entries=64)
+def _analyse(view: ShiftView, build_key: str, calibrated: bool) -> RouteEvent | str:
     ev = event_row(view)
-    return analysis.analyse_event(
-        monthly(), view.treated, ev["date"], event_id=ev["id"], events=events(),
-        nationalities=view.nationality or None, months_before=view.before,
-        months_after=view.after, date_precision=ev["date_precision"])
+    try:
+        return route_event.analyse_route_event(
+            monthly(), events(), event_id=ev["id"],
+            event_date=None if ev["id"] else ev["date"], treated=view.treated,
+            spec=spec(view), calibration=calibration(view) if calibrated else None)
+    except ValueError as err:
+        return str(err)
 
 
-def analyse(view: ShiftView) -> analysis.WaterbedResult:
-    return _analyse(view, db.build_key())
+def analyse(view: ShiftView) -> RouteEvent | str:
+    """The page's one result object, or the reason the event cannot be analysed."""
+    return _analyse(view, db.build_key(), calibration(view) is not None)
 
 
-def series(view: ShiftView, result: analysis.WaterbedResult) -> pd.DataFrame:
-    """Exactly the plotted monthly rows: every route from the seasonality period to the end of
-    the post window (month, route, detections)."""
+def window_message(view: ShiftView) -> str:
+    """Plain words for an event the data cannot analyse (too close to the edges)."""
+    first, last = monthly()["month"].min(), monthly()["month"].max()
+    return (f"The data run from {first:%B %Y} to {last:%B %Y}; the analysis needs "
+            f"{view.before} months before the event (at least 12) and {view.after} after it "
+            "(at least 6). Choose a later or earlier event, or shorter windows.")
+
+
+def series(view: ShiftView, result: RouteEvent | None) -> pd.DataFrame:
+    """Exactly the plotted monthly rows: every route over the pre and post windows (or the
+    two years around the date when the event cannot be analysed)."""
     wide = analysis.route_month_matrix(monthly(), view.nationality or None)
-    w = result.window
-    wide = wide.loc[w.pre_start - pd.DateOffset(months=12): w.post_end]
+    if result is not None:
+        w = result.headline.window
+        wide = wide.loc[w.pre_start: w.post_end]
+    else:
+        d = event_row(view)["date"]
+        wide = wide.loc[d - pd.DateOffset(months=24): d + pd.DateOffset(months=24)]
     names = routes()
     long = wide.reset_index().melt(id_vars="month", var_name="series_code", value_name="detections")
     long["series"] = long["series_code"].map(names)
@@ -127,48 +185,145 @@ def title(view: ShiftView) -> str:
             f"({ev['date']:%-d %b %Y}){who}")
 
 
-def series_figure(data: pd.DataFrame, view: ShiftView, result: analysis.WaterbedResult,
+def series_figure(data: pd.DataFrame, view: ShiftView, result: RouteEvent | None,
                   source: charts.Source) -> go.Figure:
     order = list(data.groupby("series")["detections"].sum().sort_values(ascending=False).index)
-    fig = charts.time_series(data, title=title(view), source=source, grain="month",
-                             stacked=False, y_title="Detections per month (count)", order=order)
-    w = result.window
-    fig.add_vrect(x0=w.pre_start, x1=w.first_post - pd.DateOffset(days=1),
-                  fillcolor="#1f4e79", opacity=0.06, line_width=0,
-                  annotation_text="pre window", annotation_position="top left")
-    fig.add_vrect(x0=w.first_post, x1=w.post_end + pd.offsets.MonthEnd(0),
-                  fillcolor="#c55a11", opacity=0.06, line_width=0,
-                  annotation_text="post window", annotation_position="top left")
+    log = view.scale == "log"
+    plotted = data.assign(detections=data["detections"].where(data["detections"] > 0)) \
+        if log else data
+    fig = charts.time_series(plotted, title=title(view), source=source, grain="month",
+                             stacked=False, order=order,
+                             y_title="Detections per month (count"
+                                     + (", log scale; months with 0 not drawn)" if log else ")"))
+    if log:
+        fig.update_yaxes(type="log")
+    if result is not None:
+        w = result.headline.window
+        fig.add_vrect(x0=w.pre_start, x1=w.first_post - pd.DateOffset(days=1),
+                      fillcolor="#1f4e79", opacity=0.06, line_width=0,
+                      annotation_text="pre window", annotation_position="top left")
+        fig.add_vrect(x0=w.first_post, x1=w.post_end + pd.offsets.MonthEnd(0),
+                      fillcolor="#c55a11", opacity=0.06, line_width=0,
+                      annotation_text="post window", annotation_position="top left")
     ev = event_row(view)
     charts.add_events(fig, pd.DataFrame([{"date": ev["date"], "title": ev["title"],
                                           "confirmed": ev["confirmed"]}]))
     return fig
 
 
-def effects_table(result: analysis.WaterbedResult) -> pd.DataFrame:
-    """Post-event level change per route, in % with its interval (from the event study)."""
-    table = result.event_study
-    pct = table[table["effect"] == "level_pct"].set_index("route")
+def routes_table(result: RouteEvent) -> pd.DataFrame:
+    """Change per route over the post window, in detections, with its interval (the
+    headline fit: the treated route's fall and the exposed nationalities' extra crossings)."""
+    t = result.headline.routes_table()
     names = routes()
-    out = pd.DataFrame({
-        "route": [names.get(r, r) for r in pct.index],
-        "route_code": pct.index,
-        "level change %": pct["estimate"].round(1),
-        "95% CI low": pct["ci_low"].round(1),
-        "95% CI high": pct["ci_high"].round(1),
-        "p": pct["p"].round(3),
+    return pd.DataFrame({
+        "Route": [names.get(r, r) for r in t["route_code"]],
+        "Route code": t["route_code"],
+        "Role": t["role"].map({"treated": "treated (all nationalities)",
+                               "receiving": "receiving (exposed nationalities)"}),
+        "Change in detections": t["change"].round(0),
+        "Interval low": t["lo"].round(0),
+        "Interval high": t["hi"].round(0),
     })
-    return out.sort_values("level change %").reset_index(drop=True)
 
 
-def effects_figure(effects: pd.DataFrame, view: ShiftView, source: charts.Source) -> go.Figure:
-    ev = event_row(view)
-    return charts.interval_chart(
-        effects, label="route", value="level change %", low="95% CI low",
-        high="95% CI high", highlight=effects["route_code"] == view.treated,
-        title=f"Estimated post-event level change by route, {ev['title']}",
-        x_title="Level change after the event (%; 95% interval, log scale model)",
+def strip_table(result: RouteEvent) -> pd.DataFrame:
+    s = result.strip
+    return pd.DataFrame({
+        "Specification": s["specification"],
+        "Fall on the treated route": s["fall"].round(0),
+        "Extra on the other routes": s["extra"].round(0),
+        "Displacement ratio": s["ratio"].round(3),
+        "Inside the headline interval": s["inside_headline_interval"].map({True: "yes",
+                                                                           False: "no"}),
+        "Details": s["note"],
+    })
+
+
+def gaps(result: RouteEvent) -> list[str]:
+    """What the data cannot support, in words (shown on the page and inside the chart)."""
+    out = []
+    h = result.headline
+    if result.calibration is None:
+        out.append("Intervals are not calibrated on placebo dates (nominal clustered errors, "
+                   "known to be too narrow).")
+    elif not result.calibration.within_target:
+        c = result.calibration
+        out.append(f"Placebo calibration of {result.treated} fails out of sample "
+                   f"(rejection at nominal 5 %: {100 * c.loo_rejection_fall:.0f} % leave-one-out, "
+                   f"{100 * c.split_rejection_fall:.0f} % split by period): read the fall's "
+                   "interval as too narrow.")
+    status = h.ratio_status
+    if status == "no-fall":
+        out.append("The treated route did not fall: the displacement ratio is undefined.")
+    elif status == "unbounded":
+        out.append("Ratio unbounded: the fall itself is not distinguishable from zero.")
+    if not result.robust:
+        out.append("The result depends on the specification (see the sensitivity table).")
+    return out
+
+
+def ratio_words(result: RouteEvent) -> str:
+    """The ratio, its interval and what a value outside [0, 1] means, in words."""
+    h = result.headline
+    status = h.ratio_status
+    if status == "no-fall":
+        return "undefined: the treated route did not fall"
+    if status == "unbounded":
+        return (f"{h.ratio:,.3f}, interval unbounded: the fall itself is not distinguishable "
+                "from zero")
+    text = f"{h.ratio:,.3f} (interval {h.ratio_lo:,.3f} to {h.ratio_hi:,.3f})"
+    if status == "negative":
+        text += " — negative: the exposed nationalities fell on the other routes too"
+    elif status == "above-one":
+        text += " — above 1: more extra crossings elsewhere than the fall itself"
+    return text
+
+
+def effects_figure(result: RouteEvent, table: pd.DataFrame,
+                   source: charts.Source) -> go.Figure:
+    """Change per route with its interval; the axis fits the receiving routes, and a value
+    beyond it is drawn at the edge and written out."""
+    data = table.copy()
+    rec = data[data["Role"].str.startswith("receiving")]
+    span = rec[["Change in detections", "Interval low", "Interval high"]].abs()
+    limit = float(np.nanmax(span.to_numpy())) * 1.15 if len(rec) else 1.0
+    limit = max(limit, 1.0)
+    clipped = []
+    for col in ("Change in detections", "Interval low", "Interval high"):
+        over = data[col].abs() > limit
+        clipped.extend(data.loc[over, "Route"])
+        data[col] = data[col].clip(-limit, limit)
+    ev = event_row_from(result)
+    fig = charts.interval_chart(
+        data, label="Route", value="Change in detections", low="Interval low",
+        high="Interval high", highlight=data["Route code"] == result.treated,
+        title=f"Change in detections after {ev}, by route (post window)",
+        x_title="Detections over the post window (fit − counterfactual; 95 % interval)",
         source=source)
+    fig.update_xaxes(range=[-limit * 1.05, limit * 1.05])
+    notes = []
+    for row in table.itertuples(index=False):
+        if row.Route in set(clipped):
+            notes.append(f"{row.Route}: {row[3]:,.0f} ({row[4]:,.0f} to {row[5]:,.0f}), "
+                         "beyond the axis")
+    notes.extend(gaps(result))
+    if notes:
+        wrapped = [textwrap.fill(n, 60).replace("\n", "<br>") for n in notes]
+        n_lines = sum(w.count("<br>") + 1 for w in wrapped)
+        extra = 15 * n_lines + 10
+        # the notes sit between the title and the plot; the figure grows by their height
+        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
+                           yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
+                           align="left", font=dict(size=11, color="#8a1c1c"))
+        fig.update_layout(height=fig.layout.height + extra,
+                          margin=dict(t=fig.layout.margin.t + extra),
+                          title=dict(y=1, yref="container", yanchor="top", pad=dict(t=12)))
+    return fig
+
+
+def event_row_from(result: RouteEvent) -> str:
+    return f"{result.title} ({result.event_date:%-d %b %Y})"
 
 
 def source(view: ShiftView) -> charts.Source:

@@ -1,4 +1,4 @@
-"""Route shifts: did closing one route push crossings onto others (the waterbed effect)?"""
+"""Route shifts: did closing one route push the same people onto others (the waterbed effect)?"""
 from dataclasses import asdict
 
 import streamlit as st
@@ -17,68 +17,101 @@ labels["date"] = "A date of my choice …"
 route_names = rs.routes()
 nat_names = {"": "All nationalities"} | rs.nationalities()
 
+
+def on_event_change():
+    treated = rs.event_treated(st.session_state["rs_event"])
+    if treated in route_names:
+        st.session_state["rs_treated"] = treated
+
+
 st.title("Route shifts")
-st.markdown("When a policy closes one route, do crossings rise on another? Pick an event and "
-            "the route it targeted: the page estimates the change on every route, the share of "
-            "the fall that reappeared elsewhere, and whether the same nationalities moved.")
+st.markdown(
+    "When a policy closes one route, do the same people cross elsewhere? The estimate is a "
+    "Poisson model of detections by nationality, route and month: the fall on the treated "
+    "route against its own seasonally adjusted pre-event level, and the extra crossings on "
+    "every other route by the nationalities that used the treated route before (their share "
+    "of it), compared with the other nationalities on the same route and month. "
+    "Pre-registered default: 12 months after the event (from its first full month), "
+    "24 months before; intervals calibrated on placebo dates of the same route.")
 
 with st.sidebar:
     st.header("Question")
-    st.selectbox("Policy event", list(labels), key="rs_event", format_func=labels.get)
+    st.selectbox("Policy event", list(labels), key="rs_event", format_func=labels.get,
+                 on_change=on_event_change)
     if st.session_state["rs_event"] == "date":
         st.text_input("Event date (YYYY-MM-DD)", key="rs_date")
     st.selectbox("Treated route", list(route_names), key="rs_treated",
                  format_func=route_names.get)
-    st.slider("Months before", 6, 36, key="rs_before")
-    st.slider("Months after", 6, 36, key="rs_after")
+    st.slider("Months after", 6, 24, key="rs_after")
+    st.slider("Months before", 12, 36, key="rs_before")
+    st.header("Series chart")
+    st.radio("Scale", ["linear", "log"], key="rs_scale", horizontal=True)
     st.selectbox("Nationality", list(nat_names), key="rs_nationality",
                  format_func=nat_names.get)
 
 view = rs.resolve(rs.ShiftView(**{k: st.session_state[f"rs_{k}"] for k in DEFAULTS}))
 query = components.publish(asdict(view), DEFAULTS)
-result = rs.analyse(view)
 source = rs.source(view)
+result = rs.analyse(view)
+ok = not isinstance(result, str)
 
-data = rs.series(view, result)
-components.chart(rs.series_figure(data, view, result, source), data, source, rs.title(view),
-                 "route_shifts")
+data = rs.series(view, result if ok else None)
+components.chart(rs.series_figure(data, view, result if ok else None, source), data, source,
+                 rs.title(view), "route_shifts")
 
-st.subheader("Change on each route after the event")
-effects = rs.effects_table(result)
-components.chart(rs.effects_figure(effects, view, source), effects, source,
-                 f"Change on each route after the event, {rs.title(view)}", "route_shifts_effects")
-st.markdown(result.readings["event_study"])
-with st.expander("Model"):
-    st.write(result.event_study["model"].iloc[0])
-    st.dataframe(effects, hide_index=True)
+if not ok:
+    st.warning(f"This event cannot be analysed: {result}. {rs.window_message(view)}")
+    components.permalink_box(query)
+    st.stop()
 
-st.subheader("Displacement ratio")
-d = result.displacement.summary()
+h = result.headline
+st.subheader("Headline")
+st.markdown(f"**{result.title}**, treated route **{route_names[result.treated]}**, post window "
+            f"{h.window.first_post:%B %Y} to {h.window.post_end:%B %Y}: {result.reading}.")
+for gap in rs.gaps(result):
+    st.info(gap)
+if result.calibration is None:
+    if st.button(f"Calibrate on placebo dates of {route_names[view.treated]} (takes about a "
+                 "minute, stored for this data build)"):
+        with st.spinner("Fitting the model on every placebo date …"):
+            rs.calibrate(view)
+        st.rerun()
 c1, c2, c3 = st.columns(3)
-c1.metric(f"Fall on {route_names[view.treated]}", rs.fmt(d['fall'], 0),
-          help=f"95% interval {rs.fmt(d['fall_ci_low'], 0)} to {rs.fmt(d['fall_ci_high'], 0)} detections")
-c2.metric("Rise on the other routes", rs.fmt(d['rise'], 0),
-          help=f"95% interval {rs.fmt(d['rise_ci_low'], 0)} to {rs.fmt(d['rise_ci_high'], 0)} detections")
-c3.metric("Ratio (1 = full waterbed, 0 = none)", rs.fmt(d['ratio'], 3),
-          help=f"95% interval {rs.fmt(d['ci_low'], 3)} to {rs.fmt(d['ci_high'], 3)}")
-st.markdown(result.readings["displacement"])
-st.caption(d['method'])
+c1.metric(f"Fall on {route_names[result.treated]}", f"{h.fall_treated.estimate:,.0f}",
+          help=f"interval {h.fall_treated.lo:,.0f} to {h.fall_treated.hi:,.0f} detections")
+c2.metric("Extra crossings on the other routes", f"{h.extra_total.estimate:,.0f}",
+          help=f"interval {h.extra_total.lo:,.0f} to {h.extra_total.hi:,.0f} detections")
+c3.metric("Displacement ratio", f"{h.ratio:,.3f}" if h.ratio == h.ratio else "undefined",
+          help="extra crossings of the exposed nationalities elsewhere ÷ the fall; 1 = all of "
+               "the fall reappeared elsewhere, 0 = none")
+st.markdown(f"Displacement ratio: {rs.ratio_words(result)}.")
 
-st.subheader("Did the same nationalities move?")
-if result.composition is None:
-    st.info("The composition test needs more than one nationality: choose all nationalities.")
-else:
-    st.markdown(result.readings["composition"])
-    left, right = st.columns(2)
-    left.markdown(f"**Fell most on {route_names[view.treated]}**")
-    left.dataframe(result.composition.fell_on_treated, hide_index=True)
-    right.markdown("**Rose most on the other routes**")
-    right.dataframe(result.composition.rose_elsewhere, hide_index=True)
+st.subheader("Change on each route")
+table = rs.routes_table(result)
+components.chart(rs.effects_figure(result, table, source), table, source,
+                 f"Change on each route, {rs.title(view)}", "route_shifts_effects")
+st.dataframe(table, hide_index=True, column_config={
+    c: st.column_config.NumberColumn(format="localized")
+    for c in ("Change in detections", "Interval low", "Interval high")})
 
-st.subheader("Co-movement between routes")
-if result.comovement is not None:
-    st.markdown(result.readings["comovement"])
+st.subheader("Sensitivity")
+st.markdown("The headline is **robust**: every other specification's ratio lies inside its "
+            "interval." if result.robust else
+            "The reading **depends on the specification**: not every specification's ratio "
+            "lies inside the headline's interval (or the headline is unbounded).")
+strip = rs.strip_table(result)
+st.dataframe(strip, hide_index=True, column_config={
+    c: st.column_config.NumberColumn(format="localized")
+    for c in ("Fall on the treated route", "Extra on the other routes")})
+components.csv_download(strip, source, f"Sensitivity, {rs.title(view)}", "route_shifts_sensitivity")
 
-st.subheader("Limits of this reading")
-st.markdown("\n".join(f"- {line}" for line in result.limits))
+with st.expander("Model and calibration"):
+    st.write(h.model_text())
+    cal = result.calibration
+    if cal is not None:
+        st.write(f"Placebo dates: {cal.n} ({cal.first_date} to {cal.last_date}), months whose "
+                 f"post window holds no listed event of {route_names[cal.route]}. Rejection of "
+                 f"'no change' at nominal 5 %: uncalibrated {100 * cal.rejection_rate_5pct:.1f} %; "
+                 f"calibrated, leave-one-out {100 * cal.loo_rejection_fall:.1f} %, split by "
+                 f"period {100 * cal.split_rejection_fall:.1f} % (target 3–7 %).")
 components.permalink_box(query)

@@ -192,17 +192,23 @@ def test_permalink_restores_the_selection(server, page):
 
 def test_route_shifts_page_renders_its_default_view(server, page):
     open_and_wait(page, f"{server}/route_shifts")
+    # the page draws its second chart after the first: wait for both, not for the first only
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
+                           timeout=CHART_TIMEOUT_MS)
+    page.get_by_text("Displacement ratio:").first.wait_for(timeout=CHART_TIMEOUT_MS)
     assert_no_errors(page)
     assert page.get_by_text("Page not found").count() == 0
     text = page.inner_text("body")
-    assert "Displacement ratio" in text and "0.033" in text, text[:2000]
-    assert page.locator(".js-plotly-plot").count() == 2  # series and per-route effects
+    assert "Displacement ratio" in text and "-0.067" in text, text[:2000]
+    assert page.locator(".js-plotly-plot").count() == 2  # series and per-route changes
     assert chart_title(page).startswith("Monthly detections by route around EU–Turkey Statement")
     screenshot(page, "route_shifts_default.png")
 
 
 def test_route_shifts_permalink(server, page):
     open_and_wait(page, f"{server}/route_shifts?event=italy-libya-mou-2017&treated=CMR")
+    page.get_by_text("Fall on Central Mediterranean Route").first.wait_for(
+        timeout=CHART_TIMEOUT_MS)
     assert_no_errors(page)
     assert "Italy–Libya memorandum" in chart_title(page)
     assert "Fall on Central Mediterranean Route" in page.inner_text("body")

@@ -34,5 +34,5 @@ def test_notebook_runs_and_reports_the_published_checks(executed):
 
 def test_notebook_ends_with_the_results_table(executed):
     table = executed.cells[-3]["outputs"][0]["data"]["text/plain"]
-    assert "EU–Turkey Statement → EMR" in table and "0.033" in table
+    assert "EU–Turkey Statement → EMR" in table and "-0.067" in table
     assert "Italy–Libya memorandum → CMR" in table

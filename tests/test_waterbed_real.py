@@ -114,3 +114,14 @@ def test_comovement_runs_on_main_routes(wide):
     c = A.comovement(wide, list(A.MAIN_ROUTES), start="2012-03-01", end="2017-03-01")
     assert set(c.matrix.columns) == set(A.MAIN_ROUTES)
     assert c.pairs["n"].eq(60).all()
+
+
+def test_descriptive_counterfactual_warns_when_it_leaves_the_pre_range(frame, events):
+    # With a pre-trend fitted through the 2015 surge, the EMR counterfactual explodes; the
+    # descriptive model says so in its limits. Without the trend it stays in range.
+    res = A.analyse_event(frame, "EMR", event_id="eu-turkey-statement-2016", events=events)
+    assert "EMR" in res.models.counterfactual_warnings()
+    assert any(line.startswith("Counterfactual out of range: EMR") for line in res.limits)
+    flat = A.fit_event_models(A.route_month_matrix(frame), "2016-03-20", ["EMR"], trend=False,
+                              slope_change=False, scale="level")
+    assert "EMR" not in flat.counterfactual_warnings()

@@ -1,0 +1,168 @@
+"""One event, one result object: the calibrated panel headline, the sensitivity strip, the
+placebo calibration and the reading in words. The command line (``python -m analysis
+waterbed``) and the Route shifts page both print from this object only.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.events import parse_events
+from analysis.panel import DEFAULT_SPEC, PanelResult, PanelSpec, fit_panel, specifications
+from analysis.placebo import Calibration, calibrate, placebo_table
+
+VERDICTS = {
+    "unbounded": "the fall itself is not distinguishable from zero, so the share displaced "
+                 "cannot be bounded",
+    "displacement": "part of the fall reappeared on the other routes (the ratio's interval "
+                    "lies above 0)",
+    "negative": "the exposed nationalities fell on the other routes too (the ratio's interval "
+                "lies below 0): no waterbed",
+    "none": "no displacement distinguishable from zero (the ratio's interval contains 0)",
+    "no-fall": "the treated route did not fall, so there is nothing to displace",
+}
+
+
+def verdict(result: PanelResult) -> str:
+    if not result.fall_treated.estimate > 0:
+        return "no-fall"
+    if not result.bounded:
+        return "unbounded"
+    if result.ratio_lo > 0:
+        return "displacement"
+    if result.ratio_hi < 0:
+        return "negative"
+    return "none"
+
+
+def default_treated(routes) -> str | None:
+    """The treated route of an event: its single listed route; None for several/all/none."""
+    routes = [r for r in routes if r != "ALL"]
+    return routes[0] if len(routes) == 1 else None
+
+
+@dataclass
+class RouteEvent:
+    event_id: str | None
+    event_date: pd.Timestamp
+    title: str
+    treated: str
+    headline: PanelResult               # calibrated when a calibration is given
+    calibration: Calibration | None
+    strip: pd.DataFrame                 # one row per specification
+    robust: bool
+    verdict: str
+
+    @property
+    def reading(self) -> str:
+        return VERDICTS[self.verdict]
+
+    def as_dict(self) -> dict:
+        h = self.headline.as_dict()
+        cal = self.calibration
+        placebo = None if cal is None else {
+            "n": cal.n, "rejection_rate_5pct": cal.loo_rejection_fall,
+            "rejection_rate_5pct_split": cal.split_rejection_fall,
+            "rejection_rate_5pct_nominal": cal.rejection_rate_5pct,
+            "rejection_rate_5pct_extra": cal.loo_rejection_extra,
+            "within_target": cal.within_target}
+        return {"event_id": self.event_id, "event_date": f"{self.event_date:%Y-%m-%d}",
+                **h, "placebo": placebo, "robust_across_specs": self.robust,
+                "verdict": self.verdict, "reading": self.reading,
+                "model": self.headline.model_text()}
+
+
+def _calibration_path(store: Path, fingerprint: str, route: str, spec: PanelSpec) -> Path:
+    name = f"{route}-a{spec.months_after}-b{spec.months_before}-t{int(spec.trend)}-n{spec.top}"
+    return store / fingerprint[:16] / f"{name}.json"
+
+
+def load_calibration(store: Path | None, fingerprint: str, route: str,
+                     spec: PanelSpec = DEFAULT_SPEC) -> Calibration | None:
+    """A stored placebo calibration of this warehouse build, or None."""
+    if store is None:
+        return None
+    path = _calibration_path(store, fingerprint, route, spec)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("within_target", None)
+    data.pop("within_target_extra", None)
+    return Calibration(**data)
+
+
+def compute_calibration(frame: pd.DataFrame, events: pd.DataFrame, route: str,
+                        spec: PanelSpec = DEFAULT_SPEC, *, store: Path | None = None,
+                        fingerprint: str = "") -> tuple[Calibration, pd.DataFrame]:
+    """Run the placebo calibration (about 0.2 s per placebo date) and store it."""
+    table = placebo_table(frame, events, route, spec)
+    cal = calibrate(table, route, spec)
+    if store is not None and fingerprint:
+        path = _calibration_path(store, fingerprint, route, spec)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(cal.as_dict(), indent=1), encoding="utf-8")
+        tmp.replace(path)
+    return cal, table
+
+
+def analyse_route_event(frame: pd.DataFrame, events: pd.DataFrame, *,
+                        event_id: str | None = None, event_date=None,
+                        treated: str | None = None, spec: PanelSpec = DEFAULT_SPEC,
+                        calibration: Calibration | None = None) -> RouteEvent:
+    """The panel analysis of one event (``analysis.panel``), calibrated by ``calibration``
+    (``analysis.placebo``, same route and specification) when given, with its sensitivity
+    strip. Raises ValueError with a plain message when the event cannot be analysed."""
+    ev = parse_events(events).set_index("id")
+    precision, title = "day", None
+    if event_id is not None:
+        if event_id not in ev.index:
+            raise ValueError(f"no policy event {event_id!r}")
+        row = ev.loc[event_id]
+        event_date = row["date"] if event_date is None else event_date
+        precision, title = row["date_precision"], row["title"]
+        if treated is None:
+            treated = default_treated(row["routes"])
+            if treated is None:
+                raise ValueError(f"{event_id} concerns {', '.join(row['routes']) or 'no route'}"
+                                 ": choose the treated route")
+    if event_date is None:
+        raise ValueError("give an event id or a date")
+    if treated is None:
+        raise ValueError("choose the treated route")
+    event_date = pd.Timestamp(event_date)
+    title = title or f"chosen date {event_date:%Y-%m-%d}"
+
+    def fit(s: PanelSpec) -> PanelResult:
+        return fit_panel(frame, event_date, treated, s, date_precision=precision)
+
+    head = fit(spec)
+    if calibration is not None:
+        head = head.calibrated(calibration.b_q025, calibration.b_q975, calibration.crit_extra)
+    rows = []
+    for name, s in specifications(spec).items():
+        try:
+            r = head if name == "default" else fit(s)
+        except ValueError as err:
+            rows.append({"specification": name, "fall": np.nan, "extra": np.nan,
+                         "ratio": np.nan, "inside_headline_interval": False,
+                         "note": str(err)})
+            continue
+        inside = bool(head.bounded and r.fall_treated.estimate > 0
+                      and head.ratio_lo <= r.ratio <= head.ratio_hi)
+        rows.append({"specification": name, "fall": r.fall_treated.estimate,
+                     "extra": r.extra_total.estimate, "ratio": r.ratio,
+                     "inside_headline_interval": inside, "note": s.describe()})
+    strip = pd.DataFrame(rows)
+    robust = bool(strip["inside_headline_interval"].all())
+    return RouteEvent(event_id=event_id, event_date=event_date, title=title, treated=treated,
+                      headline=head, calibration=calibration, strip=strip, robust=robust,
+                      verdict=verdict(head))
+
+
+def with_months_after(spec: PanelSpec, months: int | None) -> PanelSpec:
+    return spec if months is None else replace(spec, months_after=int(months))

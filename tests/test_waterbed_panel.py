@@ -1,0 +1,172 @@
+"""The nationality × route × month panel (analysis.panel) and its placebo calibration
+(analysis.placebo): planted displacement recovered on clearly synthetic panels, the
+out-of-sample calibration check able to fail, and values pinned on the bundled data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize
+
+from analysis import placebo
+from analysis.panel import PanelSpec, fit_panel
+
+EVENT = "2020-01-01"          # first of the month: no transition month
+
+
+def synthetic_panel(ratio: float, *, seed: int = 1, n_nat: int = 20,
+                    fall: float = 0.6) -> pd.DataFrame:
+    """SYNTHETIC: 24 pre + 12 post months, treated route CMR, receiving WMR and WAR.
+
+    The treated route falls by ``fall`` for every nationality; WMR gains, for the exposed
+    nationalities, ``ratio`` × the treated route's expected fall (planted in the model's
+    own form, exp(b · exposure)); WAR gets nothing. Route-wide shocks on WMR and seasonality
+    on CMR are added and must be absorbed by the fixed effects. Poisson noise."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2018-01-01", periods=36, freq="MS")
+    post = months >= pd.Timestamp(EVENT)
+    nats = [f"N{i:02d}" for i in range(n_nat)]
+    cmr = rng.gamma(1.0, 1.0, n_nat) * 400 + 20
+    exposure = cmr / cmr.sum()
+    base = {"WMR": np.full(n_nat, 300.0), "WAR": np.full(n_nat, 150.0)}
+    season = 1 + 0.3 * np.sin(2 * np.pi * np.asarray(months.month) / 12)
+    shock = np.exp(rng.normal(0, 0.2, len(months)))
+    target = ratio * fall * cmr.sum() * season[post].sum()   # planted extra crossings
+
+    def gap(b):
+        return (base["WMR"][:, None] * shock[post] * (np.exp(b * exposure)[:, None] - 1)).sum() \
+            - target
+    b = optimize.brentq(gap, -5, 50) if ratio > 0 else 0.0
+    rows = []
+    for i, n in enumerate(nats):
+        mu = {"CMR": cmr[i] * season * np.where(post, 1 - fall, 1.0),
+              "WMR": base["WMR"][i] * shock * np.where(post, np.exp(b * exposure[i]), 1.0),
+              "WAR": base["WAR"][i] * np.ones(len(months))}
+        for r, m in mu.items():
+            rows.append(pd.DataFrame({"route_code": r, "route": r, "nationality_iso3": n,
+                                      "nationality": n, "month": months,
+                                      "detections": rng.poisson(m)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("ratio", [1.0, 0.5, 0.0])
+def test_planted_displacement_is_recovered(ratio):
+    frame = synthetic_panel(ratio)
+    r = fit_panel(frame, EVENT, "CMR", PanelSpec(months_before=24, months_after=12))
+    assert r.receiving == ["WMR", "WAR"]
+    assert r.bounded
+    assert r.ratio == pytest.approx(ratio, abs=0.08)
+    assert r.ratio_lo <= ratio <= r.ratio_hi
+    assert r.extra["WAR"].lo <= 0 <= r.extra["WAR"].hi
+    # the fall is the planted 60 % of the treated route's counterfactual
+    assert r.fall_treated.estimate / (r.post_observed_treated / 0.4) == pytest.approx(0.6, abs=0.03)
+
+
+def test_no_fall_means_no_ratio():
+    frame = synthetic_panel(0.0, fall=0.0, seed=3)
+    r = fit_panel(frame, EVENT, "CMR", PanelSpec(months_before=24, months_after=12))
+    assert not r.bounded
+    assert r.ratio_status in ("no-fall", "unbounded")
+    assert np.isinf(r.ratio_lo) and np.isinf(r.ratio_hi)
+
+
+def test_window_outside_the_data_is_a_plain_error():
+    frame = synthetic_panel(0.5)
+    with pytest.raises(ValueError, match="pre and .* post months"):
+        fit_panel(frame, "2018-06-01", "CMR")
+
+
+def _table(t: np.ndarray) -> pd.DataFrame:
+    dates = pd.date_range("2011-01-01", periods=len(t), freq="MS")
+    return pd.DataFrame({"date": dates, "b_treated": t, "t_fall": t, "t_extra": t,
+                         "nominal_crit": 1.96})
+
+
+def test_calibration_passes_on_exchangeable_placebos():
+    rng = np.random.default_rng(0)
+    cal = placebo.calibrate(_table(rng.standard_t(3, 400)), "SYN")
+    assert 0.02 <= cal.loo_rejection_fall <= 0.08
+    assert 0.02 <= cal.split_rejection_fall <= 0.08
+
+
+def test_calibration_fails_when_the_tails_come_in_one_episode():
+    # SYNTHETIC: calm placebos except one run of extreme months (a surge), then a calmer
+    # period: calibration on one half does not hold on the other, and the check says so.
+    rng = np.random.default_rng(1)
+    t = np.concatenate([rng.normal(0, 1, 30), rng.normal(0, 1, 12) * 8, rng.normal(0, 1, 40)])
+    cal = placebo.calibrate(_table(t), "SYN")
+    assert not cal.within_target
+    assert cal.loo_rejection_fall > 0.07
+
+
+def test_calibrated_p_value():
+    assert placebo.calibrated_p(5.0, [1, 2, 3]) == pytest.approx(0.25)
+    assert placebo.calibrated_p(0.0, [1, 2, 3]) == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def real(built_warehouse):
+    from analysis.data import load_monthly
+    from core import warehouse
+
+    with warehouse.connect_readonly() as con:
+        return load_monthly(con), con.execute("SELECT * FROM policy_events").df()
+
+
+def test_eu_turkey_on_the_bundled_data(real):
+    frame, _ = real
+    r = fit_panel(frame, "2016-03-20", "EMR")
+    # pinned from the bundled data (June 2025 vintage), as `python -m analysis waterbed` prints
+    assert round(r.fall_treated.estimate) == 495779
+    assert round(r.extra_total.estimate) == -33020
+    assert round(r.ratio, 3) == -0.067
+    assert "WBR" not in r.receiving and "WBR" in r.excluded   # double counted with EMR
+    assert f"{r.window.first_post:%Y-%m}" == "2016-04" and f"{r.window.post_end:%Y-%m}" == "2017-03"
+
+
+def test_placebo_dates_avoid_the_routes_events(real):
+    frame, events = real
+    dates = placebo.placebo_dates(frame, events, "CMR")
+    months = {f"{d:%Y-%m}" for d in dates}
+    assert "2017-02" not in months and "2016-10" not in months   # Italy–Libya; ALL routes
+    assert len(dates) == 57
+    table = placebo.placebo_table(frame, events, "WMR", every=24)
+    assert len(table) >= 3 and np.isfinite(table["b_treated"]).all()
+
+
+def test_coverage_simulation_runs_on_synthetic_panels():
+    # the full table is `python -m analysis placebo --simulate` (README); two panels here
+    out = placebo.simulate_coverage(0.6, panels=2, seed=5)
+    assert out["panels"] == 2
+    assert 0 <= out["coverage_fall"] <= 1 and 0 <= out["coverage_ratio"] <= 1
+
+
+def test_route_event_json_keys_and_unbounded_words(real):
+    from analysis import route_event, waterbed_cli
+
+    frame, events = real
+    res = route_event.analyse_route_event(frame, events, event_id="italy-libya-mou-2017")
+    assert res.treated == "CMR"                      # the event's own route
+    d = waterbed_cli._clean(res.as_dict())
+    for key in ("event_id", "treated_route", "window_months", "post_start", "post_end",
+                "fall_treated", "extra_on_other_routes", "displacement_ratio", "placebo",
+                "robust_across_specs"):
+        assert key in d
+    assert set(d["displacement_ratio"]) == {"estimate", "lo", "hi", "bounded"}
+    assert (d["post_start"], d["post_end"]) == ("2017-03", "2018-02")
+    assert list(res.strip["specification"]) == [
+        "default", "6 months after", "24 months after", "12 months before",
+        "36 months before", "with pre-trend"]
+    row = waterbed_cli.event_rows_md([d])
+    if not d["displacement_ratio"]["bounded"]:
+        assert "(unbounded: the fall is not distinguishable from zero)" in row
+        assert "— to —" not in row and "| no |" in row
+
+
+def test_waterbed_command_names_what_it_needs(real, capsys):
+    from analysis import waterbed_cli
+
+    assert waterbed_cli.main(["waterbed", "--event", "eu-agenda-migration-2015"]) == 1
+    assert "choose the treated route" in capsys.readouterr().err
+    assert waterbed_cli.main(["waterbed", "--event", "it-libya-returns-2009"]) == 1
+    assert "need at least 12" in capsys.readouterr().err
