@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import db
-from core import metadata
-from etl import build
+from core import inputs, metadata
 
 # Staging table each metadata dataset is read from (its per-file coverage query is
 # ``sources_coverage_<dataset>``), and the focus geography whose years the coverage names.
@@ -50,7 +49,7 @@ def publisher_of(dataset: str) -> str:
 
 def metadata_datasets() -> list[str]:
     """The datasets the build knows, each with an ``etl/metadata/<dataset>.yml``."""
-    return build.datasets()
+    return inputs.datasets()
 
 
 def publishers() -> list[str]:
