@@ -51,8 +51,12 @@ def _view(value):
 
 class Binding:
     def __init__(self, prefix: str, defaults: dict, resolve: Callable[[dict], dict],
-                 describe: Callable[[str, object], str] | None = None):
+                 describe: Callable[[str, object], str] | None = None,
+                 baseline: Callable[[dict], dict] | None = None):
+        """``baseline(values)``: what a permalink leaves out, when a page's defaults depend
+        on other choices (e.g. a series' own vintages); default: the resolved defaults."""
         self.prefix, self.defaults, self._resolve = prefix, dict(defaults), resolve
+        self._baseline = baseline
         self._describe = describe or (lambda name, value: encode(value) or "none")
         self.notices: list[str] = []
         ss = st.session_state
@@ -89,7 +93,9 @@ class Binding:
     def publish(self) -> str:
         """Write the choices that differ from the resolved defaults to the URL (only if the
         URL says something else); return the query string."""
-        base = {k: encode(v) for k, v in self._resolve(dict(self.defaults)).items()}
+        base = (self._baseline(dict(self.values)) if self._baseline
+                else self._resolve(dict(self.defaults)))
+        base = {k: encode(v) for k, v in base.items()}
         changed = {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
         if dict(st.query_params) != changed:
             st.query_params.from_dict(changed)

@@ -14,6 +14,8 @@ CHOICES = {
     "pages/remittances.py": {"rm_country": "DEU", "rm_start": 1990, "rm_end": 2010,
                              "rm_mode": "vintages", "rm_year": 2021, "rm_top_n": 10},
     "pages/sources.py": {"src_publishers": ["Eurostat", "World Bank"]},
+    "pages/revisions.py": {"rev_old": "2025-06-03", "rev_new": "2018-07-06", "rev_year": 2016,
+                           "rev_top_n": 5},
 }
 PAGES = [*CHOICES, "pages/overview.py"]
 
@@ -72,6 +74,8 @@ def test_every_widget_round_trips_through_the_permalink(page):
      "Link value 'XYZ' for country not understood — showing NLD."),
     ("pages/sources.py", {"publishers": "Nope,Eurostat"}, "src_publishers", ["Eurostat"],
      "Link value 'Nope,Eurostat' for publishers not understood — showing Eurostat."),
+    ("pages/revisions.py", {"old": "abc"}, "rev_old", "2018-07-06",
+     "Link value 'abc' for old not understood — showing 2018-07-06."),
 ])
 def test_a_bad_link_value_shows_a_notice_and_the_default(page, params, key, shown, notice):
     at = run_page(page, **params)
