@@ -9,6 +9,11 @@ from pages import run_page
 
 # page → {widget key: a value other than the default, present in the bundled data}
 CHOICES = {
+    "pages/arrivals.py": {"arr_vintage": "2018-07-06", "arr_routes": ["EMR", "CMR"],
+                          "arr_border_types": ["Sea"], "arr_nationality_mode": "top",
+                          "arr_top_n": 3, "arr_by": "border_type", "arr_grain": "month",
+                          "arr_style": "lines", "arr_period": ("2015-06", "2016-06"),
+                          "arr_events": True},
     "pages/return_gap.py": {"rg_geo": "DE", "rg_compare": "", "rg_start": 2010,
                             "rg_end": 2015, "rg_year": 2014, "rg_top_n": 5},
     "pages/remittances.py": {"rm_country": "DEU", "rm_start": 1990, "rm_end": 2010,
@@ -27,7 +32,8 @@ def _warehouse(built_warehouse):
 
 
 def by_key(at, key):
-    for kind in ("selectbox", "slider", "radio", "number_input", "multiselect"):
+    for kind in ("selectbox", "slider", "radio", "number_input", "multiselect",
+                 "select_slider", "toggle"):
         found = [w for w in getattr(at, kind) if w.key == key]
         if found:
             return found[0]
@@ -52,7 +58,9 @@ def test_every_widget_round_trips_through_the_permalink(page):
     prefix = next(iter(CHOICES[page])).split("_")[0] + "_"
     for key in CHOICES[page]:
         name = key.removeprefix(prefix)
-        if CHOICES[page][key] != "":  # "" (no comparison) can be a default-differing value
+        if key == "arr_period":
+            assert (params["start"], params["end"]) == CHOICES[page][key]
+        elif CHOICES[page][key] != "":  # "" (no comparison) can be a default-differing value
             assert name in params, (name, params)
     again = run_page(page, **params)
     for key, value in CHOICES[page].items():
@@ -74,6 +82,12 @@ def test_every_widget_round_trips_through_the_permalink(page):
      "Link value 'XYZ' for country not understood — showing NLD."),
     ("pages/sources.py", {"publishers": "Nope,Eurostat"}, "src_publishers", ["Eurostat"],
      "Link value 'Nope,Eurostat' for publishers not understood — showing Eurostat."),
+    ("pages/arrivals.py", {"vintage": "abc"}, "arr_vintage", "2025-06-03",
+     "Link value 'abc' for vintage not understood — showing 2025-06-03."),
+    ("pages/arrivals.py", {"vintage": "1999-01-01"}, "arr_vintage", "2025-06-03",
+     "Link value '1999-01-01' for vintage not understood — showing 2025-06-03."),
+    ("pages/arrivals.py", {"grain": "weekly"}, "arr_grain", "year",
+     "Link value 'weekly' for grain not understood — showing year."),
     ("pages/revisions.py", {"old": "abc"}, "rev_old", "2018-07-06",
      "Link value 'abc' for old not understood — showing 2018-07-06."),
 ])
