@@ -85,7 +85,7 @@ class Binding:
             if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
                 ss[self.key(name)] = _session(value)
         for notice in self.notices:
-            st.warning(notice, icon="🔗")
+            st.warning(notice)
 
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}"

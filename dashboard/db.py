@@ -110,6 +110,10 @@ def _run(name: str, params: tuple, build_key: str) -> pd.DataFrame:
 
 def build_key() -> str:
     """Identity of the warehouse file now in place: the cache key of everything read."""
+    if not paths.WAREHOUSE.exists():  # a page run without app.py (a server's first deep link)
+        if not ensure_warehouse().ok:
+            st.error(ensure_warehouse().warning, icon="⚠️")
+            st.stop()
     return warehouse.file_key()
 
 

@@ -101,3 +101,14 @@ def test_the_app_never_imports_the_writer(built_warehouse):
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_page_run_without_app_py_still_gets_a_warehouse(temp_data):
+    """Streamlit runs a page script alone for the first deep link a fresh server gets."""
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / "return_gap.py"),
+                           default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert (temp_data / "warehouse.duckdb").exists()
+    assert at.selectbox(key="rg_geo").value == "NL"
+    assert at.selectbox(key="rg_year").options[-1] == "2016"
