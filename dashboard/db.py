@@ -65,6 +65,7 @@ def _check() -> WarehouseStatus:
     if outcome.ok and paths.WAREHOUSE.exists():
         return WarehouseStatus(True)
     reason = (outcome.output.strip().splitlines() or ["no output"])[-1]
+    reason = reason.replace(str(paths.DATA_DIR), "data")  # no server paths on the page
     log.warning("warehouse rebuild failed: %s", outcome.output.strip() or "no output")
     if paths.WAREHOUSE.exists():
         return WarehouseStatus(True, (

@@ -65,6 +65,7 @@ def test_a_failed_rebuild_keeps_the_last_good_warehouse_serving(temp_data, caplo
     at = overview()
     warning = " ".join(w.value for w in at.warning)
     assert "could not be rebuilt" in warning and "last good warehouse" in warning
+    assert f"data/staging/frontex_ibc/{BROKEN}" in warning and str(temp_data) not in warning
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Irregular border crossings, all routes (detections)"] == "240,021"
     after = wh.stat()
