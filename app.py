@@ -4,7 +4,11 @@ import streamlit as st
 from dashboard import db
 
 st.set_page_config(page_title="Migration flows", page_icon="🧭", layout="wide")
-db.ensure_warehouse()
+status = db.ensure_warehouse()
+if status.warning:
+    (st.warning if status.ok else st.error)(status.warning, icon="⚠️")
+if not status.ok:
+    st.stop()
 
 page = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon="🧭", default=True),

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export
+from dashboard import binding, charts, export
 from dashboard.charts import Source
 
 
@@ -77,39 +77,26 @@ def events_table(events: pd.DataFrame) -> None:
 
 
 # ----------------------------------------------------------------------------- permalinks
-def _encode(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
+# Older pages' helpers; new pages use ``dashboard.binding.Binding``.
 def restore(defaults: dict) -> dict:
     """Values for each key: from the URL's query parameters if present and parseable,
     else the default. Lists are comma-separated; ints are parsed."""
-    params = st.query_params
     state = {}
     for key, default in defaults.items():
-        if key not in params:
-            state[key] = default
-            continue
-        raw = params[key]
         try:
-            if isinstance(default, (list, tuple)):
-                state[key] = type(default)(v for v in raw.split(",") if v)
-            elif isinstance(default, bool):
-                state[key] = raw.lower() in ("1", "true", "yes")
-            elif isinstance(default, int):
-                state[key] = int(raw)
-            else:
-                state[key] = raw
+            state[key] = binding.parse(st.query_params[key], default) \
+                if key in st.query_params else default
         except ValueError:
             state[key] = default
+        if isinstance(default, list) and isinstance(state[key], tuple):
+            state[key] = list(state[key])
     return state
 
 
 def publish(state: dict, defaults: dict) -> str:
     """Write the non-default values to the URL; return the query string."""
-    changed = {k: _encode(v) for k, v in state.items() if _encode(v) != _encode(defaults.get(k))}
+    enc = binding.encode
+    changed = {k: enc(v) for k, v in state.items() if enc(v) != enc(defaults.get(k))}
     if dict(st.query_params) != changed:
         st.query_params.from_dict(changed)
     return urlencode(changed, safe=",")

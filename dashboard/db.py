@@ -1,10 +1,17 @@
 """The app's only door to data: a read-only warehouse connection and named SQL queries.
 
+It never imports the writer (``etl``): a missing or stale warehouse is rebuilt by
+``python -m etl build`` in a child process (``core.rebuild``), and when that fails the last
+good warehouse keeps serving.
+
 The connection is a cached resource keyed by the warehouse file's identity, so an atomic
 rebuild gives a new connection; query results are cached data keyed by the same build key.
 """
 from __future__ import annotations
 
+import logging
+import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -12,8 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from core import paths, warehouse
-from etl import build
+from core import inputs, paths, rebuild, warehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -24,18 +30,70 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-_checked: set[tuple] = set()  # input signatures already found current in this process
+log = logging.getLogger("migflows.warehouse")
 
 
-def ensure_warehouse() -> str:
-    """Build the warehouse if it is missing or older than the staging files; return its key."""
-    signature = build.input_signature()
-    if signature not in _checked:
-        if build.is_stale():
-            with st.spinner("Building the warehouse from data/staging …"):
-                build.build()
-        _checked.add(build.input_signature())
-    return warehouse.file_key()
+@dataclass(frozen=True)
+class WarehouseStatus:
+    ok: bool              # a warehouse is in place and can be read
+    warning: str = ""     # shown on every page while it holds (e.g. a failed rebuild)
+
+
+_checked: dict[tuple, WarehouseStatus] = {}  # input signature → what the check found
+_lock = threading.Lock()
+
+
+def _built_at() -> str:
+    try:
+        con = warehouse.connect_readonly()
+        try:
+            built = con.execute("SELECT built_at FROM build_info").fetchone()[0]
+        finally:
+            con.close()
+        return f"{built:%Y-%m-%d %H:%M} UTC"
+    except Exception:  # noqa: BLE001  (only a label for the warning)
+        return "an earlier build"
+
+
+def _check() -> WarehouseStatus:
+    """Rebuild (in a child process) if the warehouse is missing or older than its inputs."""
+    missing = not paths.WAREHOUSE.exists()
+    if not missing and not inputs.is_stale():
+        return WarehouseStatus(True)
+    with st.spinner("Building the warehouse from data/staging …"):
+        outcome = rebuild.run_build()
+    if outcome.ok and paths.WAREHOUSE.exists():
+        return WarehouseStatus(True)
+    reason = (outcome.output.strip().splitlines() or ["no output"])[-1]
+    reason = reason.replace(str(paths.DATA_DIR), "data")  # no server paths on the page
+    log.warning("warehouse rebuild failed: %s", outcome.output.strip() or "no output")
+    if paths.WAREHOUSE.exists():
+        return WarehouseStatus(True, (
+            f"The data could not be rebuilt from data/staging ({reason}). The pages show "
+            f"the last good warehouse, built {_built_at()}; newer staging files are not in "
+            "it. Run `python -m etl build` to see the whole error."))
+    return WarehouseStatus(False, (
+        f"There is no warehouse yet and it could not be built from data/staging ({reason}). "
+        "Run `python -m etl import ../shared/data/frontex` (or another publisher's folder), "
+        "then `python -m etl build`."))
+
+
+def ensure_warehouse() -> WarehouseStatus:
+    """A current warehouse if it can be had; else the last good one, with a warning.
+
+    Cheap on every rerun: the stats of the build's inputs are compared with those of the
+    last check; only a change leads to the fingerprint (and maybe a rebuild in a separate
+    process). A failed rebuild is remembered for the same inputs, not retried per rerun.
+    """
+    signature = inputs.input_signature()
+    if (status := _checked.get(signature)) is not None:
+        return status
+    with _lock:
+        if (status := _checked.get(signature)) is None:
+            status = _check()
+            _checked.clear()
+            _checked[inputs.input_signature()] = status
+    return status
 
 
 @st.cache_resource(max_entries=2, show_spinner=False, on_release=lambda con: con.close())
@@ -53,6 +111,10 @@ def _run(name: str, params: tuple, build_key: str) -> pd.DataFrame:
 
 def build_key() -> str:
     """Identity of the warehouse file now in place: the cache key of everything read."""
+    if not paths.WAREHOUSE.exists():  # a page run without app.py (a server's first deep link)
+        if not ensure_warehouse().ok:
+            st.error(ensure_warehouse().warning, icon="⚠️")
+            st.stop()
     return warehouse.file_key()
 
 

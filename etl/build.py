@@ -12,7 +12,6 @@ when the staging files or the SQL changed (``build_info.fingerprint``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +22,9 @@ import pandas as pd
 
 from core import metadata, paths
 from etl import staging
-from core.warehouse import connect_readonly
+from core.inputs import (  # noqa: F401  (the build's inputs are defined once, in core)
+    COVERAGE_SQL, EXPECTED_DATASETS, current_fingerprint, dataset_sql, datasets,
+    fingerprint, input_signature, is_stale, reference_tables, sql_files)
 
 PROVENANCE_COLUMNS = [
     "dataset", "publisher", "title", "file_name", "sha256", "size", "vintage", "source_url",
@@ -38,33 +39,6 @@ class BuildResult:
     fingerprint: str
     built: bool
     tables: dict[str, int]
-
-
-def datasets() -> list[str]:
-    """Datasets the build knows (one staging SQL file each)."""
-    return sorted(f.stem for f in (paths.SQL_DIR / "staging").glob("*.sql"))
-
-
-def dataset_sql(dataset: str) -> list[Path]:
-    """The staging SQL, then the marts' SQL in name order, of one dataset."""
-    return [paths.SQL_DIR / "staging" / f"{dataset}.sql",
-            *sorted((paths.SQL_DIR / "marts" / dataset).glob("*.sql"))]
-
-
-def reference_tables() -> list[tuple[Path, Path]]:
-    """(SQL, CSV) pairs: ``etl/sql/reference/<t>.sql`` loads ``etl/reference/<t>.csv``."""
-    return [(sql, paths.REFERENCE_DIR / f"{sql.stem}.csv")
-            for sql in sorted((paths.SQL_DIR / "reference").glob("*.sql"))]
-
-
-COVERAGE_SQL = paths.SQL_DIR / "coverage.sql"
-EXPECTED_DATASETS = paths.REFERENCE_DIR / "expected_datasets.csv"
-
-
-def sql_files() -> list[Path]:
-    return [f for d in datasets() for f in dataset_sql(d)] + [
-        part for pair in reference_tables() for part in pair if part.exists()] + [
-        COVERAGE_SQL, EXPECTED_DATASETS]
 
 
 def _build_coverage(con) -> None:
@@ -85,46 +59,6 @@ def _build_coverage(con) -> None:
     con.execute("DROP TABLE coverage_parts")
     for t in parts:
         con.execute(f'DROP TABLE "{t}"')
-
-
-def fingerprint(staging_dir: Path | None = None) -> str:
-    """Hash of every input of the build: staging files, their sidecars, the SQL."""
-    h = hashlib.sha256()
-    for f in staging.files(staging_dir):
-        for part in (f, staging.sidecar_of(f)):
-            h.update(f"{part.parent.name}/{part.name}".encode())
-            h.update(hashlib.sha256(part.read_bytes()).digest())
-    for f in sql_files():
-        h.update(f.relative_to(paths.ETL_DIR).as_posix().encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def input_signature(staging_dir: Path | None = None, warehouse: Path | None = None) -> tuple:
-    """Cheap stand-in for ``is_stale``: file stats of every build input and of the warehouse.
-
-    If it is unchanged since a check found the warehouse current, the warehouse still is.
-    """
-    files = [*(p for f in staging.files(staging_dir) for p in (f, staging.sidecar_of(f))),
-             *sql_files(), Path(warehouse or paths.WAREHOUSE)]
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size, f.stat().st_ino)
-                 if f.exists() else (str(f),) for f in files)
-
-
-def current_fingerprint(warehouse: Path | None = None) -> str | None:
-    """The fingerprint stored in an existing warehouse, or None if missing/unreadable."""
-    warehouse = warehouse or paths.WAREHOUSE
-    if not warehouse.exists():
-        return None
-    try:
-        with connect_readonly(warehouse) as con:
-            return con.execute("SELECT fingerprint FROM build_info").fetchone()[0]
-    except duckdb.Error:
-        return None
-
-
-def is_stale(staging_dir: Path | None = None, warehouse: Path | None = None) -> bool:
-    return current_fingerprint(warehouse) != fingerprint(staging_dir)
 
 
 def _provenance(files: list[Path]) -> pd.DataFrame:

@@ -4,14 +4,26 @@ from dataclasses import asdict
 import streamlit as st
 
 from dashboard import arrivals, components
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(arrivals.ArrivalsView())
-state = components.restore(DEFAULTS)
-opts = arrivals.options(st.session_state.get("arr_vintage") or state["vintage"]
-                        or arrivals.vintages()[0])
-view = arrivals.resolve(arrivals.ArrivalsView(**state), opts)
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"arr_{key}", list(value) if isinstance(value, tuple) else value)
+
+def options(vintage: str) -> arrivals.Options:
+    """The options of a loaded vintage (the latest for one not loaded)."""
+    loaded = arrivals.vintages()
+    return arrivals.options(vintage if vintage in loaded else loaded[0])
+
+
+def period_changed() -> None:
+    st.session_state["arr_start"], st.session_state["arr_end"] = st.session_state["arr_period"]
+
+
+bind = Binding("arr", asdict(arrivals.ArrivalsView()), lambda s: asdict(
+    arrivals.resolve(arrivals.ArrivalsView(**s), options(s["vintage"]))))
+view = arrivals.ArrivalsView(**bind.values)
+opts = options(view.vintage)
+# The period is one range widget over two bound choices (start, end): drawn from them.
+if tuple(st.session_state.get("arr_period", ())) != (view.start, view.end):
+    st.session_state.pop("arr_period", None)
 
 st.title("Irregular arrivals")
 st.markdown("Detections of illegal border crossings at the EU's external borders, reported by "
@@ -37,14 +49,10 @@ with st.sidebar:
              format_func=arrivals.GRAINS.get, horizontal=True)
     st.radio("Chart", list(arrivals.STYLES), key="arr_style",
              format_func=arrivals.STYLES.get, horizontal=True)
-    st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period")
+    st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period",
+                     on_change=period_changed)
     st.toggle("Show policy events", key="arr_events")
 
-chosen = {k: st.session_state[f"arr_{k}"] for k in DEFAULTS if k not in ("start", "end")}
-chosen["start"], chosen["end"] = st.session_state["arr_period"]
-view = arrivals.resolve(arrivals.ArrivalsView(**{k: tuple(v) if isinstance(v, list) else v
-                                                 for k, v in chosen.items()}), opts)
-query = components.publish(asdict(view), asdict(arrivals.resolve(arrivals.ArrivalsView(), opts)))
 
 data = arrivals.series(view)
 fig = arrivals.figure(data, view, opts)
@@ -55,4 +63,4 @@ if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
             "a newer workbook: `python -m etl fetch frontex`.")
 if view.events:
     components.events_table(arrivals.events(view))
-components.permalink_box(query)
+bind.permalink_box()

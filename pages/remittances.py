@@ -5,12 +5,21 @@ import streamlit as st
 
 from dashboard import components
 from dashboard import remittances as rm
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(rm.RemittancesView())
+MAIN, PARTNER = asdict(rm.RemittancesView()), asdict(rm.PartnerView())
 countries = rm.payers()
-view = rm.resolve(rm.RemittancesView(**components.restore(DEFAULTS)), countries)
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"rm_{key}", value)
+partner_opts = rm.partner_options()
+
+
+def resolve(s: dict) -> dict:
+    main = asdict(rm.resolve(rm.RemittancesView(**{k: s[k] for k in MAIN}), countries))
+    pv = rm.PartnerView(**{k: s[k] for k in PARTNER})
+    return main | asdict(rm.resolve_partner(pv, partner_opts) if partner_opts else pv)
+
+
+bind = Binding("rm", MAIN | PARTNER, resolve)
+view = rm.RemittancesView(**{k: bind.values[k] for k in MAIN})
 
 st.title("Remittances")
 st.markdown("Money sent home by migrants, from the World Bank's World Development Indicators. "
@@ -24,8 +33,6 @@ with st.sidebar:
     st.slider("To", 1960, 2030, key="rm_end")
     st.radio("Vintages", list(rm.MODES), key="rm_mode", format_func=rm.MODES.get)
 
-view = rm.resolve(rm.RemittancesView(**{k: st.session_state[f"rm_{k}"] for k in DEFAULTS}),
-                  countries)
 data = rm.paid(view)
 components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(data),
                  rm.paid_title(view, countries), f"remittances_paid_{view.country}")
@@ -37,26 +44,19 @@ years = rm.pct_years()
 left, right = st.columns(2)
 left.selectbox("Year", years, key="rm_year")
 right.number_input("Top N economies", 5, 60, key="rm_top_n")
-view = rm.resolve(rm.RemittancesView(**{k: st.session_state[f"rm_{k}"] for k in DEFAULTS}),
-                  countries)
 pct = rm.pct_gdp(view)
 components.chart(rm.pct_figure(pct, view), pct, rm.pct_source(pct), rm.pct_title(view),
                  f"remittances_pct_gdp_{view.year}")
 
 st.subheader("From the Netherlands to countries outside the EU")
-partner_opts = rm.partner_options()
 if partner_opts:
-    pv = rm.resolve_partner(rm.PartnerView(), partner_opts)
+    pv = rm.PartnerView(**{k: bind.values[k] for k in PARTNER})
     left, mid, right = st.columns(3)
-    item = left.selectbox("Item", list(partner_opts["item"]), key="rm_item",
-                          index=list(partner_opts["item"]).index(pv.item),
-                          format_func=partner_opts["item"].get)
-    flow = mid.selectbox("Flow (CRE credit, DEB debit, BAL balance)", list(partner_opts["flow"]),
-                         key="rm_flow", index=list(partner_opts["flow"]).index(pv.flow))
-    partners = right.multiselect("Partners", list(partner_opts["partner"]),
-                                 default=list(pv.partners), key="rm_partners")
-    pv = rm.resolve_partner(rm.PartnerView(item=item, flow=flow, currency=pv.currency,
-                                           partners=tuple(partners)), partner_opts)
+    left.selectbox("Item", list(partner_opts["item"]), key="rm_item",
+                   format_func=partner_opts["item"].get)
+    mid.selectbox("Flow (CRE credit, DEB debit, BAL balance)", list(partner_opts["flow"]),
+                  key="rm_flow")
+    right.multiselect("Partners", list(partner_opts["partner"]), key="rm_partners")
     transfers = rm.partner_series(pv)
     components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
                      rm.partner_source(transfers), rm.partner_title(pv, partner_opts),
@@ -66,5 +66,4 @@ else:
         st.info(f"Eurostat {row.dataset} (personal transfers by partner country) is not "
                 f"loaded — fetch it with `{row.fetch_command}`.", icon="🕳️")
 
-query = components.publish(asdict(view), DEFAULTS)
-components.permalink_box(query)
+bind.permalink_box()

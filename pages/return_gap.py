@@ -5,12 +5,12 @@ import streamlit as st
 
 from dashboard import components
 from dashboard import return_gap as rg
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(rg.ReturnGapView())
 geos = rg.geographies()
-view = rg.resolve(rg.ReturnGapView(**components.restore(DEFAULTS)), geos)
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"rg_{key}", value)
+bind = Binding("rg", asdict(rg.ReturnGapView()),
+               lambda s: asdict(rg.resolve(rg.ReturnGapView(**s), geos)))
+view = rg.ReturnGapView(**bind.values)
 
 st.title("Return gap")
 st.markdown("Third-country nationals **ordered to leave** and **returned** following an order, "
@@ -26,7 +26,6 @@ with st.sidebar:
     st.slider("From", 2000, 2030, key="rg_start")
     st.slider("To", 2000, 2030, key="rg_end")
 
-view = rg.resolve(rg.ReturnGapView(**{k: st.session_state[f"rg_{k}"] for k in DEFAULTS}), geos)
 
 for geo in (g for g in (view.geo, view.compare) if g):
     data = rg.measures(geo, view)
@@ -46,8 +45,6 @@ if years:
     left, right = st.columns(2)
     left.selectbox("Year", years, key="rg_year")
     right.number_input("Top N citizenships", 1, 30, key="rg_top_n")
-    view = rg.resolve(rg.ReturnGapView(**{k: st.session_state[f"rg_{k}"] for k in DEFAULTS}),
-                      geos)
     cit = rg.by_citizenship(view)
     components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
                      rg.citizenship_title(view, geos),
@@ -67,5 +64,4 @@ with st.expander("Definitions: Eurostat and national counts"):
             st.caption(f"CBS {row.dataset} ({row.description}) is not loaded — fetch with "
                        f"`{row.fetch_command}`.")
 
-query = components.publish(asdict(view), DEFAULTS)
-components.permalink_box(query)
+bind.permalink_box()

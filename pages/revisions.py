@@ -5,16 +5,14 @@ import streamlit as st
 
 from dashboard import components
 from dashboard import revisions as rev
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(rev.RevisionsView())
 cases = rev.available_cases()
-view = rev.resolve(rev.RevisionsView(**components.restore(DEFAULTS)))
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"rev_{key}", value)
-# Clamp earlier choices to the chosen case (its vintages and years) before the widgets draw.
-view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
-for key, value in asdict(view).items():
-    st.session_state[f"rev_{key}"] = value
+# Resolving clamps earlier choices to the chosen case (its vintages and years).
+bind = Binding("rev", asdict(rev.RevisionsView()),
+               lambda s: asdict(rev.resolve(rev.RevisionsView(**s))),
+               baseline=lambda s: rev.defaults_for(rev.RevisionsView(**s)))
+view = rev.RevisionsView(**bind.values)
 
 st.title("Data revisions")
 st.markdown("Publishers revise what they published: a newer file can change figures for "
@@ -33,13 +31,11 @@ with st.sidebar:
     st.selectbox("Older vintage", vintages, key="rev_old", format_func=rev.vintage_label)
     st.selectbox("Newer vintage", vintages, key="rev_new", format_func=rev.vintage_label)
 
-view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
-query = components.publish(asdict(view), rev.defaults_for(view))
 
 if view.old == view.new:
     st.info(f"Both vintages are {rev.vintage_label(view.old)}: choose two different vintages "
             f"({len(vintages)} loaded for this series).")
-    components.permalink_box(query)
+    bind.permalink_box()
     st.stop()
 
 source = rev.source(view)
@@ -71,8 +67,6 @@ if years:
     left, right = st.columns(2)
     left.selectbox("Year", years, key="rev_year")
     right.number_input("Top N", 1, 50, key="rev_top_n")
-    view = rev.resolve(rev.RevisionsView(**{k: st.session_state[f"rev_{k}"] for k in DEFAULTS}))
-    query = components.publish(asdict(view), rev.defaults_for(view))
     data = rev.chart_data(view)
     title = rev.chart_title(view, data)
     components.chart(rev.figure(data, view), data, source, title,
@@ -103,4 +97,4 @@ else:
 
 if note := rev.unmatched(view):
     st.info(note, icon="🕳️")
-components.permalink_box(query)
+bind.permalink_box()

@@ -3,14 +3,13 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import components
 from dashboard import sources as src
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(src.SourcesView())
 names = src.publishers()
-view = src.resolve(src.SourcesView(**components.restore(DEFAULTS)), names)
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"src_{key}", list(value) if isinstance(value, tuple) else value)
+bind = Binding("src", asdict(src.SourcesView()),
+               lambda s: asdict(src.resolve(src.SourcesView(**s), names)))
+view = src.SourcesView(**bind.values)
 
 st.title("Sources & provenance")
 st.markdown("Every publisher file in the warehouse: where it came from, which vintage it is, "
@@ -22,8 +21,6 @@ with st.sidebar:
     st.header("Filters")
     st.multiselect("Publisher", names, key="src_publishers", placeholder="All publishers")
 
-view = src.resolve(src.SourcesView(publishers=tuple(st.session_state["src_publishers"])), names)
-query = components.publish(asdict(view), DEFAULTS)
 
 
 def csv_button(data, title: str, table: str) -> None:
@@ -75,4 +72,4 @@ for row in notes.itertuples(index=False):
         st.markdown(src.markdown_text("Licence", row.licence))
 csv_button(notes, src.notes_title(view), "notes")
 
-components.permalink_box(query)
+bind.permalink_box()

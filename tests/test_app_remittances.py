@@ -90,3 +90,15 @@ def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
     assert line_traces(chart)["EXT_EU27_2020"]["2022-01-01"] == 1620.0
     assert "bop_rem6 (vintage 24 Apr 2026)" in footer(chart)
     assert at.selectbox(key="rm_flow").value == "DEB"
+    # The partner choices are in the permalink and come back from it.
+    other = next(p for p in at.multiselect(key="rm_partners").options if p != "EXT_EU27_2020")
+    at.multiselect(key="rm_partners").set_value(["EXT_EU27_2020", other])
+    at.selectbox(key="rm_flow").set_value("CRE")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["partners"] in ([f"EXT_EU27_2020,{other}"], f"EXT_EU27_2020,{other}")
+    params = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    again = run_page(PAGE, **params)
+    assert again.multiselect(key="rm_partners").value == ["EXT_EU27_2020", other]
+    assert again.selectbox(key="rm_flow").value == "CRE"
+    assert title(specs(again)[2]).startswith("Personal transfers, Netherlands, flow CRE")

@@ -1,0 +1,109 @@
+"""One binding of a page's widgets, its URL (the permalink) and the session state.
+
+A page declares its defaults and one ``resolve`` (choices → usable choices); then
+
+    b = Binding("rg", DEFAULTS, resolve)        # reads the URL once, resolves once
+    st.selectbox("Geography", geos, key=b.key("geo"))   # every widget by key only
+    view = b.values                              # the resolved choices of this run
+    b.permalink_box()                            # writes the URL (non-defaults only)
+
+The URL is read only when a choice is not yet in the session (a first load or a link);
+widgets are created with ``key=`` alone, never ``index=``/``default=``/``value=``. A link value
+that cannot be used falls back to the default with a visible notice. ``publish`` compares
+with the *resolved* defaults, so a first load leaves a clean URL clean.
+"""
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlencode
+
+import streamlit as st
+
+
+def encode(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def parse(raw: str, default):
+    """A URL value as the default's type; ValueError if it cannot be one."""
+    if isinstance(default, (list, tuple)):
+        return tuple(v for v in raw.split(",") if v)
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes"):
+            return True
+        if raw.lower() in ("0", "false", "no"):
+            return False
+        raise ValueError(raw)
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def _session(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _view(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Binding:
+    def __init__(self, prefix: str, defaults: dict, resolve: Callable[[dict], dict],
+                 describe: Callable[[str, object], str] | None = None,
+                 baseline: Callable[[dict], dict] | None = None):
+        """``baseline(values)``: what a permalink leaves out, when a page's defaults depend
+        on other choices (e.g. a series' own vintages); default: the resolved defaults."""
+        self.prefix, self.defaults, self._resolve = prefix, dict(defaults), resolve
+        self._baseline = baseline
+        self._describe = describe or (lambda name, value: encode(value) or "none")
+        self.notices: list[str] = []
+        ss = st.session_state
+        linked: dict[str, str] = {}
+        chosen = {}
+        for name, default in self.defaults.items():
+            key = self.key(name)
+            if key in ss:
+                chosen[name] = _view(ss[key])
+            elif name in st.query_params:  # read the URL once: only for choices not yet made
+                linked[name] = st.query_params[name]
+                try:
+                    chosen[name] = parse(linked[name], default)
+                except ValueError:
+                    chosen[name] = default
+            else:
+                chosen[name] = default
+        self.values = {k: _view(v) for k, v in resolve(dict(chosen)).items()}
+        for name, raw in linked.items():
+            value = self.values[name]
+            if encode(value) != raw and not (isinstance(value, tuple)
+                                             and set(value) == set(parse(raw, ()))):
+                self.notices.append(f"Link value '{raw}' for {name} not understood — "
+                                    f"showing {self._describe(name, value)}.")
+        for name, value in self.values.items():
+            if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
+                ss[self.key(name)] = _session(value)
+        for notice in self.notices:
+            st.warning(notice)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+    def publish(self) -> str:
+        """Write the choices that differ from the resolved defaults to the URL (only if the
+        URL says something else); return the query string."""
+        base = (self._baseline(dict(self.values)) if self._baseline
+                else self._resolve(dict(self.defaults)))
+        base = {k: encode(v) for k, v in base.items()}
+        changed = {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
+        if dict(st.query_params) != changed:
+            st.query_params.from_dict(changed)
+        return urlencode(changed, safe=",")
+
+    def permalink_box(self) -> str:
+        from dashboard import components
+
+        query = self.publish()
+        components.permalink_box(query)
+        return query
