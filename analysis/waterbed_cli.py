@@ -14,9 +14,10 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
-STORE = Path(__file__).resolve().parents[1] / "data" / ".warehouse-placebo"
+from core import paths
+
+STORE = paths.DATA_DIR / ".warehouse-placebo"
 
 
 def _load():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,9 +20,10 @@ from analysis import route_event
 from analysis.panel import PanelSpec
 from analysis.placebo import Calibration
 from analysis.route_event import RouteEvent
+from core import paths
 from dashboard import arrivals, charts, db
 
-STORE = Path(__file__).resolve().parents[1] / "data" / ".warehouse-placebo"
+STORE = paths.DATA_DIR / ".warehouse-placebo"
 
 DEFAULT_EVENT = "eu-turkey-statement-2016"
 
