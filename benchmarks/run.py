@@ -14,14 +14,10 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -31,17 +27,14 @@ os.chdir(ROOT)  # app.py names its pages relative to the repo root
 
 import pandas as pd  # noqa: E402
 
+import serving  # noqa: E402  (benchmarks/serving.py: one way to start and stop a server)
 from etl import build  # noqa: E402
 from etl.sources import frontex  # noqa: E402
 
 IBC = ROOT.parent / "shared" / "data" / "frontex" / "ibc.xlsx"
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]
-CHART = ".js-plotly-plot .main-svg"
+CHROMIUM_ARGS = serving.CHROMIUM_ARGS
+CHART = serving.CHART
 
 rows: list[dict] = []
 ratios: list[dict] = []
@@ -254,20 +247,6 @@ def bench_apptest() -> None:
 
 
 # ----------------------------------------------------------------------------- browser
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def bench_browser(facts: dict) -> None:
     name = "server start → first Plotly chart in chromium"
     chromium = shutil.which("chromium")
@@ -285,20 +264,7 @@ def bench_browser(facts: dict) -> None:
         facts["chromium"] = browser.version
         try:
             for _ in range(3):
-                port = _free_port()
-                base = f"http://127.0.0.1:{port}"
-                t0 = time.perf_counter()
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
-                     "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                     "--browser.gatherUsageStats", "false"],
-                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    stdin=subprocess.DEVNULL)
-                try:
-                    while not _healthy(f"{base}/_stcore/health"):
-                        if proc.poll() is not None or time.perf_counter() - t0 > 60:
-                            raise RuntimeError("streamlit server did not become healthy")
-                        time.sleep(0.05)
+                with serving.server(ROOT / "app.py", ROOT) as (base, _pid, t0):
                     start_to_health.append(time.perf_counter() - t0)
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
@@ -311,13 +277,6 @@ def bench_browser(facts: dict) -> None:
                         page.wait_for_selector(CHART, state="visible", timeout=60_000)
                         reloads.append(time.perf_counter() - t)
                     context.close()
-                finally:
-                    proc.terminate()
-                    try:
-                        proc.wait(timeout=10)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
-                        proc.wait()
         finally:
             browser.close()
     record("chromium launch (Playwright)", [launch], "once, before the server starts")

@@ -22,7 +22,8 @@ MEASURES = {
     "asylum_applicants": ("Asylum applicants", "migr_asyappctza"),
     "illegally_present": ("Found illegally present", "migr_eipre"),
     "ordered_to_leave": ("Ordered to leave", "migr_eiord"),
-    "returned": ("Returned following an order", "migr_eirtn"),
+    "returned": ("Returned (any country)", "migr_eirtn"),
+    "returned_third_country": ("Returned to a third country", "migr_eirtn"),
 }
 RATES = {
     "return_rate_total": "Returned (any country) ÷ ordered, same year",
@@ -81,7 +82,7 @@ def measures(geo: str, view: ReturnGapView) -> pd.DataFrame:
     data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
     data["source_dataset"] = data["measure"].map(lambda m: MEASURES[m][1])
     return data[["geo", "year", "measure", "series", "value", "is_computed", "basis", "flag",
-                 "source_dataset", "vintage", "period"]]
+                 "source_dataset", "source_file", "vintage", "period"]]
 
 
 def rates(view: ReturnGapView) -> pd.DataFrame:
@@ -122,8 +123,11 @@ def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
     if "source_file" in data:
         caveats += charts.file_notes(DATASET, data.dropna(subset=["value"])["source_file"]
                                      if "value" in data else data["source_file"])
-    if "is_computed" in data and data["is_computed"].fillna(False).astype(bool).any():
+    if "basis" in data and data["basis"].eq("sum of the 27 member states").any():
         caveats.append(COMPUTED_CAVEAT)
+    elif "basis" not in data and "is_computed" in data and \
+            data["is_computed"].fillna(False).astype(bool).any():
+        caveats.append(COMPUTED_CAVEAT)  # rate rows: computed inputs are EU27_2020 sums
     return caveats
 
 
@@ -143,8 +147,19 @@ def measures_title(geo: str, view: ReturnGapView, geos: dict[str, str]) -> str:
             f"returned, {name(geo, geos)}, {view.start}–{view.end}")
 
 
+def missing_in_figure(data: pd.DataFrame) -> str | None:
+    """The years each series lacks, in one sentence for the figure's own footer (so a
+    pasted image does not read a line that stops as a trend that ends)."""
+    parts = []
+    for measure, (label, _code) in MEASURES.items():
+        missing = data.loc[(data["measure"] == measure) & data["value"].isna(), "year"]
+        if len(missing):
+            parts.append(f"{label.lower()} {spans(missing.astype(int).tolist())}")
+    return f"Not loaded (drawn as gaps): {'; '.join(parts)}." if parts else None
+
+
 def measures_source(data: pd.DataFrame) -> charts.Source:
-    return source(data, RATE_CAVEAT)
+    return source(data, *(n for n in (missing_in_figure(data),) if n), RATE_CAVEAT)
 
 
 def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,

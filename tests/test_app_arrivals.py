@@ -2,26 +2,17 @@
 restores its state from the URL."""
 from __future__ import annotations
 
-import base64
 import io
 import json
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import warehouse
+from pages import decode, run_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def decode(values):
-    """Plotly JSON arrays: plain lists or {'dtype', 'bdata'} base64 typed arrays."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return values
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
 
 def traces(at: AppTest) -> dict[str, dict]:
@@ -34,18 +25,8 @@ def chart_title(at: AppTest) -> str:
 
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/arrivals.py")
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
+    at = run_page("pages/arrivals.py", timeout=60, **params)
     return at
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,7 @@ import pytest
 from pages import APP
 from streamlit.testing.v1 import AppTest
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
 
 def test_landing_page_tiles():

@@ -8,12 +8,9 @@ import pytest
 
 from pages import decode, footer, line_traces, run_page, specs, title
 
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
+
 PAGE = "pages/remittances.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
 
 
 @pytest.fixture(scope="module")

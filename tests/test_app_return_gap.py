@@ -7,12 +7,9 @@ import pytest
 
 from pages import decode, footer, line_traces, run_page, specs, title
 
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
+
 PAGE = "pages/return_gap.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +26,11 @@ def test_default_is_nl_and_eu_figures_2_and_3(default):
         "European Union - 27 countries (from 2020), 2008–2024"]
     nl = line_traces(charts[0])
     assert nl["Ordered to leave"]["2016-01-01"] == 32_950
-    assert nl["Returned following an order"]["2016-01-01"] == 11_750
+    assert nl["Returned (any country)"]["2016-01-01"] == 11_750
+    # the other definition is its own series, never spliced into the first (SOURCES.md §5.2)
+    third = nl["Returned to a third country"]
+    assert (third["2017-01-01"], third["2019-01-01"], third["2023-01-01"]) == (8_200, 11_045, 1_545)
+    assert math.isnan(nl["Returned (any country)"]["2017-01-01"])
     assert nl["Asylum applicants"]["2024-01-01"] == 33_515
     assert nl["Found illegally present"]["2015-01-01"] == 3_150
     # 2017 onwards is not in the bundled data: a gap, never a value
@@ -47,6 +48,14 @@ def test_footers_cite_codes_vintages_and_caveats(default):
     assert "EU27_2020 is computed: the sum of the 27 member states" in eu
     captions = [c.value for c in default.caption]
     assert any("migr_eipre (vintage 31 Mar 2025)" in c for c in captions)
+
+
+def test_missing_years_are_written_inside_the_figure(default):
+    nl = footer(specs(default)[0])
+    assert ("Not loaded (drawn as gaps): found illegally present 2008–2013, 2024; ordered to leave "
+            "2008–2009, 2017–2024; returned (any country) 2008–2009, 2017–2024; returned to a "
+            "third country 2008–2009, 2024.") in nl
+    assert "third-party extract of migr_eirtn (vintage 20 Sep 2024)" in nl
 
 
 def test_missing_years_are_explained_with_the_fetch_command(default):
@@ -100,6 +109,6 @@ def test_csv_is_the_plotted_data():
     data = rg.measures("NL", view)
     header, table = csv_table(data, rg.measures_source(data), "t")
     assert any("migr_eiord (vintage 27 Mar 2018)" in line for line in header)
-    assert len(table) == 4 * 11
+    assert len(table) == 5 * 11  # five series × 2010–2020
     got = table[(table.measure == "ordered_to_leave")].set_index("year")["value"]
     assert got[2014] == 33_735 and math.isnan(got[2018])

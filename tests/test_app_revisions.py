@@ -10,12 +10,9 @@ import pytest
 from core import warehouse
 from pages import csv_table, decode, footer, run_page, specs, title
 
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
+
 PAGE = "pages/revisions.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ follows the event's route, explains what it cannot estimate, restores its state 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,13 +11,9 @@ import analysis
 from analysis import route_event
 from analysis.panel import PanelSpec
 from core import warehouse
+from pages import run_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +23,7 @@ def data():
 
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/route_shifts.py")
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
+    at = run_page("pages/route_shifts.py", timeout=180, **params)
     assert not at.error
     return at
 

@@ -11,12 +11,9 @@ import pytest
 from core import warehouse
 from pages import run_page
 
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
+
 PAGE = "pages/sources.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +31,9 @@ def test_files_table_lists_every_file_in_the_provenance_table(default, provenanc
     assert not default.error
     shown = default.dataframe[0].value
     assert sorted(shown["file_name"]) == sorted(provenance["file_name"])
-    assert len(shown) == len(provenance) == 18
+    from core import inputs
+
+    assert len(shown) == len(provenance) == len(inputs.staging_files()) == 21
     merged = shown.merge(provenance, on="file_name", suffixes=("", "_prov"))
     assert (merged["rows"] == merged["rows_prov"]).all()
     assert (merged["size"] == merged["size_prov"]).all()

@@ -7,6 +7,8 @@ import pytest
 
 from pages import run_page
 
+pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
+
 # page → {widget key: a value other than the default, present in the bundled data}
 CHOICES = {
     "pages/arrivals.py": {"arr_vintage": "2018-07-06", "arr_routes": ["EMR", "CMR"],
@@ -23,12 +25,6 @@ CHOICES = {
                            "rev_top_n": 5},
 }
 PAGES = [*CHOICES, "pages/overview.py"]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _warehouse(built_warehouse):
-    return built_warehouse
-
 
 
 def by_key(at, key):

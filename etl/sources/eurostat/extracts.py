@@ -92,23 +92,23 @@ def _split(pairs: list[tuple[str, str]]) -> tuple[pd.Series, pd.Series]:
             pd.Series([p[1] for p in pairs], dtype="string"))
 
 
-def _geos(codes_or_labels: pd.Series, file_name: str, rows: np.ndarray):
-    lookup = migr.geo_lookup()
-    unknown = sorted(set(codes_or_labels) - set(lookup))
-    if unknown:
-        i = int(np.flatnonzero(codes_or_labels.isin(unknown).to_numpy())[0])
-        raise ParseError(f"{file_name}: row {rows[i]}: unknown geo {unknown[0]!r} (not in "
-                         "etl/reference/eurostat_geo.csv)")
-    return _split([lookup[v] for v in codes_or_labels])
-
-
-def _citizenships(values: pd.Series, lookup: dict, file_name: str, rows: np.ndarray):
+def _lookup(values: pd.Series, lookup: dict, what: str, reference: str, file_name: str,
+            rows: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """(code, name) columns for each value; the first unknown value is refused by name."""
     unknown = sorted(set(values) - set(lookup))
     if unknown:
         i = int(np.flatnonzero(values.isin(unknown).to_numpy())[0])
-        raise ParseError(f"{file_name}: row {rows[i]}: unknown citizenship {unknown[0]!r} "
-                         "(not in etl/reference/countries.csv)")
+        raise ParseError(f"{file_name}: row {rows[i]}: unknown {what} {unknown[0]!r} (not in "
+                         f"etl/reference/{reference})")
     return _split([lookup[v] for v in values])
+
+
+def _geos(codes_or_labels: pd.Series, file_name: str, rows: np.ndarray):
+    return _lookup(codes_or_labels, migr.geo_lookup(), "geo", "eurostat_geo.csv", file_name, rows)
+
+
+def _citizenships(values: pd.Series, lookup: dict, file_name: str, rows: np.ndarray):
+    return _lookup(values, lookup, "citizenship", "countries.csv", file_name, rows)
 
 
 def _migr_frame(*, code, measure, applicant_type, geo, geo_label, iso3, cit_label, year,
