@@ -5,11 +5,9 @@ import streamlit as st
 
 from dashboard import components
 from dashboard import route_shifts as rs
+from dashboard.binding import Binding
 
-DEFAULTS = asdict(rs.ShiftView())
-view = rs.resolve(rs.ShiftView(**components.restore(DEFAULTS)))
-for key, value in asdict(view).items():
-    st.session_state.setdefault(f"rs_{key}", value)
+bind = Binding("rs", asdict(rs.ShiftView()), lambda s: asdict(rs.resolve(rs.ShiftView(**s))))
 events = rs.events()
 labels = dict(zip(events["id"], events["date"].astype(str).str[:10] + " · " + events["title"]
                   + events["confirmed"].map({True: "", False: " (unconfirmed)"})))
@@ -49,8 +47,7 @@ with st.sidebar:
     st.selectbox("Nationality", list(nat_names), key="rs_nationality",
                  format_func=nat_names.get)
 
-view = rs.resolve(rs.ShiftView(**{k: st.session_state[f"rs_{k}"] for k in DEFAULTS}))
-query = components.publish(asdict(view), DEFAULTS)
+view = rs.ShiftView(**bind.values)
 source = rs.source(view)
 result = rs.analyse(view)
 ok = not isinstance(result, str)
@@ -61,7 +58,7 @@ components.chart(rs.series_figure(data, view, result if ok else None, source), d
 
 if not ok:
     st.warning(f"This event cannot be analysed: {result}. {rs.window_message(view)}")
-    components.permalink_box(query)
+    bind.permalink_box()
     st.stop()
 
 h = result.headline
@@ -114,4 +111,4 @@ with st.expander("Model and calibration"):
                  f"'no change' at nominal 5 %: uncalibrated {100 * cal.rejection_rate_5pct:.1f} %; "
                  f"calibrated, leave-one-out {100 * cal.loo_rejection_fall:.1f} %, split by "
                  f"period {100 * cal.split_rejection_fall:.1f} % (target 3–7 %).")
-components.permalink_box(query)
+bind.permalink_box()
