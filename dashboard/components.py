@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import binding, charts, export
+from dashboard import charts, export
 from dashboard.charts import Source
 
 
@@ -77,31 +76,7 @@ def events_table(events: pd.DataFrame) -> None:
 
 
 # ----------------------------------------------------------------------------- permalinks
-# Older pages' helpers; new pages use ``dashboard.binding.Binding``.
-def restore(defaults: dict) -> dict:
-    """Values for each key: from the URL's query parameters if present and parseable,
-    else the default. Lists are comma-separated; ints are parsed."""
-    state = {}
-    for key, default in defaults.items():
-        try:
-            state[key] = binding.parse(st.query_params[key], default) \
-                if key in st.query_params else default
-        except ValueError:
-            state[key] = default
-        if isinstance(default, list) and isinstance(state[key], tuple):
-            state[key] = list(state[key])
-    return state
-
-
-def publish(state: dict, defaults: dict) -> str:
-    """Write the non-default values to the URL; return the query string."""
-    enc = binding.encode
-    changed = {k: enc(v) for k, v in state.items() if enc(v) != enc(defaults.get(k))}
-    if dict(st.query_params) != changed:
-        st.query_params.from_dict(changed)
-    return urlencode(changed, safe=",")
-
-
+# The permalink box; the URL itself is written by ``dashboard.binding.Binding``.
 def permalink_box(query: str) -> None:
     base = ""
     try:

@@ -3,24 +3,28 @@ stood when each claim was made."""
 import streamlit as st
 
 from analysis.claims import AGGREGATES, ClaimError
-from dashboard import claims, components
+from dashboard import claims
+from dashboard.binding import Binding
 
-DEFAULTS = {"documents": [], "verdicts": [], "revised": False, "claim": ""}
-state = components.restore(DEFAULTS)
 verdicts = claims.verdicts()
 by_id = {v.claim.id: v for v in verdicts}
 documents = claims.documents(verdicts)
-# Keep only values the widgets offer (a hand-edited link must not break the page).
-state["documents"] = [d for d in state["documents"] if d in documents]
-state["verdicts"] = [v for v in state["verdicts"] if v in claims.BADGES]
-if state["claim"] not in by_id:
-    state["claim"] = ""
-for key, value in state.items():
-    st.session_state.setdefault(f"cc_{key}", value)
 if saved_id := st.session_state.pop("cc_saved", None):  # a claim saved on the last run
     st.session_state["cc_claim"] = saved_id
     st.session_state["cc_documents"], st.session_state["cc_verdicts"] = [], []
     st.session_state["cc_revised"] = False
+
+
+def resolve(s: dict) -> dict:
+    """Keep only values the widgets offer (a hand-edited link must not break the page)."""
+    return {"documents": tuple(d for d in s["documents"] if d in documents),
+            "verdicts": tuple(v for v in s["verdicts"] if v in claims.BADGES),
+            "revised": bool(s["revised"]),
+            "claim": s["claim"] if s["claim"] in by_id else ""}
+
+
+bind = Binding("cc", {"documents": (), "verdicts": (), "revised": False, "claim": ""}, resolve)
+if saved_id:
     st.success(f"Saved claim {saved_id}; its verdicts are computed with the others.")
 if deleted := st.session_state.pop("cc_deleted", None):
     st.success(f"Deleted claim {deleted}.")
@@ -162,5 +166,4 @@ if editing and cancel_col.button("Cancel editing", key="cf_cancel"):
     st.session_state["cf_clear"] = True
     st.rerun()
 
-query = components.publish({k: st.session_state[f"cc_{k}"] for k in DEFAULTS}, DEFAULTS)
-components.permalink_box(query)
+bind.permalink_box()
