@@ -3,7 +3,7 @@ stood when each claim was made."""
 import streamlit as st
 
 from analysis.claims import AGGREGATES, ClaimError
-from dashboard import claims
+from dashboard import claims, components
 from dashboard.binding import Binding
 
 verdicts = claims.verdicts()
