@@ -89,7 +89,7 @@ def rates(view: ReturnGapView) -> pd.DataFrame:
     """Exactly the plotted rows of the rate chart: geo × year × definition, NaN where missing."""
     geos = [g for g in (view.geo, view.compare) if g]
     rows = db.query("return_gap_rates", geos=geos)
-    long = rows.melt(id_vars=["geo", "year", "is_computed", "vintage"],
+    long = rows.melt(id_vars=["geo", "year", "is_computed", "source_file", "vintage"],
                      value_vars=list(RATES), var_name="definition", value_name="value")
     grid = pd.MultiIndex.from_product([geos, list(RATES), range(view.start, view.end + 1)],
                                       names=["geo", "definition", "year"])
@@ -123,12 +123,20 @@ def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
     if "source_file" in data:
         caveats += charts.file_notes(DATASET, data.dropna(subset=["value"])["source_file"]
                                      if "value" in data else data["source_file"])
-    if "basis" in data and data["basis"].eq("sum of the 27 member states").any():
+    if _eu27_summed(data):
         caveats.append(COMPUTED_CAVEAT)
-    elif "basis" not in data and "is_computed" in data and \
-            data["is_computed"].fillna(False).astype(bool).any():
-        caveats.append(COMPUTED_CAVEAT)  # rate rows: computed inputs are EU27_2020 sums
     return caveats
+
+
+def _eu27_summed(data: pd.DataFrame) -> bool:
+    """True if a plotted value is our EU27_2020 sum of the member states (other computed
+    values, e.g. sums over citizenships, are named by their file's note)."""
+    if "basis" in data:
+        return bool(data["basis"].eq("sum of the 27 member states").any())
+    if {"geo", "is_computed"} <= set(data.columns):
+        return bool((data["is_computed"].fillna(False).astype(bool)
+                     & data["geo"].eq("EU27_2020")).any())
+    return False
 
 
 def source(data: pd.DataFrame, *extra: str) -> charts.Source:

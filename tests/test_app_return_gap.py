@@ -112,3 +112,17 @@ def test_csv_is_the_plotted_data():
     assert len(table) == 5 * 11  # five series × 2010–2020
     got = table[(table.measure == "ordered_to_leave")].set_index("year")["value"]
     assert got[2014] == 33_735 and math.isnan(got[2018])
+
+
+def test_rate_footer_names_only_the_computations_it_plots():
+    """NL's rates use sums over citizenships (the third-party extract), not EU27_2020 sums:
+    the footer names the extract and says nothing of an EU27_2020 sum."""
+    from dashboard import return_gap as rg
+
+    nl = rg.rates_source(rg.rates(rg.ReturnGapView(geo="NL", compare="", start=2008,
+                                                   end=2024))).footer_line()
+    assert "third-party extract of migr_eirtn (vintage 20 Sep 2024)" in nl
+    assert "EU27_2020 is computed" not in nl
+    both = rg.rates_source(rg.rates(rg.ReturnGapView(geo="NL", compare="EU27_2020",
+                                                     start=2008, end=2024))).footer_line()
+    assert "EU27_2020 is computed" in both

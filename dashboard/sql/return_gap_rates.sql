@@ -10,6 +10,7 @@ SELECT
     return_rate_lagged,
     is_computed,
     source_dataset,
+    source_file,
     vintage
 FROM return_gap
 WHERE list_contains($geos, geo) AND citizenship_iso3 = 'TOTAL'

@@ -43,7 +43,6 @@ NATIX_OVERLAPPING = {"Asia"}
 
 
 ParseError = errors.ParseError
-KINDS = ("rcache_asylum", "rcache_population", "natix_thrd")
 DATASET_OF = {"rcache_asylum": "migr_asyappctza", "rcache_population": "demo_pjan",
               "natix_thrd": "migr_eirtn"}
 
