@@ -5,6 +5,9 @@ import streamlit as st
 
 from dashboard import arrivals, components
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 
 def options(vintage: str) -> arrivals.Options:

@@ -5,6 +5,9 @@ import streamlit as st
 from analysis.claims import AGGREGATES, ClaimError
 from dashboard import claims, components
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 verdicts = claims.verdicts()
 by_id = {v.claim.id: v for v in verdicts}

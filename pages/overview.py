@@ -2,6 +2,9 @@
 import streamlit as st
 
 from dashboard import overview
+from dashboard.entry import through_app
+
+through_app()
 
 st.title("Migration flows: the latest figures")
 st.markdown("Official statistics with their source and vintage. Each figure links to the page "

@@ -6,6 +6,9 @@ import streamlit as st
 from dashboard import components
 from dashboard import remittances as rm
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 MAIN, PARTNER = asdict(rm.RemittancesView()), asdict(rm.PartnerView())
 countries = rm.payers()

@@ -6,6 +6,9 @@ import streamlit as st
 from dashboard import components
 from dashboard import return_gap as rg
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 geos = rg.geographies()
 bind = Binding("rg", asdict(rg.ReturnGapView()),

@@ -6,6 +6,9 @@ import streamlit as st
 from dashboard import components
 from dashboard import revisions as rev
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 cases = rev.available_cases()
 # Resolving clamps earlier choices to the chosen case (its vintages and years).

@@ -6,6 +6,9 @@ import streamlit as st
 from dashboard import components
 from dashboard import route_shifts as rs
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 bind = Binding("rs", asdict(rs.ShiftView()), lambda s: asdict(rs.resolve(rs.ShiftView(**s))))
 events = rs.events()

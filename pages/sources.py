@@ -5,6 +5,9 @@ import streamlit as st
 
 from dashboard import sources as src
 from dashboard.binding import Binding
+from dashboard.entry import through_app
+
+through_app()
 
 names = src.publishers()
 bind = Binding("src", asdict(src.SourcesView()),

@@ -7,6 +7,7 @@ tests are skipped, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a f
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -62,13 +63,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def server(chromium_path, tmp_path_factory) -> str:
-    """Base URL of the dashboard served by `streamlit run app.py` on a free local port.
-
-    Depends on ``chromium_path`` so that a missing browser skips before a server starts."""
+@contextlib.contextmanager
+def serve(logs: Path):
+    """Serve the dashboard with `streamlit run app.py` on a free local port; yields its base
+    URL once /_stcore/health answers "ok"."""
     port = _free_port()
-    logs = tmp_path_factory.mktemp("streamlit")
     stdout = open(logs / "stdout.log", "wb")
     stderr = open(logs / "stderr.log", "wb")
     proc = subprocess.Popen(
@@ -98,6 +97,15 @@ def server(chromium_path, tmp_path_factory) -> str:
             proc.wait(timeout=10)
         stdout.close()
         stderr.close()
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path, tmp_path_factory) -> str:
+    """Base URL of the dashboard served for the whole test session.
+
+    Depends on ``chromium_path`` so that a missing browser skips before a server starts."""
+    with serve(tmp_path_factory.mktemp("streamlit")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
