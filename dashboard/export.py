@@ -8,6 +8,12 @@ One headless browser is kept per server process (:class:`Renderer`): it starts o
 export, serves every later one (a new Chromium per image costs ~2–3 s, a kept one ~0.3 s),
 and is restarted when a render fails or hangs, after which the render is tried once more.
 kaleido is imported only when an image is asked for: pages never pay for it.
+
+Stacked bar charts with many series (monthly detections by nationality: 160 series × 192
+months) are thinned for the image by :func:`thin_stacked_bars`: zero-height bars are not drawn,
+and series whose every bar is under one pixel high at the image's size are drawn as one summed
+series, named so in the legend. The stack totals and every visible bar stay exactly as on the
+page.
 """
 from __future__ import annotations
 
@@ -17,11 +23,13 @@ import shutil
 import threading
 from functools import cache
 
+import numpy as np
 import plotly.graph_objects as go
 
 WIDTH = 1200
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 RENDER_TIMEOUT = 60.0  # seconds for one image, browser start included
+THIN_ABOVE = 25  # stacked bar series beyond which sub-pixel series are summed in an image
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +95,68 @@ class Renderer:
 _renderer = Renderer()
 
 
+def _plot_height(fig: go.Figure, height: int) -> float:
+    margin = fig.layout.margin
+    top = 100 if margin.t is None else margin.t
+    bottom = 80 if margin.b is None else margin.b
+    return max(height - top - bottom, 1.0)
+
+
+def _nonzero(trace: go.Bar) -> go.Bar:
+    y = np.asarray(trace.y, dtype=float)
+    keep = np.isfinite(y) & (y != 0)
+    thinned = go.Bar(trace)
+    thinned.x = [x for x, k in zip(trace.x, keep) if k]
+    thinned.y = y[keep]
+    for name in ("customdata", "text", "hovertext"):  # per-point arrays follow their points
+        value = getattr(trace, name)
+        if value is not None and not isinstance(value, str) and len(value) == len(keep):
+            setattr(thinned, name, [v for v, k in zip(value, keep) if k])
+    return thinned
+
+
+def thin_stacked_bars(fig: go.Figure, height: int) -> go.Figure:
+    """The figure with what an image of ``height`` pixels cannot show left out of its nodes.
+
+    Only for stacked bars (``barmode`` stack/relative). Zero-height and missing bars are
+    dropped (they draw nothing). With more than ``THIN_ABOVE`` bar series, the series whose
+    largest bar is under one pixel are replaced by one series of their sums, named "N other
+    series (each under 1 px)"; the stacks keep their exact totals."""
+    if fig.layout.barmode not in ("stack", "relative"):
+        return fig
+    bars = [t for t in fig.data if t.type == "bar" and t.orientation in (None, "v")
+            and t.x is not None and t.y is not None]
+    if not bars:
+        return fig
+    values = [np.nan_to_num(np.asarray(t.y, dtype=float)) for t in bars]
+    small: set[int] = set()
+    if len(bars) > THIN_ABOVE:
+        totals: dict = {}
+        for t, y in zip(bars, values):
+            for x, v in zip(t.x, y):
+                totals[x] = totals.get(x, 0.0) + max(v, 0.0)
+        one_px = max(totals.values(), default=0.0) / _plot_height(fig, height)
+        small = {i for i, y in enumerate(values) if np.abs(y).max(initial=0.0) < one_px}
+        if len(small) < 2:  # nothing to merge
+            small = set()
+    data = [_nonzero(t) for i, t in enumerate(bars) if i not in small]
+    if small:
+        summed: dict = {}
+        for i in sorted(small):
+            for x, v in zip(bars[i].x, values[i]):
+                if v:
+                    summed[x] = summed.get(x, 0.0) + v
+        data.append(go.Bar(x=list(summed), y=list(summed.values()),
+                           name=f"{len(small)} other series (each under 1 px)",
+                           marker=dict(color="#bbbbbb"), showlegend=True))
+    data += [t for t in fig.data if all(t is not b for b in bars)]
+    return go.Figure(data=data, layout=fig.layout)
+
+
 def image_bytes(fig: go.Figure, fmt: str, *, width: int = WIDTH) -> bytes:
     """The figure as ``png`` (2× scale) or ``svg``, at the figure's own height."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"image format must be png or svg, not {fmt!r}")
     height = int(fig.layout.height or 600)
     opts = {"format": fmt, "width": width, "height": height, "scale": 2 if fmt == "png" else 1}
-    return _renderer.render(fig.to_plotly_json(), opts)
+    return _renderer.render(thin_stacked_bars(fig, height).to_plotly_json(), opts)

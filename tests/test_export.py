@@ -80,3 +80,41 @@ def test_a_kept_browser_serves_the_next_export_and_survives_a_restart(nl_chart):
 def test_unknown_format_is_refused(nl_chart):
     with pytest.raises(ValueError, match="png or svg"):
         export.image_bytes(nl_chart[0], "pdf")
+
+
+def _stack_totals(fig) -> dict:
+    import pandas as pd
+
+    totals: dict = {}
+    for trace in fig.data:
+        for x, y in zip(trace.x, trace.y):
+            key = pd.Timestamp(x)
+            totals[key] = totals.get(key, 0.0) + float(y)
+    return totals
+
+
+def test_monthly_by_nationality_image_drops_what_it_cannot_show_and_keeps_the_totals():
+    """160 nationalities × 192 months (June 2025 vintage): 17,869 of the 30,912 bars are zero;
+    the nationalities whose every month is under one pixel become one summed series."""
+    from dashboard import arrivals
+
+    vintage = "2025-06-03"
+    opts = arrivals.options(vintage)
+    view = arrivals.resolve(arrivals.ArrivalsView(by="nationality", grain="month",
+                                                  vintage=vintage), opts)
+    fig = arrivals.figure(arrivals.series(view), view, opts)
+    assert len(fig.data) == 161 and sum(len(t.x) for t in fig.data) == 30_912
+    thin = export.thin_stacked_bars(fig, int(fig.layout.height))
+    merged = [t for t in thin.data if "other series (each under 1 px)" in (t.name or "")]
+    assert len(merged) == 1 and len(thin.data) < 40
+    assert sum(len(t.x) for t in thin.data) < 30_912 - 17_869
+    assert _stack_totals(thin) == pytest.approx(_stack_totals(fig))
+    assert max(_stack_totals(fig).values()) == 433_620  # October 2015
+    kept = {t.name: list(t.y) for t in thin.data if t not in merged}
+    syria = next(t for t in fig.data if t.name == "Syria")
+    assert kept["Syria"] == [y for y in syria.y if y != 0]  # visible series stay as they are
+
+
+def test_a_chart_that_is_not_stacked_bars_is_exported_as_it_is(nl_chart):
+    fig, _ = nl_chart
+    assert export.thin_stacked_bars(fig, int(fig.layout.height)) is fig
