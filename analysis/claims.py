@@ -569,10 +569,86 @@ def _years(check: Check) -> list[int]:
     return sorted(out)
 
 
+# Which series of a dataset code a mart column reads (a code can hold several, each loaded
+# for its own years: migr_eirtn holds returns to any country and to a third country).
+MART_MEASURES = {
+    "return_gap": {"ordered_to_leave": ("ordered_to_leave",), "returned_total": ("returned",),
+                   "returned_to_third_country": ("returned_third_country",),
+                   "return_rate_total": ("returned", "ordered_to_leave"),
+                   "return_rate_third_country": ("returned_third_country", "ordered_to_leave"),
+                   "return_rate_lagged": ("returned", "ordered_to_leave")},
+    "asylum_applications": {"applicants": ("asylum_applicants",)},
+    "illegally_present": {"persons": ("illegally_present",)},
+    "refused_entry": {"persons": ("refused_entry",)},
+}
+MEASURE_LABELS = {"ordered_to_leave": "ordered to leave", "returned": "returned (any country)",
+                  "returned_third_country": "returned to a third country",
+                  "illegally_present": "found illegally present",
+                  "refused_entry": "refused entry", "population": "population",
+                  ("asylum_applicants", "all"): "asylum applicants (all)",
+                  ("asylum_applicants", "first_time"): "first-time asylum applicants",
+                  ("asylum_applicants", "subsequent"): "subsequent asylum applicants"}
+
+
+def _measure_key(measure: str, applicant_type) -> object:
+    return (measure, applicant_type) if isinstance(applicant_type, str) else measure
+
+
+def _measure_label(key) -> str:
+    return MEASURE_LABELS.get(key, str(key[0] if isinstance(key, tuple) else key)
+                              .replace("_", " "))
+
+
+def _asked_measures(check: Check) -> set:
+    """The series (measure, or measure × applicant type) a check's queries read."""
+    out = set()
+    for q in check.queries():
+        value = q.value.removesuffix("_per_100k")
+        for measure in MART_MEASURES.get(q.mart, {}).get(value, ()):
+            if measure == "asylum_applicants":
+                kind = q.where.get("applicant_type", "all")
+                out.add((measure, kind if isinstance(kind, str) else "all"))
+            else:
+                out.add(measure)
+    return out
+
+
+def _missing_by_measure(code: str, rows: pd.DataFrame, asked: set, years: list[int] | None,
+                        label: str, how: str) -> str:
+    """One dataset code's coverage for one geography, stated series by series: the years
+    each series is loaded, and which of the check's years the series it reads lack."""
+    parts, lacking = [], False
+    years = [int(y) for y in years or [] if isinstance(y, (int, np.integer))]
+    keys = {_measure_key(r.measure, r.applicant_type): r for r in rows.itertuples()}
+    for key in sorted(asked - set(keys), key=str):
+        parts.append(f"{_measure_label(key)}: not loaded")
+        lacking = True
+    for key, r in sorted(keys.items(), key=lambda kv: (kv[0] not in asked, str(kv[0]))):
+        span = f"{int(r.first_year)}–{int(r.last_year)}"
+        basis = (f" ({r.basis})" if isinstance(r.basis, str) and r.basis != "published"
+                 else "")
+        if asked and key not in asked:
+            parts.append(f"{_measure_label(key)} (a different series, not read by this check): "
+                         f"loaded {span}{basis}")
+            continue
+        text = f"{_measure_label(key)}: loaded {span}{basis}"
+        out = [y for y in years or [] if not r.first_year <= y <= r.last_year]
+        if out:
+            text += f", not for {spans(out)}"
+            lacking = True
+        elif years:
+            text += f", but no value matching this check's filters for {label}"
+        parts.append(text)
+    return f"{code} — " + "; ".join(parts) + (how if lacking else "")
+
+
 def _missing(claim: Claim, source: Source, label: str, geo: str | None = None,
-             years: list[int] | None = None) -> str:
-    """Which dataset lacks what, and the command that would load it."""
+             years: list[int] | None = None, asked: set | None = None) -> str:
+    """Which dataset lacks what, and the command that would load it; for a dataset code
+    that holds several series, coverage is stated per series (measure)."""
     cov = source.coverage(claim.datasets)
+    by_measure = getattr(source, "coverage_measures", None)
+    measures = by_measure(claim.datasets) if by_measure and geo else None
     parts = []
     for code in claim.datasets:
         rows = cov[cov["dataset"] == code]
@@ -584,6 +660,12 @@ def _missing(claim: Claim, source: Source, label: str, geo: str | None = None,
             parts.append(f"{code} is not loaded{how}")
         elif here.empty:
             parts.append(f"{code} is loaded, but not for {geo}{how}")
+        elif measures is not None and len(m := measures[(measures["dataset"] == code)
+                                                         & (measures["geo"] == geo)]):
+            of_code = measures[measures["dataset"] == code]  # the series this code holds
+            held = {_measure_key(r.measure, r.applicant_type) for r in of_code.itertuples()}
+            parts.append(_missing_by_measure(f"{code} for {geo}", m, (asked or set()) & held,
+                                             years, label, how))
         else:
             listed = ", ".join(
                 f"{r.geo or 'all'} {int(r.first_year)}–{int(r.last_year)}"
@@ -614,7 +696,8 @@ def _computed_basis(rows: pd.DataFrame) -> str | None:
 def _not_testable(check: Check, claim: Claim, source: Source, evidence, label=None):
     return CheckResult(check.label, check.claimed, None, "not_testable",
                        explanation=_missing(claim, source, label or check.label,
-                                            _geo(check, claim), _years(check)),
+                                            _geo(check, claim), _years(check),
+                                            _asked_measures(check)),
                        evidence=evidence, band_text=_band_text(check))
 
 
@@ -793,13 +876,15 @@ def _trend_check(check: Check, claim: Claim, source: Source) -> CheckResult:
                 + "; no trend is read across a break")
         if lacking:
             text += ". Also missing: " + _missing(claim, source, spans(lacking),
-                                                  _geo(check, claim))
+                                                  _geo(check, claim), lacking,
+                                                  _asked_measures(check))
         return CheckResult(check.label, check.claimed, None, "definition_differs",
                            explanation=text, evidence=rows, series=have)
     if have.empty or lacking:
         label = spans(lacking) if lacking else check.label
         return CheckResult(check.label, check.claimed, None, "not_testable",
-                           explanation=_missing(claim, source, label, _geo(check, claim)),
+                           explanation=_missing(claim, source, label, _geo(check, claim),
+                                                lacking or None, _asked_measures(check)),
                            evidence=rows, series=have)
     spread = float(have.max() - have.min())
     slope, low, high = _slope(have)
@@ -848,7 +933,8 @@ def _peak_check(check: Check, claim: Claim, source: Source) -> CheckResult:
     if have.empty or lacking:
         return CheckResult(check.label, check.claimed, None, "not_testable",
                            explanation=_missing(claim, source, spans(lacking) or
-                                                check.label, _geo(check, claim)),
+                                                check.label, _geo(check, claim),
+                                                lacking or None, _asked_measures(check)),
                            evidence=rows)
     peak = int(have.idxmax())
     first, last = check.claimed

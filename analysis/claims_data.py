@@ -70,6 +70,16 @@ class WarehouseSource:
     def coverage(self, datasets: tuple[str, ...]) -> pd.DataFrame:
         return self.cur.execute(sql("claims_coverage"), {"datasets": list(datasets)}).df()
 
+    def coverage_measures(self, datasets: tuple[str, ...]) -> pd.DataFrame:
+        """Coverage per measure (empty where the warehouse has no such table)."""
+        known = self.cur.execute("SELECT count(*) FROM duckdb_tables() "
+                                 "WHERE table_name = 'coverage_measures'").fetchone()[0]
+        if not known:
+            return pd.DataFrame(columns=["dataset", "measure", "applicant_type", "geo",
+                                         "first_year", "last_year", "basis"])
+        return self.cur.execute(sql("claims_coverage_measures"),
+                                {"datasets": list(datasets)}).df()
+
     def vintages(self, marts: list[str]) -> list[dt.date]:
         """Every vintage held of the staging datasets the marts are built from."""
         wanted = sorted({MARTS[m] for m in marts if m in MARTS})

@@ -141,6 +141,37 @@ def bench_build() -> None:
                     "hashes every staging file")
         ratio("full build / no-op check", full, noop)
         ratio("no-op check / fingerprint", noop, fp)
+        bench_build_without_new_files(Path(tmp), full)
+
+
+# The three Eurostat files of 2024 (first-time applicants, population, returns to a third
+# country): a full build with them against one from the same staging without them.
+NEW_FILES = ("rcache_migr_asyappctza_bulk_2024-01-18", "rcache_demo_pjan_bulk_2024-01-18",
+             "natix_migr_eirtn_THRD_by_citizenship_2014-2023")
+
+
+def staging_bytes(folder: Path, only=None) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("vintage=*")
+               if f.is_file() and (only is None or any(n in f.name for n in only)))
+
+
+def bench_build_without_new_files(tmp: Path, full: float) -> None:
+    committed = ROOT / "data" / "staging"
+    without = tmp / "staging-without"
+    shutil.copytree(committed, without, ignore=lambda d, names: [
+        n for n in names if any(part in n for part in NEW_FILES)])
+    wh = tmp / "without.duckdb"
+    build.build(force=True, staging_dir=without, warehouse=wh)  # warm-up
+    old = record("warehouse build without the three 2024 Eurostat files (force=True)",
+                 timed(lambda: build.build(force=True, staging_dir=without, warehouse=wh), 3),
+                 "same staging minus first-time applicants, demo_pjan, third-country returns")
+    ratio("full build / build without the three 2024 Eurostat files", full, old)
+    total, new = staging_bytes(committed), staging_bytes(committed, NEW_FILES)
+    rows.append({"name": "committed staging size (data/staging, Parquet + sidecars)",
+                 "median_s": None, "min_s": None, "max_s": None, "n": 0,
+                 "note": f"{total / 1e6:.2f} MB, of which the three 2024 Eurostat files "
+                         f"{new / 1e6:.2f} MB"})
+    print(f"  staging: {total / 1e6:.2f} MB (new files {new / 1e6:.2f} MB)", file=sys.stderr)
 
 
 # ----------------------------------------------------------------------------- AppTest

@@ -117,6 +117,20 @@ def vintage_label(vintage: str) -> str:
     return f"FRAN data as of {dt.date.fromisoformat(vintage):%-d %b %Y}"
 
 
+def per_capita_reason(vintage: str) -> str:
+    """Why the per-100,000-residents option is off for these data (one line): a rate needs
+    the population of the detected nationalities' countries, and the loaded population
+    (Eurostat demo_pjan) covers European reporting countries only."""
+    row = db.query("arrivals_population_coverage",
+                   vintage=dt.date.fromisoformat(vintage)).iloc[0]
+    share = float(row["share_of_detections"] or 0)
+    return (f"Per 100,000 residents is not available: no population is loaded for the countries "
+            f"of {int(row['nationalities']) - int(row['with_population'])} of the "
+            f"{int(row['nationalities'])} nationalities detected (demo_pjan covers European "
+            f"reporting countries; those with one account for {share:.3%} of detections), "
+            f"and a route has no resident population.")
+
+
 def source(view: ArrivalsView) -> charts.Source:
     return charts.source_for(DATASET, dt.date.fromisoformat(view.vintage))
 

@@ -36,6 +36,9 @@ RATE_CAVEAT = ("Returns in year t are not the returns of year t's orders: the sa
 COMPUTED_CAVEAT = ("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
                    "published aggregate (missing where a member state is missing).")
 FETCH = registry.fetch_command("eurostat_migr")
+PER_100K_UNIT = "persons per 100,000 residents"
+PER_100K_NOTE = ("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
+                 "the same year (demo_pjan) × 100,000; missing where either is not loaded.")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ReturnGapView:
     end: int = 2024
     year: int = 0                  # year of the by-citizenship chart; 0 = latest with data
     top_n: int = 10
+    per_100k: bool = False         # the counts per 100,000 residents of the geography
 
 
 def geographies() -> dict[str, str]:
@@ -63,7 +67,7 @@ def resolve(view: ReturnGapView, geos: dict[str, str]) -> ReturnGapView:
     years = citizenship_years(geo)
     year = int(view.year) if int(view.year) in years else (years[-1] if years else 0)
     return ReturnGapView(geo=geo, compare=compare, start=start, end=max(start, end), year=year,
-                         top_n=max(1, min(int(view.top_n), 30)))
+                         top_n=max(1, min(int(view.top_n), 30)), per_100k=bool(view.per_100k))
 
 
 def citizenship_years(geo: str) -> list[int]:
@@ -81,8 +85,30 @@ def measures(geo: str, view: ReturnGapView) -> pd.DataFrame:
     data["series"] = data["measure"].map(lambda m: MEASURES[m][0])
     data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
     data["source_dataset"] = data["measure"].map(lambda m: MEASURES[m][1])
-    return data[["geo", "year", "measure", "series", "value", "is_computed", "basis", "flag",
-                 "source_dataset", "source_file", "vintage", "period"]]
+    columns = ["geo", "year", "measure", "series", "value", "is_computed", "basis", "flag",
+               "source_dataset", "source_file", "vintage", "period"]
+    if view.per_100k:
+        return per_100k(data[columns], geo)
+    return data[columns]
+
+
+def per_100k(data: pd.DataFrame, geo: str) -> pd.DataFrame:
+    """The counts as persons per 100,000 residents of the geography (population on 1 January
+    of the same year, demo_pjan): ``value`` is the rate, ``count`` and ``population`` its
+    parts, ``missing`` which part is not loaded ('count', 'population', 'count and
+    population'; None where the rate exists). A rate is never computed from a filled part."""
+    pop = db.query("return_gap_population", geo=geo).set_index("year")
+    out = data.rename(columns={"value": "count"})
+    out["population"] = out["year"].map(pop["population"]).astype(float)
+    out["population_file"] = out["year"].map(pop["source_file"])
+    out["population_vintage"] = out["year"].map(pop["vintage"])
+    no_count, no_pop = out["count"].isna(), out["population"].isna()
+    out["missing"] = None
+    out.loc[no_count & ~no_pop, "missing"] = "count"
+    out.loc[~no_count & no_pop, "missing"] = "population"
+    out.loc[no_count & no_pop, "missing"] = "count and population"
+    out["value"] = out["count"] * 100_000 / out["population"].where(out["population"] > 0)
+    return out
 
 
 def rates(view: ReturnGapView) -> pd.DataFrame:
@@ -115,6 +141,8 @@ def _vintages(data: pd.DataFrame) -> dict[str, dt.date]:
     for code, v in zip(known["source_dataset"], known["vintage"]):
         for part in str(code).split(", "):
             out[part] = max(out.get(part, pd.Timestamp(v).date()), pd.Timestamp(v).date())
+    if "population_vintage" in known and known["population_vintage"].notna().any():
+        out["demo_pjan"] = pd.Timestamp(known["population_vintage"].max()).date()
     return out
 
 
@@ -123,6 +151,8 @@ def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
     if "source_file" in data:
         caveats += charts.file_notes(DATASET, data.dropna(subset=["value"])["source_file"]
                                      if "value" in data else data["source_file"])
+    if "population" in data:
+        caveats.append(PER_100K_NOTE)
     if _eu27_summed(data):
         caveats.append(COMPUTED_CAVEAT)
     return caveats
@@ -141,9 +171,11 @@ def _eu27_summed(data: pd.DataFrame) -> bool:
 
 def source(data: pd.DataFrame, *extra: str) -> charts.Source:
     vintages = _vintages(data)
+    unit = PER_100K_UNIT if "population" in data else None
     if not vintages:
-        return charts.source_for(DATASET, dt.date.today(), caveats=("No data loaded.",))
-    return charts.source_for(DATASET, vintages, caveats=_caveats(data, *extra))
+        return charts.source_for(DATASET, dt.date.today(), unit=unit,
+                                 caveats=(*extra, "No data loaded."))
+    return charts.source_for(DATASET, vintages, caveats=_caveats(data, *extra), unit=unit)
 
 
 def name(geo: str, geos: dict[str, str]) -> str:
@@ -151,13 +183,32 @@ def name(geo: str, geos: dict[str, str]) -> str:
 
 
 def measures_title(geo: str, view: ReturnGapView, geos: dict[str, str]) -> str:
+    per = " per 100,000 residents" if view.per_100k else ""
     return (f"Asylum applicants, persons found illegally present, ordered to leave and "
-            f"returned, {name(geo, geos)}, {view.start}–{view.end}")
+            f"returned{per}, {name(geo, geos)}, {view.start}–{view.end}")
+
+
+def _missing_rates(data: pd.DataFrame) -> list[str]:
+    """Per 100,000 view: the years with no population (every rate missing) once, then the
+    years each count lacks where the population exists."""
+    no_pop = sorted(data.loc[data["population"].isna(), "year"].astype(int).unique())
+    parts = [f"population on 1 January (demo_pjan) {spans(no_pop)}, so every rate then"
+             ] if no_pop else []
+    for measure, (label, _code) in MEASURES.items():
+        rows = data[(data["measure"] == measure) & (data["missing"] == "count")]
+        if len(rows):
+            parts.append(f"{label.lower()} {spans(rows['year'].astype(int).tolist())}")
+    return parts
 
 
 def missing_in_figure(data: pd.DataFrame) -> str | None:
     """The years each series lacks, in one sentence for the figure's own footer (so a
-    pasted image does not read a line that stops as a trend that ends)."""
+    pasted image does not read a line that stops as a trend that ends); per 100,000
+    residents, which part of the rate is missing (the count or the population)."""
+    if "population" in data:
+        parts = _missing_rates(data)
+        return (f"Rate missing (drawn as gaps) where a part is not loaded: {'; '.join(parts)}."
+                if parts else None)
     parts = []
     for measure, (label, _code) in MEASURES.items():
         missing = data.loc[(data["measure"] == measure) & data["value"].isna(), "year"]
@@ -172,9 +223,12 @@ def measures_source(data: pd.DataFrame) -> charts.Source:
 
 def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,
                     geos: dict[str, str]) -> go.Figure:
+    rate = "population" in data
     return charts.time_series(
         data, title=measures_title(geo, view, geos), source=measures_source(data),
-        grain="year", stacked=False, y_title="Persons",
+        grain="year", stacked=False,
+        y_title="Per 100,000 residents" if rate else "Persons",
+        y_format=",.0f" if rate else ",d", hover_format=",.1f" if rate else ",.0f",
         order=[MEASURES[m][0] for m in MEASURES])
 
 
@@ -220,6 +274,13 @@ def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
     """One plain paragraph naming the years each series lacks in the view, and the command
     that would fetch them; None if nothing is missing."""
     parts = []
+    if "population" in data:
+        rates = _missing_rates(data)
+        if not rates:
+            return None
+        return (f"Per 100,000 residents for {name(geo, geos)}, a rate is missing where its "
+                f"count or the population is not loaded: {'; '.join(rates)}. Missing rates are "
+                f"drawn as gaps, never filled. To load what Eurostat publishes, run `{FETCH}`.")
     for measure, (label, code) in MEASURES.items():
         rows = data[data["measure"] == measure]
         missing = rows.loc[rows["value"].isna(), "year"].astype(int).tolist()

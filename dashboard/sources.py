@@ -204,3 +204,36 @@ def csv_bytes(data: pd.DataFrame, title: str, table: str) -> bytes:
 def file_stem(table: str, view: SourcesView) -> str:
     who = "_".join(p.lower().replace(" ", "") for p in view.publishers) or "all"
     return f"sources_{table}_{who}"
+
+
+# ----------------------------------------------------------------------------- refresh
+REFRESH_OFF = ("Refresh is switched off on this installation (read-only: MIGFLOWS_READ_ONLY "
+               "is set); the data are updated where the dashboard is built.")
+REFRESH_HELP = ("Downloads each publisher's current files (needs internet) in a separate "
+                "process, stages what is new and rebuilds the warehouse; the figures shown "
+                "stay as they are until it has finished.")
+
+
+def refresh_step(event: dict) -> str | None:
+    """One progress event of the fetch as a line for the page (None: nothing to show)."""
+    kind = event.get("event")
+    if kind == "source":
+        return f"{event['index']}/{event['total']} · {event['source']}: fetching …"
+    if kind == "staged":
+        state = "new" if event.get("written") else "unchanged"
+        return f"{event['source']}: {event['dataset']}/{event['file']} {state}"
+    if kind == "failed":
+        return f"{event['source']}: failed — {event['reason']}"
+    if kind == "build":
+        return ("Rebuilding the warehouse …" if event.get("state") == "running"
+                else "Warehouse rebuilt." if event.get("ok") else "Warehouse rebuild failed.")
+    return None
+
+
+def refresh_fraction(events: list[dict]) -> float:
+    """Share of the sources finished (fetched or failed) so far, 0–1."""
+    total = next((len(e["sources"]) for e in events if e.get("event") == "start"), 0)
+    done = sum(e.get("event") in ("done_source", "failed") for e in events)
+    if any(e.get("event") == "end" for e in events):
+        return 1.0
+    return min(done / total, 1.0) if total else 0.0

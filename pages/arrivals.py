@@ -55,6 +55,10 @@ with st.sidebar:
     st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period",
                      on_change=period_changed)
     st.toggle("Show policy events", key="arr_events")
+    # no denominator exists for detections by nationality or route: shown off, with the reason
+    no_rate = arrivals.per_capita_reason(view.vintage)
+    st.toggle("Per 100,000 residents", value=False, disabled=True, help=no_rate)
+    st.caption(no_rate)
 
 
 data = arrivals.series(view)

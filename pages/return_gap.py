@@ -28,6 +28,8 @@ with st.sidebar:
                  format_func=lambda g: geos.get(g, "(none)"))
     st.slider("From", 2000, 2030, key="rg_start")
     st.slider("To", 2000, 2030, key="rg_end")
+    st.toggle("Per 100,000 residents", key="rg_per_100k",
+              help="The counts of the first charts ÷ the population on 1 January × 100,000.")
 
 
 for geo in (g for g in (view.geo, view.compare) if g):

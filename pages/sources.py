@@ -3,6 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from core import refresh
 from dashboard import sources as src
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -74,5 +75,28 @@ for row in notes.itertuples(index=False):
         st.markdown(src.markdown_text("Vintage", row.vintage_note))
         st.markdown(src.markdown_text("Licence", row.licence))
 csv_button(notes, src.notes_title(view), "notes")
+
+st.subheader("Refresh data")
+if refresh.read_only():
+    st.caption(src.REFRESH_OFF)
+elif st.button("Refresh data", key="src_refresh", help=src.REFRESH_HELP):
+    run = refresh.start()
+    bar = st.progress(0.0, text="Fetching …")
+    with st.status("Refreshing data …", expanded=True) as status:
+        for event in run.follow():
+            if line := src.refresh_step(event):
+                st.write(line)
+            bar.progress(src.refresh_fraction(run.events), text=line or "Fetching …")
+        result = refresh.summary(run.events)
+        status.update(label="Refresh finished" if result.ended and not result.failed
+                      else "Refresh finished with problems", state="complete"
+                      if result.ended and not result.failed else "error", expanded=False)
+    if result.offline:
+        st.warning(refresh.OFFLINE_LINE)
+    else:
+        for line in result.lines():
+            st.markdown(f"- {line}")
+else:
+    st.caption(src.REFRESH_HELP)
 
 bind.permalink_box()

@@ -143,3 +143,19 @@ def test_switching_vintage_uses_that_vintage_months():
     at.run()
     assert at.select_slider(key="arr_period").value[1] <= "2018-05"
     assert "FRAN data as of 6 Jul 2018" in at.caption[0].value
+
+
+def test_per_capita_option_is_off_and_says_why(built_warehouse):
+    """Detections by nationality have no denominator in the warehouse (demo_pjan covers
+    European reporting countries): the option is shown disabled, with a one-line reason
+    whose counts come from the data."""
+    at = run()
+    [toggle] = [t for t in at.toggle if t.label == "Per 100,000 residents"]
+    assert toggle.disabled and toggle.value is False
+    with warehouse.connect_readonly() as con:
+        n = con.execute("SELECT count(DISTINCT nationality_iso3) FROM arrivals_yearly "
+                        "WHERE vintage = (SELECT max(vintage) FROM arrivals_yearly)").fetchone()[0]
+    [reason] = [c.value for c in at.sidebar.caption if c.value.startswith("Per 100,000")]
+    assert f"of the {n} nationalities detected" in reason
+    assert "a route has no resident population" in reason
+    assert "per_100k" not in dict(at.query_params)

@@ -126,3 +126,44 @@ def test_rate_footer_names_only_the_computations_it_plots():
     both = rg.rates_source(rg.rates(rg.ReturnGapView(geo="NL", compare="EU27_2020",
                                                      start=2008, end=2024))).footer_line()
     assert "EU27_2020 is computed" in both
+
+
+@pytest.fixture(scope="module")
+def per_100k():
+    return run_page(PAGE, per_100k="true")
+
+
+def test_per_100k_toggle_divides_by_the_population(per_100k, built_warehouse):
+    """Per 100,000 residents: the count ÷ demo_pjan's 1 January population of the same year
+    (both from the warehouse), the toggle bound to the URL."""
+    from core import warehouse
+
+    assert per_100k.toggle(key="rg_per_100k").value is True
+    assert dict(per_100k.query_params) == {"per_100k": "True"}
+    with warehouse.connect_readonly() as con:
+        pop = dict(con.execute("SELECT year, population FROM population WHERE geo = 'NL'")
+                   .fetchall())
+    nl_spec = specs(per_100k)[0]
+    assert title(nl_spec) == ("Asylum applicants, persons found illegally present, ordered to "
+                              "leave and returned per 100,000 residents, Netherlands, 2008–2024")
+    nl = line_traces(nl_spec)
+    assert nl["Ordered to leave"]["2016-01-01"] == pytest.approx(32_950 * 1e5 / pop[2016])
+    assert nl["Returned to a third country"]["2019-01-01"] == pytest.approx(
+        11_045 * 1e5 / pop[2019])
+    # 2023: the count exists (1,545), the population is not loaded → missing, and said so
+    assert math.isnan(nl["Returned to a third country"]["2023-01-01"])
+    assert nl_spec["layout"]["yaxis"]["title"]["text"] == "Per 100,000 residents"
+
+
+def test_per_100k_figure_says_which_part_is_missing(per_100k):
+    nl = footer(specs(per_100k)[0])
+    assert "Unit: persons per 100,000 residents." in nl and "Unit: persons (" not in nl
+    assert "demo_pjan (vintage 18 Jan 2024)" in nl
+    assert ("Rate missing (drawn as gaps) where a part is not loaded: population on 1 January "
+            "(demo_pjan) 2023–2024, so every rate then; found illegally present 2008–2013; "
+            "ordered to leave 2008–2009, 2017–2022;") in nl
+    notes = [i.value for i in per_100k.info]
+    assert any("a rate is missing where its count or the population is not loaded" in n
+               and "Netherlands" in n for n in notes)
+    # the rate chart (a ratio of two counts) keeps its own unit
+    assert "Unit: persons per 100,000" not in footer(specs(per_100k)[2])

@@ -134,3 +134,61 @@ def test_unknown_publisher_in_the_url_falls_back_to_all(provenance):
     assert not at.error
     assert at.multiselect(key="src_publishers").value == []
     assert len(at.dataframe[0].value) == len(provenance)
+
+
+# ----------------------------------------------------------------------------- refresh
+FAKE_FETCH = __import__("pathlib").Path(__file__).with_name("fake_fetch.py")
+
+
+def fake_command(*extra):
+    import sys
+
+    return lambda names, progress: [sys.executable, str(FAKE_FETCH), *names,
+                                    "--progress-file", str(progress), *extra]
+
+
+def refreshed(monkeypatch, *extra):
+    """The page after pressing "Refresh data", the fetch replaced by the SYNTHETIC
+    tests/fake_fetch.py (same progress events, no network, no data touched)."""
+    from core import refresh
+
+    monkeypatch.setattr(refresh, "command", fake_command(*extra))
+    monkeypatch.delenv(refresh.READ_ONLY_ENV, raising=False)
+    at = run_page(PAGE)
+    at.button(key="src_refresh").click().run(timeout=60)
+    return at
+
+
+def test_refresh_shows_progress_per_source_and_a_summary(monkeypatch):
+    at = refreshed(monkeypatch)
+    assert not at.exception
+    steps = [m.value for m in at.markdown]
+    from core import refresh
+
+    for name in refresh.sources():
+        assert any(s.endswith(f"· {name}: fetching …") for s in steps)
+    assert at.get("progress")[0].proto.value == 100
+    summary = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert ("- New: eurostat_migr vintage=2099-01-01.part=synthetic_migr_eiord.parquet: "
+            "vintage 2018-03-27 → 2099-01-01; 1,200 rows (was 1,000 in vintage 2018-03-27).") \
+        in summary
+    assert any(s.startswith("- Failed: worldbank — ") and "HTTP 503" in s for s in summary)
+    assert any(s.startswith("- Already current: ") for s in summary)
+
+
+def test_refresh_without_internet_says_so_in_one_line(monkeypatch):
+    at = refreshed(monkeypatch, "--offline")
+    from core import refresh
+
+    assert [w.value for w in at.warning] == [refresh.OFFLINE_LINE]
+    assert not [m.value for m in at.markdown if m.value.startswith("- ")]
+
+
+def test_refresh_is_off_on_a_read_only_installation(monkeypatch):
+    from core import refresh
+    from dashboard import sources as src
+
+    monkeypatch.setenv(refresh.READ_ONLY_ENV, "1")
+    at = run_page(PAGE)
+    assert not [b for b in at.button if b.key == "src_refresh"]
+    assert src.REFRESH_OFF in [c.value for c in at.caption]

@@ -159,6 +159,12 @@ def chart_title(page) -> str:
     return re.sub(r"\s+", " ", " ".join(lines)).strip()
 
 
+def in_footer(text: str, footer: str) -> bool:
+    """``text`` in a figure footer as the SVG holds it (wrapped lines joined without a space,
+    so spaces are ignored on both sides)."""
+    return re.sub(r"\s+", "", text) in re.sub(r"\s+", "", footer)
+
+
 def multiselect_tags(page, label: str) -> list[str]:
     box = page.locator('[data-testid="stMultiSelect"]').filter(
         has=page.locator('[data-testid="stWidgetLabel"]', has_text=label))
@@ -232,6 +238,12 @@ def test_overview_is_the_landing_page(server, page):
     # rate, NL asylum applicants, NL remittances paid
     assert page.locator('[data-testid="stMetric"]').count() == 7
     assert "FRAN data as of 3 Jun 2025" in text and "vintage 27 Mar 2018" in text
+    # the NL returns tile shows 2023 (returned to a third country), the 2016 rate says it is
+    # out of date, in words on the page
+    assert "Returned to a third country, Netherlands (persons)" in text
+    assert "1,545" in text and "2023 · Eurostat, migr_eirtn, vintage 20 Sep 2024" in text
+    assert ("out of date: 2016 is the latest year loaded, 8 years behind the newest Eurostat "
+            "year held (2024)") in text
     screenshot(page, "overview.png")
 
 
@@ -245,7 +257,26 @@ def test_return_gap_page(server, page):
     footer = page.locator(f"{CHART} .annotation-text").first.text_content()
     assert "migr_eiord (vintage 27 Mar 2018)" in re.sub(r"\s+", " ", footer)
     assert page.get_by_role("button", name="Download PNG").count() == 4
+    # both return definitions are their own series; the years not loaded are written inside
+    # the figure (the SVG footer), not only in the page text
+    legend = page.locator(f"{CHART} .legendtext").all_text_contents()
+    assert {"Returned (any country)", "Returned to a third country"} <= set(legend), legend
+    assert in_footer("Not loaded (drawn as gaps):", footer)
+    assert in_footer("ordered to leave 2008–2009, 2017–2024", footer)
+    assert in_footer("third-party extract of migr_eirtn (vintage 20 Sep 2024)", footer)
     screenshot(page, "return_gap.png")
+
+
+def test_return_gap_per_100k(server, page):
+    open_and_wait(page, f"{server}/return_gap?per_100k=True&compare=")
+    assert_no_errors(page)
+    assert chart_title(page).startswith("Asylum applicants, persons found illegally present, "
+                                        "ordered to leave and returned per 100,000 residents")
+    footer = page.locator(f"{CHART} .annotation-text").first.text_content()
+    assert in_footer("Unit: persons per 100,000 residents.", footer), footer
+    assert in_footer("population on 1 January (demo_pjan) 2023–2024, so every rate then",
+                     footer), footer
+    screenshot(page, "return_gap_per_100k.png")
 
 
 def test_return_gap_permalink(server, page):

@@ -311,7 +311,7 @@ SEED_VERDICTS = {
     "R09": ("contradicted", "contradicted"), "R10": ("not_testable", "not_testable"),
     "R11": ("not_testable", "not_testable"), "R12": ("not_testable", "not_testable"),
     "R13": ("not_testable", "not_testable"), "R14": ("not_testable", "not_testable"),
-    "R15": ("supported", "supported"), "R16": ("not_testable", "not_testable"),
+    "R15": ("supported", "supported"), "R16": ("supported", "supported"),
     "R17": ("contradicted", "not_testable"),
 }
 
@@ -363,8 +363,8 @@ def test_seed_r03_tests_the_gap_and_stops_at_series_breaks(seed):
     assert nl_gap.explanation.startswith("series break in 2021, 2024: NL returns")
     assert eu_gap.explanation.startswith("series break in 2024")
     # the coverage table lists the computed EU aggregate with its basis, not as "not loaded"
-    assert ("migr_eiord is loaded for EU27_2020 2013–2016 (sum of the 27 member states)"
-            in eu_gap.explanation)
+    assert ("migr_eiord for EU27_2020 — ordered to leave: loaded 2013–2016 (sum of the 27 "
+            "member states), not for 2017–2024" in eu_gap.explanation)
     assert all(r.verdict == "definition_differs" for r in seed["R03"].results)
 
 
@@ -396,13 +396,36 @@ def test_seed_numbers_traceable_to_the_series(seed):
 def test_not_testable_seeds_name_the_fetch_command(seed):
     assert "`python -m etl fetch cbs`" in seed["R12"].results[0].explanation
     assert "84809NED is not loaded" in seed["R12"].results[0].explanation
-    assert "migr_eiord is loaded for NL 2010–2016, not for 2024" in seed["R01"].results[0].explanation
+    assert ("migr_eiord for NL — ordered to leave: loaded 2010–2016, not for 2024"
+            in seed["R01"].results[0].explanation)
     assert "`python -m etl fetch eurostat`" in seed["R01"].results[0].explanation
     assert "not for 2017–2024" in seed["R03"].results[0].explanation
-    assert ("migr_asyappctza is loaded for NL 2008–2024, but has no value matching this "
-            "check's filters" in seed["R11"].results[0].explanation)
     assert "`python -m etl fetch worldbank`" in seed["R07"].results[0].explanation
     assert "bop_rem6 is not loaded" in seed["R08"].results[0].explanation
+
+
+def test_coverage_is_stated_per_measure(seed):
+    """A dataset code holding several series says which series is loaded for which years
+    (migr_eirtn: any country 2010–2016, a third country to 2023), never one span per code."""
+    r02 = seed["R02"].results[0].explanation
+    assert "migr_eirtn for NL — returned (any country): loaded 2010–2016, not for 2024" in r02
+    assert ("returned to a third country (a different series, not read by this check): "
+            "loaded 2010–2023") in r02
+    r11 = seed["R11"].results[0].explanation
+    assert ("migr_asyappctza for NL — first-time asylum applicants: loaded 2008–2022, "
+            "not for 2024") in r11
+    assert "asylum applicants (all) (a different series, not read by this check): " \
+           "loaded 2008–2024" in r11
+    assert r11.endswith("— run `python -m etl fetch eurostat`")
+
+
+def test_r16_moroccan_returns_to_a_third_country_rose(seed):
+    """R16 became testable with the third-country extract: Moroccan citizens returned from
+    the Netherlands to a third country, 40 in 2022 and 195 in 2023 (sums of the extract)."""
+    r16 = seed["R16"].results[0]
+    assert r16.verdict == "supported"
+    assert "40 before, 195 after" in r16.explanation
+    assert seed["R16"].vintage == "2024-09-20"
 
 
 def test_verdicts_follow_the_data(seed, tmp_path):
@@ -514,7 +537,7 @@ def test_page_lists_claims_and_shows_detail(built_warehouse, user_claims):
     [chart] = specs(at)
     assert chart["layout"]["title"]["text"].startswith("Claim R15 against the data")
     filtered = run_page("pages/claims.py", verdicts="supported")
-    assert list(filtered.dataframe[0].value["id"]) == ["R04", "R06", "R15"]
+    assert list(filtered.dataframe[0].value["id"]) == ["R04", "R06", "R15", "R16"]
     revised = run_page("pages/claims.py", revised="true")
     assert list(revised.dataframe[0].value["id"]) == ["R17"]
 
