@@ -20,6 +20,8 @@ from etl import errors, limits
 
 
 def _shown(value):
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # a numpy scalar as the Python number it holds
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)  # spreadsheets read every number as float: show it as written
     return value
