@@ -48,9 +48,9 @@ def sidecar_of(parquet: Path) -> Path:
 
 
 def _shown(path: Path) -> str:
-    """A staging path as the messages name it: relative to the data directory."""
+    """A staging path as the messages name it: ``data/…`` (no server paths)."""
     try:
-        return path.relative_to(paths.DATA_DIR).as_posix()
+        return "data/" + path.relative_to(paths.DATA_DIR).as_posix()
     except ValueError:
         return f"{path.parent.name}/{path.name}"
 

@@ -38,7 +38,7 @@ def test_a_parquet_file_its_sidecar_does_not_describe_stops_the_build(built):
         assert result.returncode == 1
         assert result.stderr.strip().splitlines()[-1] == (
             "error: the build failed, the warehouse in place is unchanged: "
-            "staging/eurostat_migr/vintage=2025-03-31.part=migr_eirfs_sdmxcsv1_labels.parquet: "
+            "data/staging/eurostat_migr/vintage=2025-03-31.part=migr_eirfs_sdmxcsv1_labels.parquet: "
             "its sidecar describes other bytes (parquet_sha256 "
             f"{staging.read_sidecar(part)['parquet_sha256'][:12]}…), so the pair was not written "
             "together; re-import migr_eirfs_sdmxcsv1_labels.csv (or restore both with git checkout)")
@@ -57,7 +57,7 @@ def test_a_corrupt_sidecar_is_named(built):
         assert result.returncode == 1
         last = result.stderr.strip().splitlines()[-1]
         assert last.startswith("error: the build failed, the warehouse in place is unchanged: "
-                               "staging/eurostat_migr/vintage=2025-03-31.part="
+                               "data/staging/eurostat_migr/vintage=2025-03-31.part="
                                "migr_eirfs_sdmxcsv1_labels.json: not a valid staging sidecar")
         assert "Traceback" not in result.stderr
     finally:
