@@ -22,7 +22,9 @@ passed to ``parse``), ``dependents(snapshot) -> list[Snapshot]`` (what to re-sta
 companion arrives), ``siblings(path) -> list[Path]`` (companions stored with an imported file)
 and ``GIVEN_BASIS`` (the basis of a vintage recorded at fetch time), ``COUNTS``
 ({staging dataset: {column: None or a row-mask function}}: the columns that hold counts,
-checked by ``etl.plausible.check_frame`` before anything is staged).
+checked by ``etl.plausible.check_frame`` before anything is staged) and ``OWNS_SUFFIXES``
+(file suffixes only this source reads: import refuses, rather than skips, such a file it
+does not recognise, with the reason its ``check`` gives).
 
 Guards that hold for every source: :func:`admit` decides, before a byte is read, whether a
 path is a file to import at all (hidden and non-regular files are skipped, files above the
