@@ -1,10 +1,14 @@
 """Migration-flows dashboard: official migration statistics with their sources."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import boundary, db
 
 st.set_page_config(page_title="Migration flows", page_icon="🧭", layout="wide")
-status = db.ensure_warehouse()
+status = None
+with boundary.page_guard("app"):
+    status = db.ensure_warehouse()
+if status is None:  # the boundary has said why
+    st.stop()
 if status.warning:
     (st.warning if status.ok else st.error)(status.warning, icon="⚠️")
 if not status.ok:
@@ -20,4 +24,5 @@ page = st.navigation([
     st.Page("pages/sources.py", title="Sources & provenance", icon="📚"),
     st.Page("pages/revisions.py", title="Data revisions", icon="🔁"),
 ])
-page.run()
+with boundary.page_guard(page.title):
+    page.run()

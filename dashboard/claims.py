@@ -30,19 +30,38 @@ YEARS_BEFORE_DATA = 10  # a claim may name a year this far before a series' firs
 fmt = engine.format_number
 
 
-def _evaluate_all(cur) -> list[engine.Verdict]:
-    return claims_data.evaluate_all(cur, engine.load_all(paths.USER_CLAIMS))
+def user_file_problem() -> str | None:
+    """Why the user's claims file cannot be read (hand-edited into invalid YAML, say), in
+    plain words, or None when it is fine or absent."""
+    if not paths.USER_CLAIMS.exists():
+        return None
+    try:
+        engine.load(paths.USER_CLAIMS)
+    except (engine.ClaimError, OSError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        return (f"Your own claims (data/{paths.USER_CLAIMS.name}) cannot be read, so only the "
+                f"published claims are shown: {reason}. Correct the file by hand or move it "
+                "away; nothing in it has been changed.")
+    return None
+
+
+def _evaluate_all(cur, with_user: bool = True) -> list[engine.Verdict]:
+    return claims_data.evaluate_all(
+        cur, engine.load_all(paths.USER_CLAIMS if with_user else None))
 
 
 @st.cache_data(max_entries=4, show_spinner="Checking the claims against the data, now and "
                "as it stood when each was made …")
 def _verdicts(build_key: str, user_file_key: str) -> list[engine.Verdict]:
-    return db.run(_evaluate_all)
+    return db.run(_evaluate_all, user_file_key != "broken")
 
 
 def verdicts() -> list[engine.Verdict]:
     user = paths.USER_CLAIMS
     user_key = f"{user.stat().st_mtime_ns}:{user.stat().st_size}" if user.exists() else ""
+    if problem := user_file_problem():
+        st.warning(problem, icon="⚠️")
+        user_key = "broken"
     return _verdicts(db.build_key(), user_key)
 
 
@@ -328,6 +347,13 @@ def save(form: dict, replaces: str | None = None) -> engine.Claim:
         return engine.save_claim(paths.USER_CLAIMS, raw, existing, replaces)
     except engine.ClaimError as exc:
         raise engine.ClaimError(_plain_error(exc)) from exc
+    except OSError as exc:  # a read-only data folder, a full disk
+        raise engine.ClaimError(_disk_error(exc)) from exc
+
+
+def _disk_error(exc: OSError) -> str:
+    return (f"Your claims file could not be written ({exc.strerror or type(exc).__name__}): "
+            "the data folder may be read-only or the disk full. Nothing was changed.")
 
 
 def add(form: dict) -> engine.Claim:
@@ -335,7 +361,7 @@ def add(form: dict) -> engine.Claim:
 
 
 def user_claim_ids() -> list[str]:
-    if not paths.USER_CLAIMS.exists():
+    if not paths.USER_CLAIMS.exists() or user_file_problem():
         return []
     return [c.id for c in engine.load(paths.USER_CLAIMS)]
 
@@ -363,3 +389,5 @@ def delete(claim_id: str) -> None:
         engine.delete_claim(paths.USER_CLAIMS, claim_id)
     except engine.ClaimError as exc:
         raise engine.ClaimError(_plain_error(exc)) from exc
+    except OSError as exc:
+        raise engine.ClaimError(_disk_error(exc)) from exc

@@ -8,10 +8,18 @@ The build writes ``data/.warehouse-<random>.duckdb``, then ``os.replace``s it on
 ``data/warehouse.duckdb``: a reader that already has the old file open keeps reading it,
 a new reader gets the new one, and nobody ever sees a half-built file. It rebuilds only
 when the staging files or the SQL changed (``build_info.fingerprint``).
+
+One build at a time: a build holds an exclusive lock on ``data/.build.lock`` while it runs
+(a second one waits, then finds the warehouse current). Holding it, a build first removes the
+``.warehouse-*.duckdb`` / ``.wal`` files an interrupted build (kill -9, power loss) left. Every
+staging file's sidecar is verified against its Parquet file (``staging.verify``) before any
+SQL runs.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import tempfile
 from dataclasses import dataclass
@@ -75,11 +83,43 @@ def _provenance(files: list[Path]) -> pd.DataFrame:
     return frame
 
 
+@contextlib.contextmanager
+def _exclusive(folder: Path):
+    """The build lock of ``folder`` (blocking), released when the process ends at the latest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".build.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def remove_stale_temps(folder: Path, say=lambda msg: None) -> list[str]:
+    """Remove what an interrupted build left in ``folder`` (call with the build lock held)."""
+    removed = []
+    for leftover in sorted(folder.glob(".warehouse-*.duckdb*")):
+        if leftover.is_file():
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover.name)
+    if removed:
+        say(f"removed {len(removed)} file(s) an interrupted build left: {', '.join(removed)}")
+    return removed
+
+
 def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
           force: bool = False, progress=None) -> BuildResult:
     """Build the warehouse if its inputs changed (or ``force``). ``progress(msg)`` reports steps."""
-    say = progress or (lambda msg: None)
     warehouse = warehouse or paths.WAREHOUSE
+    with _exclusive(warehouse.parent):
+        remove_stale_temps(warehouse.parent, progress or (lambda msg: None))
+        return _build(staging_dir=staging_dir, warehouse=warehouse, force=force,
+                      progress=progress)
+
+
+def _build(*, staging_dir: Path | None, warehouse: Path, force: bool,
+           progress) -> BuildResult:
+    say = progress or (lambda msg: None)
     fp = fingerprint(staging_dir)
     if not force and current_fingerprint(warehouse) == fp:
         say(f"{warehouse.name} is up to date")
@@ -89,6 +129,8 @@ def build(*, staging_dir: Path | None = None, warehouse: Path | None = None,
     if not files:
         raise FileNotFoundError(
             "no staging files: run `python -m etl import ../shared/data/frontex` first")
+    for f in files:  # a torn or damaged pair stops the build before anything is written
+        staging.verify(f)
     by_dataset: dict[str, list[str]] = {}
     for f in files:
         by_dataset.setdefault(f.parent.name, []).append(str(f))

@@ -9,11 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 from core import registry
 from etl import build as build_mod
 from etl import errors, http, pipeline, staging
+from etl.formats import text as text_formats
+
+log = logging.getLogger("etl")
 
 # The source modules the registry names (etl/metadata/<dataset>.yml, ``source``).
 SOURCES = {name: importlib.import_module(f"etl.sources.{name}") for name in registry.sources()}
@@ -24,45 +28,121 @@ def _say(msg: str) -> None:
 
 
 def _candidates(targets: list[Path]) -> list[Path]:
+    """The files named and every entry of the folders named (hidden and non-regular ones
+    included: ``pipeline.admit`` says why they are skipped)."""
     found: list[Path] = []
     for target in targets:
-        if not target.exists():
+        if not (target.exists() or target.is_symlink()):
             raise SystemExit(f"error: {target} does not exist")
-        found.extend(sorted(p for p in target.iterdir() if p.is_file()) if target.is_dir() else [target])
+        found.extend(sorted(p for p in target.iterdir() if not p.is_dir())
+                     if target.is_dir() else [target])
     return found
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line for the summary: the message our errors carry, the OS's
+    words for an OSError, else the type and first line."""
+    if isinstance(exc, (errors.ParseError, errors.StagingError, http.FetchError)):
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror + (f": {Path(exc.filename).name}" if exc.filename else "")
+    elif isinstance(exc, MemoryError):
+        text = "out of memory while reading the file"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _owner_reason(f: Path, content: bytes) -> str | None:
+    """Why a data file no source recognises is refused rather than skipped, or None."""
+    if reason := text_formats.damage(content, f.name):
+        return reason
+    for name, mod in SOURCES.items():
+        if f.suffix.lower() in getattr(mod, "OWNS_SUFFIXES", ()):
+            try:
+                mod.check(content, f.name)
+            except (errors.ParseError, http.FetchError) as exc:
+                return f"{name} reads every {f.suffix} file and refuses this one: {one_line(exc)}"
+            return f"{name} reads every {f.suffix} file, but not this one"
+    return None
+
+
+def _import_one(f: Path, matched, counter: str, force: bool) -> tuple[str, str]:
+    """Import and stage one file with every source that recognised it: (result, reason)."""
+    written = stored = False
+    for name, mod in matched:
+        t0 = time.perf_counter()
+        snap = pipeline.import_file(mod, f)
+        stored |= snap.created
+        _say(f"{counter} {name}: {f.name} → {'stored' if snap.created else 'already stored'} "
+             f"as {snap.path.parent.name}/{snap.path.name}")
+        written |= _stage(mod, snap, "       ", t0, force=force)
+    return ("imported" if written or stored else "unchanged"), ""
 
 
 def cmd_import(args) -> int:
     files = _candidates(args.paths)
-    matched = [(f, name, mod) for f in files for name, mod in SOURCES.items() if mod.recognises(f)]
-    skipped = sorted({f.name for f in files} - {f.name for f, _, _ in matched})
+    results: list[tuple[str, str, str]] = []  # (file, result, reason)
+    todo = []
+    for f in files:
+        admitted = pipeline.admit(f)
+        if not admitted.ok:
+            results.append((f.name, admitted.verdict, admitted.reason))
+            _say(f"{f.name}: {admitted.verdict}: {admitted.reason}")
+            continue
+        try:
+            matched = [(name, mod) for name, mod in SOURCES.items() if mod.recognises(f)]
+            if not matched and (reason := _owner_reason(f, pipeline.read_file(f))):
+                results.append((f.name, "refused", reason))
+                _say(f"{f.name}: refused: {reason}")
+                continue
+        except Exception as exc:  # noqa: BLE001  (one file never aborts the import)
+            results.append((f.name, "refused", one_line(exc)))
+            _say(f"{f.name}: refused: {one_line(exc)}")
+            continue
+        if matched:
+            todo.append((f, matched))
+        else:
+            results.append((f.name, "skipped", "not a file any source reads"))
+    skipped = [name for name, result, reason in results
+               if result == "skipped" and reason == "not a file any source reads"]
     if skipped:
         _say(f"not a file any source reads, skipped: {', '.join(skipped)}")
-    if not matched:
+    if not todo and not any(result == "refused" for _, result, _ in results):
         _say("error: nothing to import")
         return 1
-    failed = []
-    for i, (f, name, mod) in enumerate(matched, 1):
-        t0 = time.perf_counter()
+    for i, (f, matched) in enumerate(todo, 1):
+        counter = f"[{i}/{len(todo)}]"
         try:
-            snap = pipeline.import_file(mod, f)
-            state = "stored" if snap.created else "already stored"
-            _say(f"[{i}/{len(matched)}] {name}: {f.name} → {state} as "
-                 f"{snap.path.parent.name}/{snap.path.name}")
-            _stage(mod, snap, "       ", t0, force=args.force)
-        except errors.ParseError as exc:
-            # This file's earlier staging (if any) stays as it was; the others still load.
-            failed.append(f.name)
-            _say(f"[{i}/{len(matched)}] {name}: {f.name} FAILED, staging left unchanged: {exc}")
+            results.append((f.name, *_import_one(f, matched, counter, args.force)))
+        except Exception as exc:  # noqa: BLE001  (this file's staging stays; the others load)
+            log.debug("import of %s failed", f.name, exc_info=True)
+            results.append((f.name, "refused", one_line(exc)))
+            _say(f"{counter} {f.name} FAILED, staging left unchanged: {one_line(exc)}")
+    _summary(results)
+    failed = [name for name, result, _ in results if result == "refused"]
     return _finish(args, failed, f"{len(failed)} file(s) failed: {', '.join(failed)}")
 
 
-def _stage(mod, snap, prefix: str, t0: float | None = None, *, force: bool = False) -> None:
-    """Stage one snapshot and say, per staging file, whether it was written."""
+def _summary(results: list[tuple[str, str, str]]) -> None:
+    """The table at the end: file → imported / unchanged / skipped / refused: reason."""
+    if not results:
+        return
+    width = min(max(len(name) for name, _, _ in results), 60)
+    _say("summary:")
+    for name, result, reason in results:
+        _say(f"  {name:<{width}}  {result}{': ' + reason if reason and result != 'imported' else ''}")
+
+
+def _stage(mod, snap, prefix: str, t0: float | None = None, *, force: bool = False) -> bool:
+    """Stage one snapshot and say, per staging file, whether it was written (True if any)."""
+    any_written = False
     for target, written in pipeline.stage(mod, snap, force=force):
         took = f" ({time.perf_counter() - t0:.1f} s)" if t0 is not None else ""
         _say(f"{prefix} staging {target.parent.name}/{target.name} "
              f"{'written' if written else 'unchanged'}{took}")
+        any_written |= written
+    return any_written
 
 
 def _finish(args, failed: list[str], message: str) -> int:
@@ -74,7 +154,8 @@ def _finish(args, failed: list[str], message: str) -> int:
     return built
 
 
-OFFLINE_PROBLEMS = ("ConnectionError", "ConnectTimeout", "NameResolution", "Timeout")
+OFFLINE_PROBLEMS = ("ConnectionError", "ConnectTimeout", "NameResolution", "Timeout",
+                    "no connection")
 
 
 def _offline(exc: Exception) -> bool:
@@ -136,7 +217,9 @@ def cmd_fetch(args) -> int:
         for (dataset, _part_name), meta in before.items():
             newest[dataset] = max(newest.get(dataset, ""), str(meta["vintage"] or ""))
         try:
-            for snap in mod.fetch():
+            with http.source_deadline(name):
+                fetched = mod.fetch()
+            for snap in fetched:
                 progress.say(f"{name}: {'stored' if snap.created else 'already stored'} "
                              f"{snap.path.name}")
                 for target, written in pipeline.stage(mod, snap):
@@ -149,11 +232,14 @@ def cmd_fetch(args) -> int:
                                   old_vintage=old.get("vintage"), new_vintage=meta.get("vintage"),
                                   dataset_vintage_before=newest.get(target.parent.name) or None,
                                   rows_before=old.get("rows"), rows_after=meta.get("rows"))
-        except (http.FetchError, errors.ParseError) as exc:
-            # Nothing of this source is staged; the other sources still load.
+        except Exception as exc:  # noqa: BLE001  (one source never stops the others)
+            # Nothing more of this source is staged; the other sources are still tried.
+            log.debug("fetch of %s failed", name, exc_info=True)
             failed.append(name)
-            progress.say(f"{name}: FAILED, staging left unchanged: {exc}")
-            progress.emit("failed", source=name, reason=str(exc), offline=_offline(exc))
+            problem = http.as_fetch_error(exc)
+            progress.say(f"{name}: FAILED, staging left unchanged: {one_line(problem)}")
+            progress.emit("failed", source=name, reason=one_line(problem),
+                          offline=_offline(problem))
         else:
             progress.emit("done_source", source=name)
         progress.bar.update(1)
@@ -175,7 +261,12 @@ def cmd_fetch(args) -> int:
 
 def cmd_build(args) -> int:
     t0 = time.perf_counter()
-    result = build_mod.build(force=args.force, progress=_say)
+    try:
+        result = build_mod.build(force=args.force, progress=_say)
+    except (errors.StagingError, OSError, duckdb.Error) as exc:
+        # The warehouse in place (if any) is untouched: a build only swaps in a finished file.
+        _say(f"error: the build failed, the warehouse in place is unchanged: {one_line(exc)}")
+        return 1
     if result.built:
         _say(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -221,4 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (errors.ParseError, http.FetchError, FileNotFoundError, ValueError) as exc:
         _say(f"error: {exc}")
+        return 1
+    except OSError as exc:  # a read-only data folder, a full disk
+        _say(f"error: {one_line(exc)}")
         return 1

@@ -20,11 +20,23 @@ What a source module declares:
 Optional hooks: ``context(snapshot) -> Context`` (companion files read from the raw store,
 passed to ``parse``), ``dependents(snapshot) -> list[Snapshot]`` (what to re-stage when a
 companion arrives), ``siblings(path) -> list[Path]`` (companions stored with an imported file)
-and ``GIVEN_BASIS`` (the basis of a vintage recorded at fetch time).
+and ``GIVEN_BASIS`` (the basis of a vintage recorded at fetch time), ``COUNTS``
+({staging dataset: {column: None or a row-mask function}}: the columns that hold counts,
+checked by ``etl.plausible.check_frame`` before anything is staged) and ``OWNS_SUFFIXES``
+(file suffixes only this source reads: import refuses, rather than skips, such a file it
+does not recognise, with the reason its ``check`` gives).
+
+Guards that hold for every source: :func:`admit` decides, before a byte is read, whether a
+path is a file to import at all (hidden and non-regular files are skipped, files above the
+format's size cap refused: ``etl.limits``); :func:`read_file` reads at most that cap; every
+parsed frame passes the plausibility checks; staging never replaces another file's part or
+other bytes of the same vintage (``etl.staging``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -32,7 +44,7 @@ from types import ModuleType
 import pandas as pd
 
 from core import metadata
-from etl import snapshots, staging, vintages
+from etl import errors, limits, plausible, snapshots, staging, vintages
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,48 @@ class Context:
     vintage: dt.date | None = None  # a vintage the companions state (e.g. CBS TableInfos)
 
 
+@dataclass(frozen=True)
+class Admission:
+    ok: bool
+    verdict: str = ""   # "skipped" (not a data file) or "refused" (a data file we will not read)
+    reason: str = ""
+
+
+def admit(path: Path) -> Admission:
+    """Whether ``path`` may be read at all, decided from its name and ``stat`` alone (a FIFO
+    or a device is never opened): hidden names and anything but a regular file (after
+    following links) are skipped; a file above its format's size cap is refused."""
+    if path.name.startswith("."):
+        return Admission(False, "skipped", "hidden file")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return Admission(False, "refused", f"cannot be read: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        return Admission(False, "skipped", f"{kind}, not a regular file")
+    cap = limits.max_file_bytes(path.name)
+    if st.st_size > cap:
+        return Admission(False, "refused", f"{st.st_size / limits.MB:,.1f} MB is above the "
+                         f"{cap / limits.MB:,.0f} MB cap for {path.suffix or 'such'} files "
+                         "(MIGFLOWS_MAX_FILE_MB)")
+    return Admission(True)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, never more than its format's cap (a file that grew since ``admit``
+    is refused, not read to the end)."""
+    cap = limits.max_file_bytes(path.name)
+    with open(path, "rb") as fh:
+        content = fh.read(cap + 1)
+    if len(content) > cap:
+        raise errors.ParseError(f"{path.name}: above the {cap / limits.MB:,.0f} MB cap for "
+                                f"{path.suffix or 'such'} files (MIGFLOWS_MAX_FILE_MB)")
+    return content
+
+
 def _store(source: ModuleType, content: bytes, file_name: str, *, raw_dir, vintage,
            source_url: str | None = None) -> snapshots.Snapshot:
     sha = snapshots.sha256_bytes(content)
@@ -81,10 +135,10 @@ def import_file(source: ModuleType, path: Path, *, raw_dir: Path | None = None,
                 vintage: dt.date | None = None) -> snapshots.Snapshot:
     """Snapshot a local file (no network) into the raw store, with the vintage it states or
     that is documented for its bytes (or ``vintage``, when it agrees with both)."""
-    content = path.read_bytes()
+    content = read_file(path)
     source.check(content, path.name)
     for sibling in getattr(source, "siblings", lambda p: [])(path):
-        _store(source, sibling.read_bytes(), sibling.name, raw_dir=raw_dir, vintage=vintage)
+        _store(source, read_file(sibling), sibling.name, raw_dir=raw_dir, vintage=vintage)
     return _store(source, content, path.name, raw_dir=raw_dir, vintage=vintage)
 
 
@@ -111,6 +165,8 @@ def stage(source: ModuleType, snapshot: snapshots.Snapshot, *, staging_dir: Path
             return [(existing, False)]
     parsed = source.parse(snapshot.path.read_bytes(), file_name=meta["file_name"],
                           sha256=snapshot.sha256, vintage=given, **ctx.parse_kwargs)
+    plausible.check_frame(parsed.frame, getattr(source, "COUNTS", {}).get(dataset),
+                          file_name=meta["file_name"])
     extra = {k: v for k, v in meta.items()
              if k not in (*staging.SNAPSHOT_FIELDS, "vintage")}  # e.g. a fetch's catalogue entry
     if parsed.vintage_basis is not None:

@@ -220,7 +220,7 @@ def test_import_and_stage_into_tmp(tmp_path, shared_data, p_bulk):
     assert snap.meta["source_url"] == f"imported from {BULK}"
     [(target, written)] = pipeline.stage(wb, snap, staging_dir=tmp_path / "stg")
     assert written and target.name == (
-        "vintage=2021-09-15.part=API_BM_TRF_PWKR_CD_DT_DS2_en_csv_v2_3012027.parquet")
+        "vintage=2021-09-15.part=API_BM_TRF_PWKR_CD_DT_DS2_en_csv_v2_3012027-dc8137b0.parquet")
     assert pipeline.stage(wb, snap, staging_dir=tmp_path / "stg") == [(target, False)]
     side = staging.read_sidecar(target)
     assert (side["coverage_start"], side["coverage_end"], side["rows"]) == (
@@ -457,7 +457,7 @@ def test_bad_rda(tmp_path, case):
         message = "synthetic_wdi.rda: rows 2 and 5: duplicate key ('NLD', 'gdp', 2020)"
     elif case == "non-numeric":
         t["v"] = ["1.5e9", "9e11", "n/a", "1"]
-        message = "synthetic_wdi.rda: row 3: value 'v' is not a number: 'n/a'"
+        message = "synthetic_wdi.rda: object 'wdi', row 3, column v: expected numbers"
     elif case == "columns":
         t = {"iso3": t["geo"], "var": t["var"], "t": t["t"], "v": t["v"]}
         message = ("synthetic_wdi.rda: object 'wdi': unexpected columns ['iso3', 'var', 't', "
@@ -559,7 +559,8 @@ def test_fetch_all_pages_of_every_indicator(rs, raw_dir, tmp_path):
 
     written = [t for s in snaps for t, w in pipeline.stage(wb, s, staging_dir=tmp_path / "stg") if w]
     assert [t.name for t in written] == [
-        f"vintage=2025-07-01.part=API_{i.replace('.', '_')}_page{p}.parquet" for i, p in PAGES]
+        f"vintage=2025-07-01.part={staging.part_name(n)}.parquet" for n in names]
+    assert written[0].name.startswith("vintage=2025-07-01.part=API_BM_TRF_PWKR_CD_DT_page1-")
     frame = pd.concat(pd.read_parquet(t) for t in written)
     assert len(frame) == 5 + 4 + 2 + 4 and frame["value"].isna().sum() == 3
     nld = frame[(frame["country_iso3"] == "NLD") & (frame["indicator"] == PAID)]

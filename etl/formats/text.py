@@ -31,8 +31,15 @@ def decode(content: bytes, file_name: str, *, latin1_ok: bool = False) -> str:
 
 
 def gunzip(content: bytes) -> bytes:
-    """The content, decompressed if it is gzip."""
-    return gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
+    """The content, decompressed if it is gzip (within the unpacked-size cap)."""
+    if content[:2] != b"\x1f\x8b":
+        return content
+    from etl.formats import rfiles  # noqa: PLC0415  (the one bounded decompressor)
+
+    unpacked = rfiles.unpack(content, "gzip stream")  # ParseError above the unpacked cap
+    if not unpacked:
+        raise EOFError("gzip stream is damaged or cut off")
+    return unpacked
 
 
 def csv_rows(text: str, **kwargs) -> list[tuple[int, list[str]]]:
@@ -72,3 +79,42 @@ def records(body: str, file_name: str, expected: list[str], **kwargs):
         raise errors.ParseError(f"{file_name}: line 1: unexpected header {header!r} "
                                 f"(expected {expected!r})")
     yield from data_rows(rows, header, file_name)
+
+
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+DATA_SUFFIXES = {".csv", ".tsv", ".json", ".gz", ".xlsx", ".rda", ".rdata", ".rds"}
+
+
+def damage(content: bytes, file_name: str) -> str | None:
+    """Why a file of a data format (by its suffix) cannot hold data at all — empty, a web
+    page, a Git LFS pointer, a broken gzip, R or xlsx container — or None when it may.
+
+    Import uses it for a file no source recognises: a damaged data file is refused (the
+    import fails), an intact one of another kind is only skipped."""
+    from etl.formats import rfiles  # noqa: PLC0415  (rfiles imports this module's package)
+
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if suffix not in DATA_SUFFIXES:
+        return None
+    if not content.strip():
+        return "empty file"
+    if content.startswith(LFS_POINTER):
+        return "a Git LFS pointer, not the file itself (run `git lfs pull`)"
+    if is_html(content):
+        return f"an HTML/XML page saved as {suffix}"
+    if suffix == ".xlsx":
+        import zipfile  # noqa: PLC0415
+        if not content.startswith(b"PK\x03\x04"):
+            return f"not an xlsx workbook (starts with {content[:8]!r})"
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                zf.getinfo("xl/workbook.xml")
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+            return f"truncated or damaged xlsx ({len(content):,} bytes): {exc}"
+    if suffix == ".gz" or content[:2] == b"\x1f\x8b":
+        if rfiles.unpacked_size(content, file_name) is None:
+            return "gzip stream damaged or cut off"
+    if suffix in {".rda", ".rdata", ".rds"}:
+        if not rfiles.is_r_file(content) or rfiles.unpacked_size(content, file_name) is None:
+            return "not a readable R data file (damaged or cut off)"
+    return None

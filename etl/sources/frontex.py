@@ -20,11 +20,13 @@ import python_calamine
 import requests
 
 from core import metadata, reference
-from etl import errors, http, pipeline, snapshots, vintages
+from etl import errors, http, pipeline, plausible, snapshots, vintages
 from etl.formats import text
 
 PUBLISHER = "frontex"
 DATASET = "frontex_ibc"
+OWNS_SUFFIXES = (".xlsx",)  # the only publisher whose files are workbooks: any .xlsx is for us
+COUNTS = {DATASET: {"detections": None}}  # checked by the pipeline (etl.plausible)
 DATA_SHEET = "Detections_of_IBC"
 NOTES_SHEET = "Notes"
 SOURCE_PAGE = metadata.dataset(DATASET)["source_page"]
@@ -242,6 +244,8 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
         raise ParseError(f"{file_name}: row {header_row}: no month columns")
     if len(set(months)) != len(months):
         raise ParseError(f"{file_name}: row {header_row}: a month column appears twice")
+    plausible.months(months, file_name=file_name, row=header_row,
+                     labels=[header[j] for j in month_cols])
 
     body = grid.iloc[h + 1:]
     body = body[~body.isna().all(axis=1)]  # trailing blank rows
@@ -272,16 +276,8 @@ def parse(content: bytes, *, file_name: str, sha256: str | None = None,
 
     values = body.iloc[:, month_cols]
     numeric = _to_float(values.to_numpy())
-    bad = np.isnan(numeric) | (numeric < 0) | (numeric != np.floor(numeric))
-    if bad.any():
-        r, c = (int(x[0]) for x in np.nonzero(bad))
-        value = values.iat[r, c]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # calamine reads every number as float: show it as written
-        problem = ("negative count" if not np.isnan(numeric[r, c]) and numeric[r, c] < 0
-                   else "not a whole number" if not np.isnan(numeric[r, c]) else "not a count")
-        raise ParseError(f"{file_name}: row {excel_rows[r]}, column {header[month_cols[c]]}: "
-                         f"{problem}: {value!r}")
+    plausible.count_grid(numeric, values, file_name=file_name, rows=excel_rows,
+                         columns=[header[j] for j in month_cols])
 
     n_rows, n_months = numeric.shape
     rep = lambda a: np.repeat(np.asarray(a), n_months)  # noqa: E731

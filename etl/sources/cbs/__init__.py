@@ -44,6 +44,11 @@ from etl.sources.cbs.statline import (STAGING_COLUMNS, parse_observations_csv,  
 
 PUBLISHER = "cbs"
 DATASET = "cbs_statline"
+# Persons are whole and ≥ 0; not so a balance (Migratiesaldo: immigration − emigration) or the
+# international table, which counts thousands with one decimal (x 1000).
+COUNTS = {DATASET: {"value": lambda f: ~(f["unit"].fillna("").str.contains("1000")
+                                         | f["measure"].fillna("").str.contains("saldo",
+                                                                                case=False))}}
 SOURCE_PAGE = metadata.dataset(DATASET)["source_page"]  # OData v3 base, ends with "/"
 ParseError = errors.ParseError
 part_name = staging.part_name

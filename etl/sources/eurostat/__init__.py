@@ -43,6 +43,7 @@ from etl.sources.eurostat.migr import STAGING_COLUMNS, harmonise  # noqa: F401
 
 PUBLISHER = "eurostat"
 DATASET = "eurostat_migr"
+COUNTS = {DATASET: {"value": None}}  # persons; bop_rem6 amounts are money, not counts
 BOP_DATASET = "eurostat_bop"  # bop_rem6: personal transfers by partner, its own staging shape
 GIVEN_BASIS = ("the date recorded when the file was fetched (the catalogue's last data "
                "update) or given on import")

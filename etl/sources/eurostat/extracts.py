@@ -210,6 +210,6 @@ def frame(content: bytes, kind: str, *, file_name: str, sha256: str,
     if kind == "natix_thrd":
         return parse_natix_thrd(content, file_name=file_name, sha256=sha256, vintage=vintage)
     columns = RCACHE_ASYLUM_COLUMNS if kind == "rcache_asylum" else RCACHE_POPULATION_COLUMNS
-    table = rfiles.read_table(content, file_name, columns)
+    table = rfiles.read_table(content, file_name, columns, numbers=("values",))
     parse_table = parse_rcache_asylum if kind == "rcache_asylum" else parse_rcache_population
     return parse_table(table, file_name=file_name, sha256=sha256, vintage=vintage)

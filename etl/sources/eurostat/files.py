@@ -107,7 +107,7 @@ def _text_of(number, *, count: bool) -> str:
 
 def read_rda(content: bytes, file_name: str) -> Raw:
     """IOM gdidata's ``eu_asyapp`` (``geo, t, nat, sex, n``; ISO-3 codes): all applicants."""
-    table = rfiles.read_table(content, file_name, GDIDATA_COLUMNS)
+    table = rfiles.read_table(content, file_name, GDIDATA_COLUMNS, numbers=("t", "n"))
     raw = Raw("migr_asyappctza")
     for i, rec in enumerate(table.itertuples(index=False), 1):
         raw.add({"geo": rec.geo, "citizen": rec.nat, "sex": rec.sex, "asyl_app": "ASY_APP",

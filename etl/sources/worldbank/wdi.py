@@ -258,7 +258,7 @@ def parse_rda(content: bytes, *, file_name: str, sha256: str,
               vintage: dt.date | None = None) -> pipeline.Parsed:
     """IOM's WDI extract (``geo, var, t, v``) → long staging rows (remittances and GDP)."""
     found = vintages.resolve(file_name, sha256=sha256, given=vintage)
-    table = rfiles.read_table(content, file_name, GDIDATA_COLUMNS)
+    table = rfiles.read_table(content, file_name, GDIDATA_COLUMNS, numbers=("t", "v"))
     rows = np.arange(1, len(table) + 1)  # R's row numbers
 
     def fail_at(mask: np.ndarray, problem) -> None:
