@@ -221,6 +221,44 @@ def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high
     return fig
 
 
+MAP_HEIGHT = 520
+TOPOJSON_URL = "app/static/topojson/"  # static/topojson/ (Streamlit static serving)
+
+
+def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: str,
+               value_format: str = ",d", hover_format: str = ",.0f", note: str = "",
+               europe: bool = False, colorscale: str = "Blues") -> go.Figure:
+    """A world (or Europe) map shaded by value, Plotly's own geography (ISO-3 ids), no tiles.
+
+    Columns used: iso3 (codes the map knows; the caller lists the others in ``note``), name,
+    value (NaN = no value: drawn grey and named in the hover as missing). ``value_format`` is
+    the colour bar's d3 format, ``hover_format`` the Python format of the hover values."""
+    values = data["value"].astype("float64")
+    hover = [f"{n} ({c}): " + ("no value" if pd.isna(v) else format(v, hover_format))
+             for c, n, v in zip(data["iso3"], data["name"], values)]
+    fig = go.Figure(go.Choropleth(
+        locations=data["iso3"], z=values, locationmode="ISO-3", text=hover,
+        hovertemplate="%{text}<extra></extra>", colorscale=colorscale,
+        marker=dict(line=dict(color="#fff", width=0.4)),
+        colorbar=dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format,
+                      len=0.8, thickness=14)))
+    _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
+           plot_height=MAP_HEIGHT, left=10)
+    geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
+               countrycolor="#bbb", showland=True, landcolor="#eee",
+               projection=dict(type="natural earth"))
+    if europe:
+        geo.update(lataxis=dict(range=[34, 71]), lonaxis=dict(range=[-25, 45]),
+                   projection=dict(type="conic conformal", parallels=[43, 62],
+                                   rotation=dict(lon=10)))
+    fig.update_layout(geo=geo)
+    fig.layout.margin.t = 90
+    if data.empty or values.isna().all():
+        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=16))
+    return fig
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Mark policy events on a time axis: a dotted line per event, numbered at the top, with
     the title on hover. Unconfirmed events are grey and say so."""
@@ -244,6 +282,7 @@ def export_config(file_stem: str) -> dict:
     """Plotly toolbar config: PNG export keeps title and footer (they are in the figure)."""
     return {
         "displaylogo": False,
+        "topojsonURL": TOPOJSON_URL,  # maps draw from the bundled geometry, offline
         "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2,
                                  "width": 1200, "height": 700},
     }
