@@ -190,4 +190,5 @@ def map_title(view: ArrivalsView, opts: Options) -> str:
 def map_figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
     on_map, off = maps.split(data)
     return charts.choropleth(on_map, title=map_title(view, opts), source=source(view),
-                             value_title="Detections (count)", note=maps.not_on_map_note(off))
+                             value_title="Detections (count, log scale)",
+                             note=maps.not_on_map_note(off), log=True)

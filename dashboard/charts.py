@@ -9,6 +9,7 @@ import datetime as dt
 import textwrap
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -225,35 +226,54 @@ MAP_HEIGHT = 520
 TOPOJSON_URL = "app/static/topojson/"  # static/topojson/ (Streamlit static serving)
 
 
+MAP_COLOURS = [[0.0, "#deebf7"], [0.5, "#4292c6"], [1.0, "#08306b"]]  # light to dark blue
+
+
 def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: str,
                value_format: str = ",d", hover_format: str = ",.0f", note: str = "",
-               europe: bool = False, colorscale: str = "Blues") -> go.Figure:
+               europe: bool = False, log: bool = False) -> go.Figure:
     """A world (or Europe) map shaded by value, Plotly's own geography (ISO-3 ids), no tiles.
 
     Columns used: iso3 (codes the map knows; the caller lists the others in ``note``), name,
-    value (NaN = no value: drawn grey and named in the hover as missing). ``value_format`` is
-    the colour bar's d3 format, ``hover_format`` the Python format of the hover values."""
+    value. A row without a value is not shaded (the land stays grey) and the footer names
+    it. ``value_format`` is the colour bar's d3 format, ``hover_format`` the Python format of
+    the hover values; ``log`` shades by log10 of the value (counts spanning several orders
+    of magnitude), the colour bar still labelled in the values."""
     values = data["value"].astype("float64")
-    hover = [f"{n} ({c}): " + ("no value" if pd.isna(v) else format(v, hover_format))
-             for c, n, v in zip(data["iso3"], data["name"], values)]
+    shown = data[values.notna()]
+    z = values[values.notna()]
+    hover = [f"{n} ({c}): {format(v, hover_format)}"
+             for c, n, v in zip(shown["iso3"], shown["name"], z)]
+    colorbar = dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format, len=0.8,
+                    thickness=14)
+    if log:
+        positive = z[z > 0]
+        top = int(np.ceil(np.log10(positive.max()))) if len(positive) else 1
+        ticks = list(range(0, top + 1))
+        colorbar.update(tickvals=ticks, ticktext=[format(10 ** t, ",d") for t in ticks])
+        z = np.log10(z.where(z > 0))
     fig = go.Figure(go.Choropleth(
-        locations=data["iso3"], z=values, locationmode="ISO-3", text=hover,
-        hovertemplate="%{text}<extra></extra>", colorscale=colorscale,
-        marker=dict(line=dict(color="#fff", width=0.4)),
-        colorbar=dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format,
-                      len=0.8, thickness=14)))
-    _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
+        locations=shown["iso3"], z=z, locationmode="ISO-3", text=hover,
+        hovertemplate="%{text}<extra></extra>", colorscale=MAP_COLOURS,
+        marker=dict(line=dict(color="#fff", width=0.4)), colorbar=colorbar))
+    missing = data.loc[values.isna(), "name"].tolist()
+    words = [note] if note else []
+    if missing:
+        words.append("No value (grey): " + ", ".join(missing[:12])
+                     + (f" and {len(missing) - 12} more" if len(missing) > 12 else "") + ".")
+    _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
            plot_height=MAP_HEIGHT, left=10)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
-               countrycolor="#bbb", showland=True, landcolor="#eee",
-               projection=dict(type="natural earth"))
+               countrycolor="#bbb", showland=True, landcolor="#e6e6e6",
+               lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-58, 84]),
+               projection=dict(type="natural earth", rotation=dict(lon=0)))
     if europe:
         geo.update(lataxis=dict(range=[34, 71]), lonaxis=dict(range=[-25, 45]),
                    projection=dict(type="conic conformal", parallels=[43, 62],
                                    rotation=dict(lon=10)))
     fig.update_layout(geo=geo)
     fig.layout.margin.t = 90
-    if data.empty or values.isna().all():
+    if shown.empty:
         fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     return fig

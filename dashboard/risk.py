@@ -89,7 +89,8 @@ def title(routes: list[str], names: dict[str, str], start_year: int, end_year: i
 def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
            notes: list[str]) -> go.Figure:
     order = list(dict.fromkeys(data.sort_values("route_code")["series"]))
-    return charts.time_series(data, title=title, source=source, grain="year", stacked=False,
+    plot = data[["period", "series", "value"]]  # the ratio (not the detections column)
+    return charts.time_series(plot, title=title, source=source, grain="year", stacked=False,
                               y_title="Dead and missing per 1,000 detections", note=" ".join(notes),
                               order=order, y_format=",.0f", hover_format=",.1f")
 
@@ -133,3 +134,15 @@ def windows_table(data: pd.DataFrame, names: dict[str, str], treated: str) -> pd
         out["change_per_1000"] = out["per_1000_after"] - out["per_1000_before"]
         out = out.sort_values("route_code", key=lambda s: s != treated, kind="stable")
     return out.reset_index(drop=True)
+
+
+def window_gaps(data: pd.DataFrame) -> list[str]:
+    """A window that a file does not cover in full, in words (its sums are left missing)."""
+    out = []
+    for r in data.drop_duplicates("window").itertuples(index=False):
+        for who, n in (("MMP", r.months_mmp), ("Frontex", r.months_frontex)):
+            if n < r.months:
+                out.append(f"{r.window.capitalize()} window {r.first_month:%b %Y}–"
+                           f"{r.last_month:%b %Y}: {who} covers {n} of its {r.months} months, "
+                           "so its sums and the ratio are missing.")
+    return out
