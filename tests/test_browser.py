@@ -306,9 +306,10 @@ def test_arrivals_risk_tab(server, page, width):
     page.set_viewport_size({"width": width, "height": 1000})
     open_and_wait(page, f"{server}/arrivals")
     panel = open_tab(page, "Risk")
-    title = panel.locator(f"{CHART} .gtitle").first.inner_text()
+    title = panel.locator(f"{CHART} .gtitle").first.text_content()
     assert "Recorded dead and missing per 1,000 detections" in re.sub(r"\s+", " ", title)
-    footer = re.sub(r"\s+", " ", panel.locator(f"{CHART} .annotation").first.inner_text())
+    footer = re.sub(r"\s+", " ", " ".join(
+        panel.locator(f"{CHART} .annotation-text").all_text_contents()))
     assert "IOM Missing Migrants Project" in footer and VINTAGE_TEXT in footer
     assert "different publishers" in footer
     assert_no_errors(page)
@@ -330,7 +331,7 @@ def test_arrivals_nationality_map_draws_offline(server, page, width):
 def test_return_gap_map(server, page, width):
     page.set_viewport_size({"width": width, "height": 1000})
     open_and_wait(page, f"{server}/return_gap?map_series=asylum_applicants_per_100k&map_year=2022")
-    chart = page.locator(CHART).filter(has_text="by reporting country, 2022").first
+    chart = page.locator(".js-plotly-plot").filter(has_text="by reporting country, 2022").first
     chart.scroll_into_view_if_needed()
     assert map_countries(chart) > 20
     assert_no_errors(page)
