@@ -80,3 +80,12 @@ def test_a_kept_browser_serves_the_next_export_and_survives_a_restart(nl_chart):
 def test_unknown_format_is_refused(nl_chart):
     with pytest.raises(ValueError, match="png or svg"):
         export.image_bytes(nl_chart[0], "pdf")
+
+
+def test_a_map_exports_offline_from_the_bundled_geometry(nl_chart):
+    view = rg.resolve(rg.ReturnGapView(), rg.geographies())
+    fig = rg.map_figure(rg.map_data(view), view)
+    svg = export.image_bytes(fig, "svg").decode("utf-8")  # no internet: Plotly's CDN fails
+    assert svg.count("choroplethlocation") > 20  # the countries were drawn
+    text = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert "by reporting country, 2022" in text and "Not on the map" in text
