@@ -195,3 +195,32 @@ def test_route_risk_marks_the_partial_year(con):
                        "ORDER BY year").fetchall()
     assert rows[0] == (2014, 12)
     assert rows[-1] == (2025, 4)
+
+
+# ----------------------------------------------------------------------------- fetch (offline)
+def test_fetch_stores_the_file_with_its_documented_vintage(rs, raw_dir, rda_bytes):
+    rs.get(iom.SOURCE_PAGE, body=rda_bytes, status=200)
+    (snap,) = iom.fetch(raw_dir=raw_dir, sleep=lambda s: None)
+    assert snap.meta["vintage"] == "2025-06-04"
+    assert snap.meta["source_url"] == iom.SOURCE_PAGE
+    assert snap.path.read_bytes() == rda_bytes
+
+
+def test_fetch_of_new_bytes_takes_the_last_commit_date(rs, raw_dir, tmp_path):
+    # A synthetic file (not IOM's bytes), so no vintage is documented for it; the commits
+    # answer is a hand-made fixture in the GitHub API's shape.
+    rs.get(iom.SOURCE_PAGE, body=_synthetic(tmp_path), status=200)
+    rs.get(iom.COMMITS_URL, json=[{"sha": "0" * 40, "commit": {
+        "committer": {"date": "2025-09-01T10:00:00Z"}}}], status=200)
+    (snap,) = iom.fetch(raw_dir=raw_dir, sleep=lambda s: None)
+    assert snap.meta["vintage"] == "2025-09-01"
+    parsed = iom.parse(snap.path.read_bytes(), file_name="iom_mmp.rda",
+                       vintage=dt.date(2025, 9, 1))
+    assert parsed.vintage_basis == iom.GIVEN_BASIS
+
+
+def test_fetch_refuses_an_html_page(rs, raw_dir):
+    rs.get(iom.SOURCE_PAGE, body=b"<!DOCTYPE html><html>rate limited</html>", status=200)
+    with pytest.raises(Exception, match="not the MMP R data file"):
+        iom.fetch(raw_dir=raw_dir, sleep=lambda s: None)
+    assert not any(raw_dir.rglob("*.rda"))
