@@ -75,13 +75,15 @@ def _wrap(text: str, width: int = 130) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int) -> None:
+def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int,
+           title_width: int = 90, footer_width: int = 120) -> None:
     """Title, house style and the source footer inside the figure (below the x-axis title),
-    with the figure's height grown by the footer's lines so nothing is clipped."""
-    lines = textwrap.wrap(footer, 120)
+    with the figure's height grown by the footer's lines so nothing is clipped. Title and
+    footer wrap at ``title_width`` / ``footer_width`` characters."""
+    lines = textwrap.wrap(footer, footer_width)
     bottom = FOOTER_GAP + 15 * len(lines) + 10
     fig.update_layout(
-        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
+        title=dict(text=_wrap(title, title_width), x=0, xanchor="left", font=dict(size=17)),
         separators=".,", height=plot_height + bottom,
         margin=dict(l=left, r=20, t=80, b=bottom),
         annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
@@ -262,7 +264,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
         words.append("No value (grey): " + ", ".join(missing[:12])
                      + (f" and {len(missing) - 12} more" if len(missing) > 12 else "") + ".")
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
-           plot_height=MAP_HEIGHT, left=10)
+           plot_height=MAP_HEIGHT, left=10, title_width=65, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
                countrycolor="#bbb", showland=True, landcolor="#e6e6e6",
                lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-58, 84]),
