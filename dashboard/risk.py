@@ -8,6 +8,7 @@ table here says so in its footer.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -80,7 +81,9 @@ def gaps(data: pd.DataFrame, start_year: int) -> list[str]:
 
 
 def title(routes: list[str], names: dict[str, str], start_year: int, end_year: int) -> str:
-    scope = ", ".join(names.get(r, r) for r in routes)
+    scope = (f"the {len(routes)} routes with MMP data" if len(routes) > 2
+             and set(routes) == set(mapped_routes())
+             else ", ".join(names.get(r, r) for r in routes))
     start = max(start_year, FIRST_YEAR)
     span = str(start) if start == end_year else f"{start}–{end_year}"
     return f"Recorded dead and missing per 1,000 detections, {scope}, {span}"
@@ -90,9 +93,17 @@ def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
            notes: list[str]) -> go.Figure:
     order = list(dict.fromkeys(data.sort_values("route_code")["series"]))
     plot = data[["period", "series", "value"]]  # the ratio (not the detections column)
-    return charts.time_series(plot, title=title, source=source, grain="year", stacked=False,
-                              y_title="Dead and missing per 1,000 detections", note=" ".join(notes),
-                              order=order, y_format=",.0f", hover_format=",.1f")
+    fig = charts.time_series(plot, title=title, source=source, grain="year", stacked=False,
+                             y_title="Dead and missing per 1,000 detections",
+                             note=" ".join(notes), order=order, y_format=",.0f",
+                             hover_format=",.1f")
+    # Legend above the plot and a shorter title line: the chart stays readable on a narrow
+    # screen (four route names beside the plot would take half of it).
+    fig.update_layout(title_text="<br>".join(textwrap.wrap(title, 65)),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=1.02,
+                                  yanchor="bottom"))
+    fig.layout.margin.t = 120
+    return fig
 
 
 def table(data: pd.DataFrame) -> pd.DataFrame:

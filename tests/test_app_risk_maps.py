@@ -29,7 +29,8 @@ def query(sql: str, *params):
 def test_risk_tab_plots_the_ratio_of_the_mart():
     at = run_page(ARRIVALS, timeout=90)
     spec = chart(at, "Recorded dead and missing per 1,000 detections")
-    assert title(spec).endswith("Western African Route, 2014–2024")
+    assert title(spec) == ("Recorded dead and missing per 1,000 detections, the 4 routes with "
+                           "MMP data, 2014–2024")
     got = {t["name"]: dict(zip([x[:4] for x in t["x"]], decode(t["y"]))) for t in spec["data"]}
     assert set(got) == {"Central Mediterranean Route", "Eastern Mediterranean Route",
                         "Western Mediterranean Route", "Western African Route"}

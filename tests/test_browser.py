@@ -331,7 +331,7 @@ def test_arrivals_nationality_map_draws_offline(server, page, width):
 def test_return_gap_map(server, page, width):
     page.set_viewport_size({"width": width, "height": 1000})
     open_and_wait(page, f"{server}/return_gap?map_series=asylum_applicants_per_100k&map_year=2022")
-    chart = page.locator(".js-plotly-plot").filter(has_text="by reporting country, 2022").first
+    chart = page.locator(".js-plotly-plot").filter(has_text="Asylum applicants per 100,000 residents").first
     chart.scroll_into_view_if_needed()
     assert map_countries(chart) > 20
     assert_no_errors(page)
