@@ -264,7 +264,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
         words.append("No value (grey): " + ", ".join(missing[:12])
                      + (f" and {len(missing) - 12} more" if len(missing) > 12 else "") + ".")
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
-           plot_height=MAP_HEIGHT, left=10, title_width=65, footer_width=95)
+           plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
                countrycolor="#bbb", showland=True, landcolor="#e6e6e6",
                lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-58, 84]),

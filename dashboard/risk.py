@@ -97,12 +97,14 @@ def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
                              y_title="Dead and missing per 1,000 detections",
                              note=" ".join(notes), order=order, y_format=",.0f",
                              hover_format=",.1f")
-    # Legend above the plot and a shorter title line: the chart stays readable on a narrow
-    # screen (four route names beside the plot would take half of it).
-    fig.update_layout(title_text="<br>".join(textwrap.wrap(title, 65)),
-                      legend=dict(orientation="h", x=0, xanchor="left", y=1.02,
-                                  yanchor="bottom"))
-    fig.layout.margin.t = 120
+    # Legend inside the plot's top right (the recent years, where the ratios are low) and a
+    # shorter title line: readable on a narrow screen, where four route names beside the
+    # plot would take half of it.
+    fig.update_layout(title_text="<br>".join(textwrap.wrap(title, 55)),
+                      legend=dict(orientation="v", x=0.99, xanchor="right", y=0.99,
+                                  yanchor="top", bgcolor="rgba(255,255,255,0.85)",
+                                  bordercolor="#ddd", borderwidth=1))
+    fig.layout.margin.t = 100
     return fig
 
 
