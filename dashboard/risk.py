@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from dashboard import charts, db
 
 DATASET = "iom_mmp"
-FIRST_YEAR = 2014  # the MMP table's first year (its records start January 2014)
 CAVEAT = ("Ratio computed here: recorded dead and missing per 1,000 detections; numerator and "
           "denominator come from different publishers and definitions (MMP counts are "
           "minimums; detections are not persons).")
@@ -27,6 +26,11 @@ def available() -> bool:
     return db.has_table("route_risk_yearly")
 
 
+def first_year() -> int:
+    """The first year with a ratio: the first year both publishers' files cover."""
+    return int(db.query("risk_routes")["first_year"].min())
+
+
 def mapped_routes() -> list[str]:
     """Frontex route codes an MMP route maps to (etl/reference/mmp_routes.csv)."""
     return list(db.query("risk_routes")["route_code"])
@@ -35,13 +39,13 @@ def mapped_routes() -> list[str]:
 def yearly(routes: list[str], start_year: int, end_year: int) -> pd.DataFrame:
     """Exactly the plotted rows: period, year, route_code, series, dead_and_missing,
     detections, value (the ratio), months_covered, mmp_vintage, frontex_vintage."""
-    return db.query("risk_yearly", routes=list(routes), start_year=max(start_year, FIRST_YEAR),
+    return db.query("risk_yearly", routes=list(routes), start_year=max(start_year, first_year()),
                     end_year=end_year)
 
 
 def unmapped(start_year: int, end_year: int) -> pd.DataFrame:
     """MMP routes with no Frontex route: dead and missing, records and why, in the years."""
-    return db.query("risk_unmapped", start_year=max(start_year, FIRST_YEAR), end_year=end_year)
+    return db.query("risk_unmapped", start_year=max(start_year, first_year()), end_year=end_year)
 
 
 def source(mmp_vintage: dt.date, frontex_vintage: dt.date) -> charts.Source:
@@ -54,9 +58,9 @@ def source(mmp_vintage: dt.date, frontex_vintage: dt.date) -> charts.Source:
                          footer=f"{iom.footer} {frontex.footer}", caveats=(CAVEAT,))
 
 
-def vintages(data: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    """(MMP vintage, Frontex vintage) of the mart (the latest loaded of each)."""
-    if data.empty:
+def vintages(data: pd.DataFrame | None = None) -> tuple[dt.date, dt.date]:
+    """(MMP vintage, Frontex vintage) of the plotted rows, or of the mart."""
+    if data is None or data.empty:
         data = db.query("risk_routes")
     return (pd.Timestamp(data["mmp_vintage"].max()).date(),
             pd.Timestamp(data["frontex_vintage"].max()).date())
@@ -65,9 +69,8 @@ def vintages(data: pd.DataFrame) -> tuple[dt.date, dt.date]:
 def gaps(data: pd.DataFrame, start_year: int) -> list[str]:
     """What the chart cannot show, in words (also written inside the figure)."""
     out = []
-    if start_year < FIRST_YEAR:
-        out.append(f"No ratio before {FIRST_YEAR}: the MMP records begin in January "
-                   f"{FIRST_YEAR}.")
+    if start_year < (first := first_year()):
+        out.append(f"No ratio before {first}: the MMP records begin in {first}.")
     partial = sorted({(int(y), int(m)) for y, m in zip(data["year"], data["months_covered"])
                       if m < 12})
     if partial:
@@ -84,7 +87,7 @@ def title(routes: list[str], names: dict[str, str], start_year: int, end_year: i
     scope = (f"the {len(routes)} routes with MMP data" if len(routes) > 2
              and set(routes) == set(mapped_routes())
              else ", ".join(names.get(r, r) for r in routes))
-    start = max(start_year, FIRST_YEAR)
+    start = max(start_year, first_year())
     span = str(start) if start == end_year else f"{start}–{end_year}"
     return f"Recorded dead and missing per 1,000 detections, {scope}, {span}"
 

@@ -79,10 +79,10 @@ with risk_tab:
         left_out = [opts.routes[r] for r in view.routes if r not in chosen]
         if left_out:
             st.caption("No MMP route maps to: " + ", ".join(left_out) + " (no ratio).")
-        if not chosen or last < risk.FIRST_YEAR:
+        if not chosen or last < risk.first_year():
             st.info("No ratio for this selection: the risk view covers "
                     + ", ".join(opts.routes.get(r, r) for r in risk.mapped_routes())
-                    + f" from {risk.FIRST_YEAR}.")
+                    + f" from {risk.first_year()}.")
         else:
             rdata = risk.yearly(chosen, first, last)
             rsource = risk.source(*risk.vintages(rdata))

@@ -1,7 +1,6 @@
 """Route shifts: did closing one route push the same people onto others (the waterbed effect)?"""
 from dataclasses import asdict
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import components, risk
@@ -102,10 +101,10 @@ if risk.available():
     risk_title = (f"Recorded dead and missing per 1,000 detections, pre window "
                   f"{w.pre_start:%b %Y}–{w.pre_end:%b %Y} and post window "
                   f"{w.first_post:%b %Y}–{w.post_end:%b %Y}, {rs.title(view)}")
-    risk_source = risk.source(*risk.vintages(pd.DataFrame()))
+    risk_source = risk.source(*risk.vintages())
+    left_out = [route_names.get(r, r) for r in shown if r not in set(risk_rows.get("route_code", []))]
     st.markdown("The same windows as the estimate above. Routes no MMP route maps to are "
-                "left out" + (f" ({', '.join(route_names.get(r, r) for r in shown if r not in set(risk_rows.get('route_code', [])))})"
-                              if set(shown) - set(risk_rows.get("route_code", [])) else "") + ".")
+                "left out" + (f" ({', '.join(left_out)})" if left_out else "") + ".")
     if risk_rows.empty:
         st.info("No route of this event has MMP data mapped to it.")
     else:

@@ -60,7 +60,7 @@ def test_risk_lists_unmapped_routes_and_what_it_cannot_show():
     at = run_page(ARRIVALS, timeout=90, start="2009-01", end="2025-04")
     captions = [c.value for c in at.caption]
     assert any(c.startswith("No MMP route maps to: Western Balkan Route") for c in captions)
-    assert "No ratio before 2014: the MMP records begin in January 2014." in captions
+    assert "No ratio before 2014: the MMP records begin in 2014." in captions
     assert any("2025 (4 months, in both files)" in c for c in captions)
     text = footer(chart(at, "Recorded dead and missing per 1,000 detections"))
     assert "No ratio before 2014" in text and "2025 (4 months" in text  # inside the image too

@@ -182,9 +182,10 @@ def test_permalink_restores_the_selection(server, page):
     assert "Central Mediterranean Route" in title and "2015–2016" in title, title
     assert multiselect_tags(page, "Routes") == ["Eastern Mediterranean Route",
                                                 "Central Mediterranean Route"]
-    # Two line traces, no bars.
-    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
-    assert page.locator(f"{CHART} .barlayer .trace").count() == 0
+    # Two line traces, no bars (in the Detections tab's chart; the other tabs have their own).
+    detections = page.locator(".js-plotly-plot").first
+    assert detections.locator(".scatterlayer .trace").count() == 2
+    assert detections.locator(".barlayer .trace").count() == 0
     # The URL keeps the permalink's state after the app has run.
     assert "routes=EMR%2CCMR" in page.url or "routes=EMR,CMR" in page.url, page.url
     screenshot(page, "arrivals_permalink.png")
