@@ -40,7 +40,7 @@ warehouse: $(VENV)/.run-deps
 
 ## Re-import the publisher files in ../shared/data (offline) and rebuild.
 import: $(VENV)/.run-deps
-	$(BIN)/python -m etl import ../shared/data/frontex ../shared/data/eurostat ../shared/data/remittances ../shared/data/cbs
+	$(BIN)/python -m etl import ../shared/data/frontex ../shared/data/eurostat ../shared/data/remittances ../shared/data/cbs ../shared/data/iom
 
 ## Serve the dashboard on http://localhost:$(PORT)
 run: warehouse

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db
+from dashboard import charts, db, maps
 from core import reference
 
 DATASET = "frontex_ibc"
@@ -181,3 +181,28 @@ def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
 def _series_order(data: pd.DataFrame) -> list[str]:
     totals = data.groupby("series")["detections"].sum().sort_values(ascending=False)
     return list(totals.index)
+
+
+# ----------------------------------------------------------------------------- map
+def nationality_map(view: ArrivalsView) -> pd.DataFrame:
+    """Detections by nationality under the view's vintage, routes, border types and period
+    (every nationality, whatever the nationality filter): iso3, name, value."""
+    return db.query("map_nationalities", vintage=view.vintage, routes=list(view.routes),
+                    border_types=list(view.border_types), start=_month(view.start),
+                    end=_month(view.end))
+
+
+def map_title(view: ArrivalsView, opts: Options) -> str:
+    scope = ("all routes" if len(view.routes) == len(opts.routes)
+             else ", ".join(opts.routes[r] for r in view.routes))
+    border = ("" if len(view.border_types) == len(opts.border_types)
+              else f", {view.border_types[0].lower()} borders")
+    span = view.start if view.start == view.end else f"{view.start} to {view.end}"
+    return f"Detections of illegal border crossings by nationality, {scope}{border}, {span}"
+
+
+def map_figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
+    on_map, off = maps.split(data)
+    return charts.choropleth(on_map, title=map_title(view, opts), source=source(view),
+                             value_title="Detections (count, log scale)",
+                             note=maps.not_on_map_note(off), log=True)

@@ -9,6 +9,7 @@ import datetime as dt
 import textwrap
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -74,13 +75,15 @@ def _wrap(text: str, width: int = 130) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int) -> None:
+def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int,
+           title_width: int = 90, footer_width: int = 120) -> None:
     """Title, house style and the source footer inside the figure (below the x-axis title),
-    with the figure's height grown by the footer's lines so nothing is clipped."""
-    lines = textwrap.wrap(footer, 120)
+    with the figure's height grown by the footer's lines so nothing is clipped. Title and
+    footer wrap at ``title_width`` / ``footer_width`` characters."""
+    lines = textwrap.wrap(footer, footer_width)
     bottom = FOOTER_GAP + 15 * len(lines) + 10
     fig.update_layout(
-        title=dict(text=_wrap(title, 90), x=0, xanchor="left", font=dict(size=17)),
+        title=dict(text=_wrap(title, title_width), x=0, xanchor="left", font=dict(size=17)),
         separators=".,", height=plot_height + bottom,
         margin=dict(l=left, r=20, t=80, b=bottom),
         annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
@@ -221,6 +224,63 @@ def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high
     return fig
 
 
+MAP_HEIGHT = 520
+TOPOJSON_URL = "app/static/topojson/"  # static/topojson/ (Streamlit static serving)
+
+
+MAP_COLOURS = [[0.0, "#deebf7"], [0.5, "#4292c6"], [1.0, "#08306b"]]  # light to dark blue
+
+
+def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: str,
+               value_format: str = ",d", hover_format: str = ",.0f", note: str = "",
+               europe: bool = False, log: bool = False) -> go.Figure:
+    """A world (or Europe) map shaded by value, Plotly's own geography (ISO-3 ids), no tiles.
+
+    Columns used: iso3 (codes the map knows; the caller lists the others in ``note``), name,
+    value. A row without a value is not shaded (the land stays grey) and the footer names
+    it. ``value_format`` is the colour bar's d3 format, ``hover_format`` the Python format of
+    the hover values; ``log`` shades by log10 of the value (counts spanning several orders
+    of magnitude), the colour bar still labelled in the values."""
+    values = data["value"].astype("float64")
+    shown = data[values.notna()]
+    z = values[values.notna()]
+    hover = [f"{n} ({c}): {format(v, hover_format)}"
+             for c, n, v in zip(shown["iso3"], shown["name"], z)]
+    colorbar = dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format, len=0.8,
+                    thickness=14)
+    if log:
+        positive = z[z > 0]
+        top = int(np.ceil(np.log10(positive.max()))) if len(positive) else 1
+        ticks = list(range(0, top + 1))
+        colorbar.update(tickvals=ticks, ticktext=[format(10 ** t, ",d") for t in ticks])
+        z = np.log10(z.where(z > 0))
+    fig = go.Figure(go.Choropleth(
+        locations=shown["iso3"], z=z, locationmode="ISO-3", text=hover,
+        hovertemplate="%{text}<extra></extra>", colorscale=MAP_COLOURS,
+        marker=dict(line=dict(color="#fff", width=0.4)), colorbar=colorbar))
+    missing = data.loc[values.isna(), "name"].tolist()
+    words = [note] if note else []
+    if missing:
+        words.append("No value (grey): " + ", ".join(missing[:12])
+                     + (f" and {len(missing) - 12} more" if len(missing) > 12 else "") + ".")
+    _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
+           plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
+    geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
+               countrycolor="#bbb", showland=True, landcolor="#e6e6e6",
+               lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-58, 84]),
+               projection=dict(type="natural earth", rotation=dict(lon=0)))
+    if europe:
+        geo.update(lataxis=dict(range=[34, 71]), lonaxis=dict(range=[-25, 45]),
+                   projection=dict(type="conic conformal", parallels=[43, 62],
+                                   rotation=dict(lon=10)))
+    fig.update_layout(geo=geo)
+    fig.layout.margin.t = 90
+    if shown.empty:
+        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=16))
+    return fig
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Mark policy events on a time axis: a dotted line per event, numbered at the top, with
     the title on hover. Unconfirmed events are grey and say so."""
@@ -244,6 +304,7 @@ def export_config(file_stem: str) -> dict:
     """Plotly toolbar config: PNG export keeps title and footer (they are in the figure)."""
     return {
         "displaylogo": False,
+        "topojsonURL": TOPOJSON_URL,  # maps draw from the bundled geometry, offline
         "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2,
                                  "width": 1200, "height": 700},
     }

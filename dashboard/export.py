@@ -22,6 +22,7 @@ import logging
 import shutil
 import threading
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -30,6 +31,8 @@ WIDTH = 1200
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 RENDER_TIMEOUT = 60.0  # seconds for one image, browser start included
 THIN_ABOVE = 25  # stacked bar series beyond which sub-pixel series are summed in an image
+# Maps read the bundled geometry (static/topojson/, as the browser does), never Plotly's CDN.
+TOPOJSON = (Path(__file__).resolve().parents[1] / "static" / "topojson").as_uri() + "/"
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ class Renderer:
     def _render_once(self, fig_dict: dict, opts: dict) -> bytes:
         if self._kaleido is None:
             self._start()
-        job = self._kaleido.calc_fig(fig_dict, opts=opts)
+        job = self._kaleido.calc_fig(fig_dict, opts=opts, topojson=TOPOJSON)
         return asyncio.run_coroutine_threadsafe(job, self._loop).result(RENDER_TIMEOUT)
 
     def render(self, fig_dict: dict, opts: dict) -> bytes:

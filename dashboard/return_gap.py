@@ -39,6 +39,19 @@ FETCH = registry.fetch_command("eurostat_migr")
 PER_100K_UNIT = "persons per 100,000 residents"
 PER_100K_NOTE = ("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
                  "the same year (demo_pjan) × 100,000; missing where either is not loaded.")
+# The map's series: label, d3 format (colour bar), Python format (hover, list), caveat.
+MAP_SERIES = {
+    "asylum_applicants_per_100k": ("Asylum applicants per 100,000 residents", ",.0f", ",.1f",
+                                   "Per 100,000 residents: population on 1 January "
+                                   "(demo_pjan)."),
+    "ordered_to_leave_per_100k": ("Ordered to leave per 100,000 residents", ",.0f", ",.1f",
+                                  "Per 100,000 residents: population on 1 January "
+                                  "(demo_pjan)."),
+    "return_rate_total": ("Return rate: returned (any country) ÷ ordered, same year", ".0%",
+                          ".1%", RATE_CAVEAT),
+    "return_rate_third_country": ("Return rate: returned to a third country ÷ ordered, "
+                                  "same year", ".0%", ".1%", RATE_CAVEAT),
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class ReturnGapView:
     year: int = 0                  # year of the by-citizenship chart; 0 = latest with data
     top_n: int = 10
     per_100k: bool = False         # the counts per 100,000 residents of the geography
+    map_series: str = "asylum_applicants_per_100k"  # the map's series (MAP_SERIES)
+    map_year: int = 0              # the map's year; 0 = latest with data
 
 
 def geographies() -> dict[str, str]:
@@ -66,8 +81,13 @@ def resolve(view: ReturnGapView, geos: dict[str, str]) -> ReturnGapView:
     start, end = max(2000, start), min(dt.date.today().year, end)
     years = citizenship_years(geo)
     year = int(view.year) if int(view.year) in years else (years[-1] if years else 0)
+    series = view.map_series if view.map_series in MAP_SERIES else ReturnGapView.map_series
+    map_year_list = map_years(series)
+    map_year = (int(view.map_year) if int(view.map_year) in map_year_list
+                else (map_year_list[-1] if map_year_list else 0))
     return ReturnGapView(geo=geo, compare=compare, start=start, end=max(start, end), year=year,
-                         top_n=max(1, min(int(view.top_n), 30)), per_100k=bool(view.per_100k))
+                         top_n=max(1, min(int(view.top_n), 30)), per_100k=bool(view.per_100k),
+                         map_series=series, map_year=map_year)
 
 
 def citizenship_years(geo: str) -> list[int]:
@@ -318,3 +338,58 @@ From reference year 2024, Eurostat collects return statistics quarterly (Regulat
 2020/851, datasets `migr_eiord1`, `migr_eirtn1`); annual figures built from quarters are
 marked computed. The headline EU figures from 2024 count returns to third countries only.
 """
+
+
+# ----------------------------------------------------------------------------- map
+def map_years(series: str) -> list[int]:
+    """Years in which the map's series has a value for some reporting country."""
+    data = db.query("map_eurostat", series=series, year=0)
+    return sorted({int(y) for y in data.loc[data["value"].notna(), "year"]})
+
+
+def map_data(view: ReturnGapView) -> pd.DataFrame:
+    """Every reporting country and aggregate with the series in the map's year: geo, iso3
+    (NULL for aggregates), name, kind, year, value, is_computed, source_dataset, source_file,
+    vintage."""
+    if not view.map_year:
+        return pd.DataFrame(columns=["geo", "iso3", "name", "kind", "year", "value",
+                                     "is_computed", "source_dataset", "source_file", "vintage"])
+    return db.query("map_eurostat", series=view.map_series, year=view.map_year)
+
+
+def map_title(view: ReturnGapView) -> str:
+    return f"{MAP_SERIES[view.map_series][0]}, by reporting country, {view.map_year}"
+
+
+MAP_UNITS = {"asylum_applicants_per_100k": "per 100,000 residents",
+             "ordered_to_leave_per_100k": "per 100,000 residents",
+             "return_rate_total": "returned ÷ ordered (fraction shown as %)",
+             "return_rate_third_country": "returned ÷ ordered (fraction shown as %)"}
+
+
+def map_source(data: pd.DataFrame, view: ReturnGapView) -> charts.Source:
+    vintages = _vintages(data)
+    caveats = _caveats(data, MAP_SERIES[view.map_series][3])
+    if not vintages:
+        return charts.source_for(DATASET, dt.date.today(), caveats=("No data loaded.",),
+                                 unit=MAP_UNITS[view.map_series])
+    return charts.source_for(DATASET, vintages, caveats=caveats, unit=MAP_UNITS[view.map_series])
+
+
+def map_split(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(countries the map draws, the rest: aggregates and codes with no geometry)."""
+    from dashboard import maps
+
+    drawable = data.assign(iso3=data["iso3"].fillna(data["geo"]))
+    return maps.split(drawable)
+
+
+def map_figure(data: pd.DataFrame, view: ReturnGapView) -> go.Figure:
+    from dashboard import maps
+
+    on_map, off = map_split(data)
+    label, d3_format, py_format, _ = MAP_SERIES[view.map_series]
+    off_note = maps.not_on_map_note(off.assign(iso3=off["geo"]), py_format)
+    return charts.choropleth(on_map, title=map_title(view), source=map_source(data, view),
+                             value_title=label, value_format=d3_format, hover_format=py_format,
+                             note=off_note, europe=True)

@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import arrivals, components
+from dashboard import arrivals, components, maps, risk
 from dashboard.binding import Binding
 from dashboard.entry import through_app
 
@@ -61,13 +61,59 @@ with st.sidebar:
     st.caption(no_rate)
 
 
-data = arrivals.series(view)
-fig = arrivals.figure(data, view, opts)
-source = arrivals.source(view)
-components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals")
-if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
-    st.info(f"Not a full year in this vintage: {', '.join(partial)}. Newer months come with "
-            "a newer workbook: `python -m etl fetch frontex`.")
-if view.events:
-    components.events_table(arrivals.events(view))
+detections_tab, risk_tab, map_tab = st.tabs(["Detections", "Risk", "Map"])
+with detections_tab:
+    data = arrivals.series(view)
+    fig = arrivals.figure(data, view, opts)
+    source = arrivals.source(view)
+    components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals")
+    if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
+        st.info(f"Not a full year in this vintage: {', '.join(partial)}. Newer months come "
+                "with a newer workbook: `python -m etl fetch frontex`.")
+    if view.events:
+        components.events_table(arrivals.events(view))
+
+with risk_tab:
+    if not risk.available():
+        st.info("The risk view needs IOM's Missing Migrants Project data: "
+                "`python -m etl import ../shared/data/iom` or `python -m etl fetch iom`.")
+    else:
+        st.markdown("Recorded **dead and missing** (IOM Missing Migrants Project) per 1,000 "
+                    "Frontex **detections**, by route and year, for the routes and years chosen "
+                    "in the sidebar. Latest vintage of both publishers.")
+        chosen = [r for r in view.routes if r in risk.mapped_routes()]
+        first, last = int(view.start[:4]), int(view.end[:4])
+        left_out = [opts.routes[r] for r in view.routes if r not in chosen]
+        if left_out:
+            st.caption("No MMP route maps to: " + ", ".join(left_out) + " (no ratio).")
+        if not chosen or last < risk.first_year():
+            st.info("No ratio for this selection: the risk view covers "
+                    + ", ".join(opts.routes.get(r, r) for r in risk.mapped_routes())
+                    + f" from {risk.first_year()}.")
+        else:
+            rdata = risk.yearly(chosen, first, last)
+            rsource = risk.source(*risk.vintages(rdata))
+            rtitle = risk.title(chosen, opts.routes, first, last)
+            notes = risk.gaps(rdata, first)
+            components.chart(risk.figure(rdata, title=rtitle, source=rsource, notes=notes),
+                             risk.table(rdata), rsource, rtitle, "route_risk")
+            for note in notes:
+                st.caption(note)
+            st.dataframe(risk.table(rdata), hide_index=True, width="stretch")
+        unmapped = risk.unmapped(first, last)
+        with st.expander(f"MMP routes not mapped to a Frontex route ({len(unmapped)})"):
+            st.caption("Their dead and missing are not counted on any route above "
+                       "(etl/reference/mmp_routes.csv).")
+            st.dataframe(unmapped, hide_index=True, width="stretch")
+
+with map_tab:
+    mdata = arrivals.nationality_map(view)
+    on_map, off_map = maps.split(mdata)
+    mtitle = arrivals.map_title(view, opts)
+    components.chart(arrivals.map_figure(mdata, view, opts), mdata, source, mtitle,
+                     "frontex_nationality_map")
+    if len(off_map):
+        st.caption("Not on the map (codes no map geometry knows), with their detections:")
+        st.dataframe(off_map.rename(columns={"iso3": "code", "value": "detections"}),
+                     hide_index=True, width="stretch")
 bind.permalink_box()

@@ -58,6 +58,24 @@ else:
     st.info(f"No orders to leave by citizenship are loaded for {geos.get(view.geo)}: "
             f"run `{rg.FETCH}`.")
 
+st.subheader("Map")
+left, right = st.columns(2)
+left.selectbox("Series", list(rg.MAP_SERIES), key="rg_map_series",
+               format_func=lambda s: rg.MAP_SERIES[s][0])
+map_years = rg.map_years(view.map_series)
+if map_years:
+    right.selectbox("Year", map_years, key="rg_map_year")
+    mdata = rg.map_data(view)
+    components.chart(rg.map_figure(mdata, view), mdata, rg.map_source(mdata, view),
+                     rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}")
+    _, off_map = rg.map_split(mdata)
+    if len(off_map):
+        st.caption("Not on the map (aggregates and codes no map geometry knows):")
+        st.dataframe(off_map[["geo", "name", "kind", "value", "is_computed"]],
+                     hide_index=True, width="stretch")
+else:
+    st.info(f"No values of this series are loaded: run `{rg.FETCH}`.")
+
 with st.expander("Definitions: Eurostat and national counts"):
     st.markdown(rg.DEFINITIONS)
     national = rg.national_counts()

@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, risk
 from dashboard import route_shifts as rs
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -93,6 +93,36 @@ components.chart(rs.effects_figure(result, table, source), table, source,
 st.dataframe(table, hide_index=True, column_config={
     c: st.column_config.NumberColumn(format="localized")
     for c in ("Change in detections", "Interval low", "Interval high")})
+
+st.subheader("Risk on the routes, before and after")
+if risk.available():
+    w = h.window
+    shown = [result.treated] + [r for r in table["Route code"] if r != result.treated]
+    windows = risk.windows(shown, (w.pre_start.date(), w.pre_end.date()),
+                           (w.first_post.date(), w.post_end.date()))
+    risk_rows = risk.windows_table(windows, route_names, result.treated)
+    risk_title = (f"Recorded dead and missing per 1,000 detections, pre window "
+                  f"{w.pre_start:%b %Y}–{w.pre_end:%b %Y} and post window "
+                  f"{w.first_post:%b %Y}–{w.post_end:%b %Y}, {rs.title(view)}")
+    risk_source = risk.source(*risk.vintages())
+    left_out = [route_names.get(r, r) for r in shown if r not in set(risk_rows.get("route_code", []))]
+    st.markdown("The same windows as the estimate above. Routes no MMP route maps to are "
+                "left out" + (f" ({', '.join(left_out)})" if left_out else "") + ".")
+    if risk_rows.empty:
+        st.info("No route of this event has MMP data mapped to it.")
+    else:
+        st.dataframe(risk_rows, hide_index=True, column_config={
+            c: st.column_config.NumberColumn(format="localized")
+            for c in risk_rows.columns if c.startswith(("dead", "detections"))} | {
+            c: st.column_config.NumberColumn(format="%.1f")
+            for c in risk_rows.columns if "per_1000" in c})
+        for note in risk.window_gaps(windows):
+            st.caption(note)
+        components.source_footer(risk_source)
+        components.csv_download(risk_rows, risk_source, risk_title, "route_shifts_risk")
+else:
+    st.info("The risk comparison needs IOM's Missing Migrants Project data: "
+            "`python -m etl import ../shared/data/iom`.")
 
 st.subheader("Sensitivity")
 st.markdown("The headline is **robust**: every other specification's ratio lies inside its "

@@ -95,7 +95,7 @@ def test_permalink_round_trip():
     assert at.selectbox(key="rg_year").value == 2014
     charts = specs(at)
     assert title(charts[0]).endswith("Greece, 2012–2016")
-    assert len(charts) == 3  # one geography, the rates, by citizenship
+    assert len(charts) == 4  # one geography, the rates, by citizenship, the map
     assert title(charts[2]).startswith("Top 5 citizenships by orders to leave, Greece, 2014")
     assert dict(at.query_params) == {"geo": "EL", "compare": "", "start": "2012",
                                      "end": "2016", "year": "2014", "top_n": "5"}

@@ -33,7 +33,7 @@ def test_files_table_lists_every_file_in_the_provenance_table(default, provenanc
     assert sorted(shown["file_name"]) == sorted(provenance["file_name"])
     from core import inputs
 
-    assert len(shown) == len(provenance) == len(inputs.staging_files()) == 21
+    assert len(shown) == len(provenance) == len(inputs.staging_files()) == 22
     merged = shown.merge(provenance, on="file_name", suffixes=("", "_prov"))
     assert (merged["rows"] == merged["rows_prov"]).all()
     assert (merged["size"] == merged["size_prov"]).all()
@@ -42,7 +42,7 @@ def test_files_table_lists_every_file_in_the_provenance_table(default, provenanc
     assert (merged["licence"] == merged["licence_prov"]).all()
     # The checksum is shortened on screen: its first 12 hex digits and an ellipsis.
     assert (merged["sha256"] == merged["sha256_prov"].str[:12] + "…").all()
-    assert set(shown["publisher"]) == {"CBS", "Eurostat", "Frontex", "World Bank"}
+    assert set(shown["publisher"]) == {"CBS", "Eurostat", "Frontex", "IOM", "World Bank"}
 
 
 def test_codes_and_coverage_come_from_the_staging_rows(default):

@@ -196,9 +196,10 @@ def test_permalink_restores_the_selection(server, page):
     assert "Central Mediterranean Route" in title and "2015–2016" in title, title
     assert multiselect_tags(page, "Routes") == ["Eastern Mediterranean Route",
                                                 "Central Mediterranean Route"]
-    # Two line traces, no bars.
-    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
-    assert page.locator(f"{CHART} .barlayer .trace").count() == 0
+    # Two line traces, no bars (in the Detections tab's chart; the other tabs have their own).
+    detections = page.locator(".js-plotly-plot").first
+    assert detections.locator(".scatterlayer .trace").count() == 2
+    assert detections.locator(".barlayer .trace").count() == 0
     # The URL keeps the permalink's state after the app has run.
     assert "routes=EMR%2CCMR" in page.url or "routes=EMR,CMR" in page.url, page.url
     screenshot(page, "arrivals_permalink.png")
@@ -321,3 +322,57 @@ def test_revisions_page(server, page):
     assert_no_errors(page)
     assert "2018" in chart_title(page), chart_title(page)
     screenshot(page, "revisions.png")
+
+
+def open_tab(page, name: str):
+    """Click a Streamlit tab and return its panel once its chart is drawn."""
+    page.get_by_role("tab", name=name).click()
+    panel = page.locator('[role="tabpanel"]').filter(has=page.locator(CHART)).locator(
+        "visible=true").first
+    panel.locator(CHART).first.wait_for(state="visible", timeout=CHART_TIMEOUT_MS)
+    return panel
+
+
+def map_countries(container) -> int:
+    """Countries Plotly drew on a map (its choropleth paths): none if the geometry did not
+    load."""
+    container.locator(".choroplethlocation").first.wait_for(state="attached",
+                                                           timeout=CHART_TIMEOUT_MS)
+    return container.locator(".choroplethlocation").count()
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_arrivals_risk_tab(server, page, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_and_wait(page, f"{server}/arrivals")
+    panel = open_tab(page, "Risk")
+    title = panel.locator(f"{CHART} .gtitle").first.text_content()
+    assert "Recorded dead and missing per 1,000 detections" in re.sub(r"\s+", " ", title)
+    footer = re.sub(r"\s+", " ", " ".join(
+        panel.locator(f"{CHART} .annotation-text").all_text_contents()))
+    assert "IOM Missing Migrants Project" in footer and VINTAGE_TEXT in footer
+    assert "different publishers" in footer
+    assert_no_errors(page)
+    screenshot(page, f"arrivals_risk_{width}.png")
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_arrivals_nationality_map_draws_offline(server, page, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_and_wait(page, f"{server}/arrivals?routes=EMR&start=2016-01&end=2016-12")
+    panel = open_tab(page, "Map")
+    assert map_countries(panel) > 50  # the bundled geometry loaded (no internet here)
+    assert "Not on the map" in panel.inner_text()
+    assert_no_errors(page)
+    screenshot(page, f"arrivals_map_{width}.png")
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_return_gap_map(server, page, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_and_wait(page, f"{server}/return_gap?map_series=asylum_applicants_per_100k&map_year=2022")
+    chart = page.locator(".js-plotly-plot").filter(has_text="Asylum applicants per 100,000 residents").first
+    chart.scroll_into_view_if_needed()
+    assert map_countries(chart) > 20
+    assert_no_errors(page)
+    screenshot(page, f"return_gap_map_{width}.png")

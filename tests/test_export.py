@@ -118,3 +118,12 @@ def test_monthly_by_nationality_image_drops_what_it_cannot_show_and_keeps_the_to
 def test_a_chart_that_is_not_stacked_bars_is_exported_as_it_is(nl_chart):
     fig, _ = nl_chart
     assert export.thin_stacked_bars(fig, int(fig.layout.height)) is fig
+
+
+def test_a_map_exports_offline_from_the_bundled_geometry(nl_chart):
+    view = rg.resolve(rg.ReturnGapView(), rg.geographies())
+    fig = rg.map_figure(rg.map_data(view), view)
+    svg = export.image_bytes(fig, "svg").decode("utf-8")  # no internet: Plotly's CDN fails
+    assert svg.count("choroplethlocation") > 20  # the countries were drawn
+    text = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+    assert "by reporting country, 2022" in text and "Not on the map" in text
