@@ -1,9 +1,11 @@
 """Migration-flows dashboard: official migration statistics with their sources."""
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, i18n
+from dashboard.i18n import _
 
 st.set_page_config(page_title="Migration flows", page_icon="🧭", layout="wide")
+i18n.setup()
 status = db.ensure_warehouse()
 if status.warning:
     (st.warning if status.ok else st.error)(status.warning, icon="⚠️")
@@ -11,13 +13,15 @@ if not status.ok:
     st.stop()
 
 page = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon="🧭", default=True),
-    st.Page("pages/arrivals.py", title="Irregular arrivals", icon="🌊"),
-    st.Page("pages/route_shifts.py", title="Route shifts", icon="🔀"),
-    st.Page("pages/return_gap.py", title="Return gap", icon="↩️"),
-    st.Page("pages/remittances.py", title="Remittances", icon="💸"),
-    st.Page("pages/claims.py", title="Claim check", icon="⚖️"),
-    st.Page("pages/sources.py", title="Sources & provenance", icon="📚"),
-    st.Page("pages/revisions.py", title="Data revisions", icon="🔁"),
+    st.Page("pages/overview.py", title=_("Overview"), icon="🧭", default=True),
+    st.Page("pages/arrivals.py", title=_("Irregular arrivals"), icon="🌊"),
+    st.Page("pages/route_shifts.py", title=_("Route shifts"), icon="🔀"),
+    st.Page("pages/return_gap.py", title=_("Return gap"), icon="↩️"),
+    st.Page("pages/remittances.py", title=_("Remittances"), icon="💸"),
+    st.Page("pages/claims.py", title=_("Claim check"), icon="⚖️"),
+    st.Page("pages/sources.py", title=_("Sources & provenance"), icon="📚"),
+    st.Page("pages/revisions.py", title=_("Data revisions"), icon="🔁"),
 ])
+# The browser tab names the view and the product, in the interface language.
+st.set_page_config(page_title=page.title + " · " + _("Migration flows"))
 page.run()
