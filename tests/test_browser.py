@@ -282,3 +282,84 @@ def test_revisions_page(server, page):
     assert_no_errors(page)
     assert "2018" in chart_title(page), chart_title(page)
     screenshot(page, "revisions.png")
+
+
+# ------------------------------------------------------------ languages, widths, axe-core
+# Every page at 800 and 1400 px in both languages: it renders without error, it is in the
+# chosen language (its title), and at both widths axe-core finds no serious or critical
+# WCAG 2.1 A/AA violation. Screenshots land in test-artifacts/browser/.
+PAGES = {  # url path → (what is drawn when the page is ready, its Dutch heading)
+    "": ('[data-testid="stMetric"]', "Migratiestromen: de nieuwste cijfers"),
+    "arrivals": (CHART, "Irreguliere aankomsten"),
+    "route_shifts": (CHART, "Routeverschuivingen"),
+    "return_gap": (CHART, "Terugkeerkloof"),
+    "remittances": (CHART, "Geldovermakingen"),
+    "claims": (CHART, "Beweringen toetsen"),
+    "sources": ('[data-testid="stDataFrame"]', "Bronnen en herkomst"),
+    "revisions": (CHART, "Herzieningen van cijfers"),
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", [800, 1400])
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_in_both_languages_and_widths(server, browser, path, lang, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    try:
+        ready, dutch = PAGES[path]
+        open_and_wait(page, f"{server}/{path}?lang={lang}", ready=ready)
+        if ready == CHART:  # pages with several charts: all drawn before the screenshot
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=CHART_TIMEOUT_MS)
+        assert_no_errors(page)
+        heading = page.locator("h1").first.inner_text()
+        if lang == "nl":
+            assert heading.startswith(dutch), heading
+        else:
+            assert not heading.startswith(dutch), heading
+        assert "lang=" + lang in page.url, page.url  # the link keeps the language
+        screenshot(page, f"{path or 'overview'}_{lang}_{width}.png")
+        violations = axe_violations(page)
+        assert not violations, violations
+    finally:
+        context.close()
+
+
+def test_dutch_navigation_numbers_and_tab_title(server, page):
+    open_and_wait(page, f"{server}/?lang=nl", ready='[data-testid="stMetric"]')
+    assert_no_errors(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    for title in ("Overzicht", "Irreguliere aankomsten", "Terugkeerkloof", "Geldovermakingen",
+                  "Bronnen en herkomst"):
+        assert title in nav, nav
+    text = page.inner_text("body")
+    assert "240.021" in text and "-141.298 (-37,1%)" in text and "35,7%" in text, text[:2000]
+    assert "3 juni 2025" in text
+    page.wait_for_function("document.title.startsWith('Overzicht')", timeout=CHART_TIMEOUT_MS)
+    assert page.title() == "Overzicht · Migratiestromen"
+
+
+def test_the_language_switch_writes_the_url_and_follows_the_navigation(server, page):
+    open_and_wait(page, f"{server}/", ready='[data-testid="stMetric"]')
+    assert "lang=" not in page.url  # a first load leaves the URL clean
+    page.locator('[data-testid="stSidebar"] label').filter(has_text="Nederlands").click()
+    page.get_by_text("Migratiestromen: de nieuwste cijfers").wait_for(timeout=CHART_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"lang=nl"), timeout=CHART_TIMEOUT_MS)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Terugkeerkloof").click()
+    page.get_by_role("heading", name="Terugkeerkloof").wait_for(timeout=CHART_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"return_gap.*lang=nl"), timeout=CHART_TIMEOUT_MS)
+    assert_no_errors(page)
