@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 
 MAX_ITEMS = 4  # series or rows named in the sentence
 
@@ -54,8 +54,10 @@ def describe(fig: go.Figure) -> str:
         if not pairs:
             return _("Bar chart: {title}. It shows no values for this selection.").format(
                 title=title)
-        return _("Bar chart: {title}. {n} rows, in the chart's order: {items}{more}.").format(
-            title=title, n=len(pairs), items=items, more="; …" if len(pairs) > MAX_ITEMS else "")
+        count = ngettext("{n} row", "{n} rows", len(pairs)).format(n=len(pairs))
+        return _("Bar chart: {title}. {count}, in the chart's order: {items}{more}.").format(
+            title=title, count=count, items=items,
+            more="; …" if len(pairs) > MAX_ITEMS else "")
     fmt = layout.yaxis.tickformat or ""
     latest = []
     for t in traces:
@@ -71,6 +73,7 @@ def describe(fig: go.Figure) -> str:
     if not latest:
         return _("Chart: {title}. It shows no values for this selection.").format(title=title)
     kind = _("Bar chart") if any(isinstance(t, go.Bar) for t in traces) else _("Line chart")
-    return _("{kind}: {title}. {n} series; the latest value of each: {items}{more}.").format(
-        kind=kind, title=title, n=len(latest), items="; ".join(latest[:MAX_ITEMS]),
+    count = ngettext("{n} series", "{n} series", len(latest)).format(n=len(latest))
+    return _("{kind}: {title}. {count}; the latest value of each: {items}{more}.").format(
+        kind=kind, title=title, count=count, items="; ".join(latest[:MAX_ITEMS]),
         more="; …" if len(latest) > MAX_ITEMS else "")

@@ -2,21 +2,21 @@
 below the plot whose rows are reserved, so legend, footer and plot never overlap.
 
 Plotly does not wrap text; the widths here are the characters that fit the narrowest plot
-the app draws (an 800 px window with the sidebar open leaves about 560 px of figure).
+the app draws (an 800 px window with the sidebar open leaves about 460 px of figure).
 """
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 
-TITLE_CHARS = 62      # 17 px title font
-FOOTER_CHARS = 100    # 11 px footer font
+TITLE_CHARS = 52      # 17 px bold title font, ~8.5 px a character
+FOOTER_CHARS = 80     # 11 px footer font, ~5.5 px a character
 TITLE_LINE = 23       # px per title line
 FOOTER_LINE = 15      # px per footer line
 PLOT_AREA = 400       # px of the plot area for a figure of nominal plot_height 480
 LEGEND_TOP = 52       # px from the plot area's bottom edge to the legend (below the x-axis title)
 LEGEND_ROW = 21       # px per legend row
-LEGEND_WIDTH = 540    # px a legend row may use at 800 px
+LEGEND_WIDTH = 400    # px a legend row may use at 800 px (sidebar open)
 FOOTER_GAP = 58       # px from the plot area's bottom edge to the footer (no legend)
 
 
