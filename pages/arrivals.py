@@ -27,8 +27,8 @@ if tuple(st.session_state.get("arr_period", ())) != (view.start, view.end):
     st.session_state.pop("arr_period", None)
 
 st.title(_("Irregular arrivals"))
-st.markdown("Detections of illegal border crossings at the EU's external borders, reported by "
-            "Frontex. **Detections, not persons**: one person can be detected more than once.")
+st.markdown(_("Detections of illegal border crossings at the EU's external borders, reported by "
+              "Frontex. **Detections, not persons**: one person can be detected more than once."))
 
 with st.sidebar:
     st.header(_("Filters"))

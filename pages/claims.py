@@ -31,11 +31,11 @@ if deleted := st.session_state.pop("cc_deleted", None):
     st.success(f"Deleted claim {deleted}.")
 
 st.title(_("Claim check"))
-st.markdown("Published statements tested against the publishers' own series, **twice**: "
-            "against the newest data, and against the newest vintage held that was "
-            "published when the claim was made. Each verdict is computed when you open the "
-            "page — never stored — and names the series, the vintage, the band the wording "
-            "stands for and how far the data is from the claim.")
+st.markdown(_("Published statements tested against the publishers' own series, **twice**: "
+              "against the newest data, and against the newest vintage held that was "
+              "published when the claim was made. Each verdict is computed when you open the "
+              "page — never stored — and names the series, the vintage, the band the wording "
+              "stands for and how far the data is from the claim."))
 
 with st.sidebar:
     st.header(_("Filters"))

@@ -23,9 +23,9 @@ bind = Binding("rm", MAIN | PARTNER, resolve)
 view = rm.RemittancesView(**{k: bind.values[k] for k in MAIN})
 
 st.title(_("Remittances"))
-st.markdown("Money sent home by migrants, from the World Bank's World Development Indicators. "
-            "The World Bank's **personal remittances** add personal transfers and compensation "
-            "of employees, so they are larger than personal transfers alone.")
+st.markdown(_("Money sent home by migrants, from the World Bank's World Development Indicators. "
+              "The World Bank's **personal remittances** add personal transfers and compensation "
+              "of employees, so they are larger than personal transfers alone."))
 
 with st.sidebar:
     st.header(_("Filters"))

@@ -14,10 +14,10 @@ bind = Binding("rg", asdict(rg.ReturnGapView()),
 view = rg.ReturnGapView(**bind.values)
 
 st.title(_("Return gap"))
-st.markdown("Third-country nationals **ordered to leave** and **returned** following an order, "
-            "beside asylum applicants and persons found illegally present (Eurostat). "
-            "The rate comes in three definitions, because returns in a year are not the "
-            "returns of that year's orders.")
+st.markdown(_("Third-country nationals **ordered to leave** and **returned** following an order, "
+              "beside asylum applicants and persons found illegally present (Eurostat). "
+              "The rate comes in three definitions, because returns in a year are not the "
+              "returns of that year's orders."))
 
 with st.sidebar:
     st.header(_("Filters"))

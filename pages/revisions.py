@@ -16,10 +16,10 @@ bind = Binding("rev", asdict(rev.RevisionsView()),
 view = rev.RevisionsView(**bind.values)
 
 st.title(_("Data revisions"))
-st.markdown("Publishers revise what they published: a newer file can change figures for "
-            "years that an older file already had. Pick a series and two vintages to see "
-            "what changed: the **revision** is new − old, the **relative revision** "
-            "(new − old) ÷ old. Only values present in both vintages are compared.")
+st.markdown(_("Publishers revise what they published: a newer file can change figures for "
+              "years that an older file already had. Pick a series and two vintages to see "
+              "what changed: the **revision** is new − old, the **relative revision** "
+              "(new − old) ÷ old. Only values present in both vintages are compared."))
 
 if not cases:
     st.info("No series with several vintages is loaded: run `python -m etl build`.")

@@ -13,10 +13,10 @@ bind = Binding("src", asdict(src.SourcesView()),
 view = src.SourcesView(**bind.values)
 
 st.title(_("Sources & provenance"))
-st.markdown("Every publisher file in the warehouse: where it came from, which vintage it is, "
-            "its checksum, what it covers and under which licence. Below: the datasets the "
-            "dashboard expects but does not hold, with the command that would load them, and "
-            "each dataset's caveats.")
+st.markdown(_("Every publisher file in the warehouse: where it came from, which vintage it is, "
+              "its checksum, what it covers and under which licence. Below: the datasets the "
+              "dashboard expects but does not hold, with the command that would load them, and "
+              "each dataset's caveats."))
 
 with st.sidebar:
     st.header(_("Filters"))

@@ -21,7 +21,7 @@ def traces(at: AppTest) -> dict[str, dict]:
 
 
 def chart_title(at: AppTest) -> str:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
 
 
 def run(**params) -> AppTest:
