@@ -38,10 +38,10 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str) -
     """Every chart of the product: the figure (title and footer inside it), the footer as
     text, and downloads of exactly the plotted data (CSV) and of the image (PNG, SVG)."""
     st.plotly_chart(fig, key=f"chart-{file_stem}", config=charts.export_config(file_stem))
+    source_footer(source)
     # the chart's text alternative: one sentence on what it shows, for screen readers and
     # for anyone who cannot read the colours
     st.caption(alt_text.describe(fig))
-    source_footer(source)
     cols = st.columns(3)
     with cols[0]:
         csv_download(data, source, title, file_stem)
