@@ -7,7 +7,7 @@ PORT   ?= 8501
 LOCK_RUN  := requirements/run.txt
 LOCK_TEST := requirements/test.txt
 
-.PHONY: run test warehouse import benchmark lock clean
+.PHONY: run test warehouse import benchmark lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ lock: | $(BIN)/python
 		--quiet -o $(LOCK_RUN)
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 		--generate-hashes --quiet -o $(LOCK_TEST)
+
+## Interface messages: extract them from the code, update the Dutch catalog (translate the
+## new entries in dashboard/locale/nl/LC_MESSAGES/messages.po) and compile it to .mo.
+messages: $(VENV)/.run-deps
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
+		--sort-output --omit-header -o dashboard/locale/messages.pot .
+	$(BIN)/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d dashboard/locale --statistics
 
 ## Build data/warehouse.duckdb from the committed staging tables (no-op if current).
 warehouse: $(VENV)/.run-deps

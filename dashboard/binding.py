@@ -19,6 +19,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _
+
 
 def encode(value) -> str:
     if isinstance(value, (list, tuple)):
@@ -79,8 +82,9 @@ class Binding:
             value = self.values[name]
             if encode(value) != raw and not (isinstance(value, tuple)
                                              and set(value) == set(parse(raw, ()))):
-                self.notices.append(f"Link value '{raw}' for {name} not understood — "
-                                    f"showing {self._describe(name, value)}.")
+                self.notices.append(_("Link value '{raw}' for {name} not understood — "
+                                      "showing {shown}.").format(
+                    raw=raw, name=name, shown=self._describe(name, value)))
         for name, value in self.values.items():
             if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
                 ss[self.key(name)] = _session(value)
@@ -97,6 +101,7 @@ class Binding:
                 else self._resolve(dict(self.defaults)))
         base = {k: encode(v) for k, v in base.items()}
         changed = {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
+        changed |= i18n.url_params()  # the chosen language stays in every permalink
         if dict(st.query_params) != changed:
             st.query_params.from_dict(changed)
         return urlencode(changed, safe=",")

@@ -15,10 +15,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core import metadata
+from dashboard import i18n, palette, layout
 
-PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000",
-           "#a9001c", "#5b9bd5", "#70ad47", "#ed7d31", "#264478", "#9e480e", "#636363",
-           "#997300", "#43682b", "#698ed0", "#f1975a", "#b7b7b7", "#ffcd33"]
+PALETTE = palette.SERIES  # Okabe–Ito, colour-blind safe
 
 # The house template, set once: naming it on every figure costs ~8 ms a figure (the named
 # template is looked up and merged each time) against ~1 ms for the default.
@@ -76,20 +75,29 @@ def _wrap(text: str, width: int = 130) -> str:
 
 
 def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int,
-           title_width: int = 90, footer_width: int = 120) -> None:
+           legend: list[str] | None = None, title_width: int | None = None,
+           footer_width: int | None = None) -> None:
     """Title, house style and the source footer inside the figure (below the x-axis title),
-    with the figure's height grown by the footer's lines so nothing is clipped. Title and
-    footer wrap at ``title_width`` / ``footer_width`` characters."""
-    lines = textwrap.wrap(footer, footer_width)
-    bottom = FOOTER_GAP + 15 * len(lines) + 10
+    with the figure's height grown by the footer's lines so nothing is clipped.
+
+    Title and footer wrap to fit an 800 px window; ``legend`` (the entry names) puts a
+    horizontal legend below the plot, above the footer, so it never covers plot or title;
+    ``title_width`` / ``footer_width`` (characters) wrap narrower (e.g. a map's)."""
+    frame = layout.frame(title, footer, plot_height, legend or [], title_chars=title_width,
+                         footer_chars=footer_width)
     fig.update_layout(
-        title=dict(text=_wrap(title, title_width), x=0, xanchor="left", font=dict(size=17)),
-        separators=".,", height=plot_height + bottom,
-        margin=dict(l=left, r=20, t=80, b=bottom),
-        annotations=[dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
-                          yshift=-FOOTER_GAP, xanchor="left", yanchor="top", showarrow=False,
-                          align="left", font=dict(size=11, color="#444"))],
+        title=dict(text="<br>".join(frame.title_lines), x=0, xanchor="left",
+                   font=dict(size=17)),
+        separators=i18n.separators(), height=frame.height,
+        margin=dict(l=left, r=20, t=frame.top, b=frame.bottom),
+        annotations=[dict(text="<br>".join(frame.footer_lines), xref="paper", yref="paper",
+                          x=0, y=0, yshift=-frame.footer_offset, xanchor="left",
+                          yanchor="top", showarrow=False, align="left",
+                          font=dict(size=11, color=palette.TEXT_MUTED))],
     )
+    if legend:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left",
+                                      y=frame.legend_y, yanchor="top"))
 
 
 def time_series(
@@ -119,6 +127,7 @@ def time_series(
         rows = data[data["series"] == name].sort_values("period")
         x = pd.to_datetime(rows["period"])
         colour = PALETTE[i % len(PALETTE)]
+        dash = palette.DASHES[(i // len(PALETTE)) % len(palette.DASHES)]
         common = dict(
             x=x, y=rows[value], name=str(name),
             hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
@@ -129,21 +138,24 @@ def time_series(
             fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
                                      connectgaps=False,
                                      line=dict(color=colour, width=2,
-                                               dash="dash" if name in dashed else "solid"),
+                                               dash="dash" if name in dashed else dash),
                                      **common))
     _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
-           plot_height=PLOT_HEIGHT, left=70)
+           plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
+    years = (pd.to_datetime(data["period"]).dt.year.nunique() if len(data) else 0)
     fig.update_layout(
         barmode="stack" if stacked else None,
-        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
-                    traceorder="reversed" if stacked else "normal"),
+        legend=dict(traceorder="reversed" if stacked else "normal"),
         yaxis=dict(title=y_title, tickformat=y_format, rangemode="tozero"),
-        xaxis=dict(title="Year" if grain == "year" else "Month",
-                   dtick="M12" if grain == "year" else None,
+        # every year labelled only while that stays readable at 800 px; longer spans get
+        # Plotly's own spacing (every 2, 5, 10 … years), never rotated
+        xaxis=dict(title=i18n._("Year") if grain == "year" else i18n._("Month"),
+                   dtick="M12" if grain == "year" and years <= 14 else None,
+                   nticks=None if grain == "year" and years <= 14 else 10, tickangle=0,
                    tickformat="%Y" if grain == "year" else "%b %Y"),
     )
     if data.empty:
-        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+        fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     return fig
 
@@ -166,17 +178,22 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
             text=data[text] if text and i == len(bars) - 1 else None,
             textposition="outside", cliponaxis=False,
             hovertemplate=f"%{{y}}<br>{name}: %{{x:{x_format}}}<extra></extra>"))
-    if hatched is not None and data[hatched].any():
-        fig.add_trace(go.Bar(y=[None], x=[None], name="hatched: computed", orientation="h",
+    # hatching says something only where computed and published values are side by side
+    mixed = hatched is not None and data[hatched].any() and not data[hatched].all()
+    if hatched is not None and not mixed:
+        for trace in fig.data:
+            trace.marker.pattern = None
+    if mixed:
+        fig.add_trace(go.Bar(y=[None], x=[None], name=i18n._("hatched: computed"),
+                             orientation="h",
                              marker=dict(color="white", line=dict(color="#444", width=1),
                                          pattern=dict(shape="/"))))
     _frame(fig, title=title, footer=source.footer_line(), plot_height=120 + 34 * len(data),
-           left=200)
+           left=200, legend=[t.name for t in fig.data])
     fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
-                      yaxis=dict(autorange="reversed"),
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+                      yaxis=dict(autorange="reversed"))
     if data.empty:
-        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+        fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     return fig
 
@@ -189,26 +206,26 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=data["claimed"], y=data["check"], mode="markers", name="claimed (band = tolerance)",
-        marker=dict(size=11, color="#c55a11", symbol="diamond"),
+        marker=dict(size=11, color=palette.HIGHLIGHT, symbol="diamond"),
         error_x=dict(type="data", symmetric=False, array=data["high"] - data["claimed"],
-                     arrayminus=data["claimed"] - data["low"], color="#c55a11", thickness=2),
+                     arrayminus=data["claimed"] - data["low"], color=palette.HIGHLIGHT,
+                     thickness=2),
         hovertemplate=f"%{{y}}: claimed %{{x:{x_format}}}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=data["data_value"], y=data["check"], mode="markers", name="data",
-        marker=dict(size=11, color="#1f4e79"),
+        marker=dict(size=11, color=palette.REFERENCE),
         hovertemplate=f"%{{y}}: data %{{x:{x_format}}}<extra></extra>"))
     _frame(fig, title=title, footer=source.footer_line(), plot_height=150 + 50 * len(data),
-           left=230)
+           left=230, legend=[t.name for t in fig.data])
     fig.update_layout(xaxis=dict(title=x_title, tickformat=x_format),
-                      yaxis=dict(autorange="reversed", type="category"),
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
+                      yaxis=dict(autorange="reversed", type="category"))
     return fig
 
 
 def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high: str,
                    highlight: pd.Series, title: str, x_title: str, source: Source) -> go.Figure:
     """Point estimates with intervals, one row per label (a forest plot)."""
-    colours = ["#c55a11" if h else "#1f4e79" for h in highlight]
+    colours = [palette.HIGHLIGHT if h else palette.REFERENCE for h in highlight]
     fig = go.Figure(go.Scatter(
         x=data[value], y=data[label], mode="markers",
         marker=dict(size=10, color=colours),

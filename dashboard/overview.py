@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import registry
-from dashboard import db
+from dashboard import db, i18n
+from dashboard.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -24,34 +25,38 @@ class Tile:
 
     @property
     def caption(self) -> str:
-        return f"{self.year} · {self.source}" + (f" · {self.note}" if self.note else "")
+        year = "" if self.year is None else str(self.year)
+        return " · ".join(p for p in (year, self.source, self.note) if p)
 
 
 def _date(value) -> str:
-    return f"{pd.Timestamp(value).date():%-d %b %Y}"
+    return i18n.date(value)
 
 
 def _count(v: float) -> str:
-    return f"{v:,.0f}"
+    return i18n.number(v)
 
 
 def _change(new: float, old: float | None, *, points: bool = False) -> str | None:
     if old is None or pd.isna(old):
         return None
     if points:
-        return f"{(new - old) * 100:+.1f} pp"
-    return f"{new - old:+,.0f} ({(new - old) / old:+.1%})" if old else f"{new - old:+,.0f}"
+        return f"{i18n.signed((new - old) * 100, 1)} pp"
+    if not old:
+        return i18n.signed(new - old)
+    return f"{i18n.signed(new - old)} ({i18n.percent((new - old) / old, 1, sign=True)})"
 
 
 def _missing(label: str, page: str, fetch: str) -> Tile:
-    return Tile(label, "not loaded", None, None, f"run `{fetch}`", page)
+    return Tile(label, _("not loaded"), None, None, _("run `{command}`").format(command=fetch),
+                page)
 
 
 def arrivals_tiles() -> list[Tile]:
     rows = db.query("overview_arrivals")
     page = "pages/arrivals.py"
     if rows.empty:
-        return [_missing("Irregular border crossings (detections)", page,
+        return [_missing(_("Irregular border crossings (detections)"), page,
                          registry.fetch_command("frontex_ibc"))]
     years = sorted(rows["year"].unique(), reverse=True)
     year, prev = int(years[0]), (int(years[1]) if len(years) > 1 else None)
@@ -59,16 +64,19 @@ def arrivals_tiles() -> list[Tile]:
     total = float(this["year_total"].iat[0])
     before = rows[rows["year"] == prev]
     total_prev = float(before["year_total"].iat[0]) if len(before) else None
-    src = f"Frontex, frontex_ibc, FRAN data as of {_date(this['vintage'].iat[0])}"
+    src = _("Frontex, frontex_ibc, FRAN data as of {date}").format(
+        date=_date(this['vintage'].iat[0]))
     top = this.iloc[0]
     top_prev = before.loc[before["route_code"] == top["route_code"], "detections"]
     return [
-        Tile("Irregular border crossings, all routes (detections)", _count(total),
-             _change(total, total_prev), year, src, page, "detections, not persons"),
-        Tile(f"Busiest route: {top['route']}", _count(top["detections"]),
+        Tile(_("Irregular border crossings, all routes (detections)"), _count(total),
+             _change(total, total_prev), year, src, page, _("detections, not persons")),
+        Tile(_("Busiest route: {route}").format(route=top['route']),
+             _count(top["detections"]),
              _change(float(top["detections"]),
                      float(top_prev.iat[0]) if len(top_prev) else None),
-             year, src, page, f"{top['detections'] / total:.0%} of all detections"),
+             year, src, page, _("{share} of all detections").format(
+                 share=i18n.percent(top['detections'] / total, 0))),
     ]
 
 
@@ -79,16 +87,17 @@ def eurostat_tiles() -> list[Tile]:
     rows = db.query("overview_eurostat")
     out = []
     specs = [
-        ("returned_third_country", "NL", "Returned to a third country, Netherlands (persons)",
+        ("returned_third_country", "NL", N_("Returned to a third country, Netherlands (persons)"),
          "migr_eirtn"),
-        ("return_rate", "NL", "Return rate, Netherlands (returned ÷ ordered, same year)",
+        ("return_rate", "NL", N_("Return rate, Netherlands (returned ÷ ordered, same year)"),
          "migr_eiord, migr_eirtn"),
-        ("return_rate", "EU27_2020", "Return rate, EU27 (returned ÷ ordered, same year)",
+        ("return_rate", "EU27_2020", N_("Return rate, EU27 (returned ÷ ordered, same year)"),
          "migr_eiord, migr_eirtn"),
-        ("asylum_applicants", "NL", "Asylum applicants, Netherlands (all applicants)",
+        ("asylum_applicants", "NL", N_("Asylum applicants, Netherlands (all applicants)"),
          "migr_asyappctza")]
     fetch = registry.fetch_command("eurostat_migr")
     for tile, geo, label, code in specs:
+        label = _(label)
         sel = rows[(rows["tile"] == tile) & (rows["geo"] == geo)]
         if sel.empty:
             out.append(_missing(label, "pages/return_gap.py", fetch))
@@ -100,23 +109,26 @@ def eurostat_tiles() -> list[Tile]:
         rate = tile == "return_rate"
         notes = []
         if latest["is_computed"]:
-            notes.append("EU27_2020 computed: sum of the 27 member states" if geo == "EU27_2020"
-                         else "computed: sum over citizenships of a third-party extract")
+            notes.append(_("EU27_2020 computed: sum of the 27 member states")
+                         if geo == "EU27_2020"
+                         else _("computed: sum over citizenships of a third-party extract"))
         if newest - year > STALE_AFTER:
-            notes.append(f"out of date: {year} is the latest year loaded, {newest - year} years "
-                         f"behind the newest Eurostat year held ({newest}); "
-                         f"newer years need `{fetch}`")
+            notes.append(_("out of date: {year} is the latest year loaded, {behind} years "
+                           "behind the newest Eurostat year held ({newest}); "
+                           "newer years need `{command}`").format(
+                year=year, behind=newest - year, newest=newest, command=fetch))
         out.append(Tile(
-            label, f"{latest['value']:.1%}" if rate else _count(latest["value"]),
+            label, i18n.percent(latest["value"], 1) if rate else _count(latest["value"]),
             _change(float(latest["value"]), prev_value, points=rate), year,
-            f"Eurostat, {code}, vintage {_date(latest['vintage'])}", "pages/return_gap.py",
-            "; ".join(notes)))
+            _("Eurostat, {code}, vintage {date}").format(code=code,
+                                                          date=_date(latest['vintage'])),
+            "pages/return_gap.py", "; ".join(notes)))
     return out
 
 
 def remittance_tiles() -> list[Tile]:
     rows = db.query("overview_remittances")
-    label = "Personal remittances paid by the Netherlands (current US$)"
+    label = _("Personal remittances paid by the Netherlands (current US$)")
     if rows.empty:
         return [_missing(label, "pages/remittances.py",
                          registry.fetch_command("worldbank_wdi"))]
@@ -125,10 +137,12 @@ def remittance_tiles() -> list[Tile]:
     prev_value = float(prev.iat[0]) if len(prev) else None
     delta = None
     if prev_value:
-        delta = f"{(latest['value'] - prev_value) / 1e9:+.2f} bn ({latest['value'] / prev_value - 1:+.1%})"
-    return [Tile(label, f"{latest['value'] / 1e9:,.2f} bn", delta, int(latest["year"]),
-                 f"World Bank, BM.TRF.PWKR.CD.DT, vintage {_date(latest['vintage'])}",
-                 "pages/remittances.py", "transfers + compensation of employees")]
+        delta = (f"{i18n.billions(latest['value'] - prev_value, sign=True)} "
+                 f"({i18n.percent(latest['value'] / prev_value - 1, 1, sign=True)})")
+    return [Tile(label, i18n.billions(latest["value"]), delta, int(latest["year"]),
+                 _("World Bank, BM.TRF.PWKR.CD.DT, vintage {date}").format(
+                     date=_date(latest['vintage'])),
+                 "pages/remittances.py", _("transfers + compensation of employees"))]
 
 
 def tiles() -> list[Tile]:

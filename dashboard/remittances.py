@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from core import registry
-from dashboard import charts, db
+from dashboard import charts, db, i18n
+from dashboard.i18n import _
 
 DATASET = "worldbank_wdi"
 MODES = {"latest": "Latest value per year", "vintages": "Each vintage separately"}
@@ -119,12 +120,28 @@ def pct_gdp(view: RemittancesView) -> pd.DataFrame:
     data = db.query("remittances_pct_gdp", year=view.year, n=view.top_n)
     data["computed"] = data["pct_gdp_is_computed"].astype(bool)
     data["label"] = data["received_pct_gdp"].map(lambda v: f"{v:.1f} %")
+    data.attrs["unranked"] = unranked_note(view.year)
     return data
+
+
+def unranked_note(year: int) -> str:
+    """The economies the ranking cannot place (remittances received, no GDP for the year),
+    in words, with their latest earlier share; '' if there are none."""
+    rows = db.query("remittances_pct_unranked", year=year)
+    if rows.empty:
+        return ""
+    names = [_("{economy} ({share} % in {year})").format(
+        economy=r.country, share=i18n.number(r.last_pct_gdp, 1), year=int(r.last_year))
+        if pd.notna(r.last_pct_gdp) else str(r.country) for r in rows.itertuples()]
+    return _("Not ranked, GDP {year} not available: {economies}.").format(
+        year=year, economies=", ".join(names))
 
 
 def pct_source(data: pd.DataFrame) -> charts.Source:
     vintage = pd.Timestamp(data["vintage"].max()).date() if len(data) else dt.date.today()
     caveats = [COMPUTED_CAVEAT] if data["computed"].any() else []
+    if data.attrs.get("unranked"):
+        caveats.append(data.attrs["unranked"])
     codes = {"BX.TRF.PWKR.DT.GD.ZS": vintage}
     if data["computed"].any():
         codes |= {"BX.TRF.PWKR.CD.DT": vintage, "NY.GDP.MKTP.CD": vintage}

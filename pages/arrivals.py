@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import arrivals, components, maps, risk
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -28,36 +29,36 @@ opts = options(view.vintage)
 if tuple(st.session_state.get("arr_period", ())) != (view.start, view.end):
     st.session_state.pop("arr_period", None)
 
-st.title("Irregular arrivals")
-st.markdown("Detections of illegal border crossings at the EU's external borders, reported by "
-            "Frontex. **Detections, not persons**: one person can be detected more than once.")
+st.title(_("Irregular arrivals"))
+st.markdown(_("Detections of illegal border crossings at the EU's external borders, reported by "
+              "Frontex. **Detections, not persons**: one person can be detected more than once."))
 
 with st.sidebar:
-    st.header("Filters")
-    st.selectbox("Data vintage", opts.vintages, key="arr_vintage",
+    st.header(_("Filters"))
+    st.selectbox(_("Data vintage"), opts.vintages, key="arr_vintage",
                  format_func=arrivals.vintage_label)
-    st.multiselect("Routes", list(opts.routes), key="arr_routes",
+    st.multiselect(_("Routes"), list(opts.routes), key="arr_routes",
                    format_func=opts.routes.get)
-    st.multiselect("Border type", opts.border_types, key="arr_border_types")
-    st.radio("Nationalities", list(arrivals.NATIONALITY_MODES), key="arr_nationality_mode",
+    st.multiselect(_("Border type"), opts.border_types, key="arr_border_types")
+    st.radio(_("Nationalities"), list(arrivals.NATIONALITY_MODES), key="arr_nationality_mode",
              format_func=arrivals.NATIONALITY_MODES.get)
     if st.session_state["arr_nationality_mode"] == "top":
-        st.number_input("N", min_value=1, max_value=50, step=1, key="arr_top_n")
+        st.number_input(_("N"), min_value=1, max_value=50, step=1, key="arr_top_n")
     elif st.session_state["arr_nationality_mode"] == "chosen":
-        st.multiselect("Chosen nationalities", list(opts.nationalities),
+        st.multiselect(_("Chosen nationalities"), list(opts.nationalities),
                        key="arr_nationalities", format_func=opts.nationalities.get)
-    st.radio("Colour by", list(arrivals.BREAKDOWNS), key="arr_by",
+    st.radio(_("Colour by"), list(arrivals.BREAKDOWNS), key="arr_by",
              format_func=arrivals.BREAKDOWNS.get, horizontal=True)
-    st.radio("Frequency", list(arrivals.GRAINS), key="arr_grain",
+    st.radio(_("Frequency"), list(arrivals.GRAINS), key="arr_grain",
              format_func=arrivals.GRAINS.get, horizontal=True)
-    st.radio("Chart", list(arrivals.STYLES), key="arr_style",
+    st.radio(_("Chart"), list(arrivals.STYLES), key="arr_style",
              format_func=arrivals.STYLES.get, horizontal=True)
-    st.select_slider("Period", options=opts.months, value=(view.start, view.end), key="arr_period",
+    st.select_slider(_("Period"), options=opts.months, value=(view.start, view.end), key="arr_period",
                      on_change=period_changed)
-    st.toggle("Show policy events", key="arr_events")
+    st.toggle(_("Show policy events"), key="arr_events")
     # no denominator exists for detections by nationality or route: shown off, with the reason
     no_rate = arrivals.per_capita_reason(view.vintage)
-    st.toggle("Per 100,000 residents", value=False, disabled=True, help=no_rate)
+    st.toggle(_("Per 100,000 residents"), value=False, disabled=True, help=no_rate)
     st.caption(no_rate)
 
 

@@ -6,6 +6,7 @@ from analysis.claims import AGGREGATES, ClaimError
 from dashboard import claims, components
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -32,20 +33,20 @@ if saved_id:
 if deleted := st.session_state.pop("cc_deleted", None):
     st.success(f"Deleted claim {deleted}.")
 
-st.title("Claim check")
-st.markdown("Published statements tested against the publishers' own series, **twice**: "
-            "against the newest data, and against the newest vintage held that was "
-            "published when the claim was made. Each verdict is computed when you open the "
-            "page — never stored — and names the series, the vintage, the band the wording "
-            "stands for and how far the data is from the claim.")
+st.title(_("Claim check"))
+st.markdown(_("Published statements tested against the publishers' own series, **twice**: "
+              "against the newest data, and against the newest vintage held that was "
+              "published when the claim was made. Each verdict is computed when you open the "
+              "page — never stored — and names the series, the vintage, the band the wording "
+              "stands for and how far the data is from the claim."))
 
 with st.sidebar:
-    st.header("Filters")
-    st.multiselect("Source document", list(documents), key="cc_documents",
+    st.header(_("Filters"))
+    st.multiselect(_("Source document"), list(documents), key="cc_documents",
                    format_func=documents.get)
-    st.multiselect("Verdict (now)", list(claims.BADGES), key="cc_verdicts",
+    st.multiselect(_("Verdict (now)"), list(claims.BADGES), key="cc_verdicts",
                    format_func=claims.BADGES.get)
-    st.checkbox("Revised since stated", key="cc_revised",
+    st.checkbox(_("Revised since stated"), key="cc_revised",
                 help="Claims whose data value or verdict changed between the vintage held "
                      "when the claim was made and the newest one.")
 
@@ -64,11 +65,11 @@ c2.download_button("Claims report (Markdown)", claims.engine.markdown(shown).enc
 c3.download_button("One-page brief (HTML, printable)", claims.brief(shown),
                    file_name="claims_brief.html", mime="text/html", on_click="ignore")
 
-st.subheader("Claim detail")
+st.subheader(_("Claim detail"))
 ids = [v.claim.id for v in shown] or list(by_id)
 if st.session_state["cc_claim"] not in ids:
     st.session_state["cc_claim"] = claims.default_claim([by_id[i] for i in ids])
-st.selectbox("Claim", ids, key="cc_claim",
+st.selectbox(_("Claim"), ids, key="cc_claim",
              format_func=lambda i: f"{i} · {claims.BADGES[by_id[i].verdict]} · {by_id[i].claim.claim[:80]}")
 verdict = by_id[st.session_state["cc_claim"]]
 claim = verdict.claim
@@ -96,7 +97,7 @@ else:
     components.chart(claims.figure(verdict, data), data, claims.source(verdict),
                      claims.title(verdict), f"claim_{claim.id}")
 
-st.subheader("Your claims")
+st.subheader(_("Your claims"))
 columns = claims.mart_columns()
 marts = sorted(columns)
 FORM_DEFAULTS = {"id": "", "claim": "", "document": "", "location": "", "period": "",
@@ -134,28 +135,28 @@ if own:
 editing = st.session_state.get("cf_editing")
 st.markdown(f"**Editing claim {editing}**" if editing else "**Add a claim**")
 left, right = st.columns(2)
-left.text_input("Id (one word)", key="cf_id", placeholder="U01", max_chars=20)
-right.text_input("Claim (paraphrased)", key="cf_claim", max_chars=2000)
-left.text_input("Source document", key="cf_document", max_chars=2000)
-right.text_input("Where in it (page, section)", key="cf_location", max_chars=2000)
+left.text_input(_("Id (one word)"), key="cf_id", placeholder="U01", max_chars=20)
+right.text_input(_("Claim (paraphrased)"), key="cf_claim", max_chars=2000)
+left.text_input(_("Source document"), key="cf_document", max_chars=2000)
+right.text_input(_("Where in it (page, section)"), key="cf_location", max_chars=2000)
 left.date_input("Stated on (the document's date)", key="cf_stated_on",
                 format="YYYY-MM-DD")
-right.text_input("Period (label)", key="cf_period", placeholder="2024", max_chars=200)
-left.text_input("Claimed number as stated", key="cf_stated",
+right.text_input(_("Period (label)"), key="cf_period", placeholder="2024", max_chars=200)
+left.text_input(_("Claimed number as stated"), key="cf_stated",
                 placeholder="about 33 thousand", max_chars=200)
 if st.session_state["cf_stated"].strip():
     right.caption(claims.band_preview(st.session_state["cf_stated"]))
-left.selectbox("Series (mart)", marts, key="cf_mart")
-right.selectbox("Aggregation", AGGREGATES, key="cf_aggregate")
-left.text_input("Value column", key="cf_value", placeholder="applicants")
-right.text_input("Unit", key="cf_unit", placeholder="persons", max_chars=200)
-left.text_input("Publisher dataset codes (comma-separated)", key="cf_datasets",
+left.selectbox(_("Series (mart)"), marts, key="cf_mart")
+right.selectbox(_("Aggregation"), AGGREGATES, key="cf_aggregate")
+left.text_input(_("Value column"), key="cf_value", placeholder="applicants")
+right.text_input(_("Unit"), key="cf_unit", placeholder="persons", max_chars=200)
+left.text_input(_("Publisher dataset codes (comma-separated)"), key="cf_datasets",
                 placeholder="migr_asyappctza")
 st.caption("Columns of this series: " + ", ".join(columns[st.session_state["cf_mart"]]))
-st.text_area("Filters, one per line: column = value (a, b for a list; 2014..2016 for a range)",
+st.text_area(_("Filters, one per line: column = value (a, b for a list; 2014..2016 for a range)"),
              key="cf_filters", placeholder="geo = NL\ncitizenship_iso3 = TOTAL\nyear = 2024")
 save_col, cancel_col = st.columns([1, 4])
-if save_col.button("Check and save", key="cf_save", type="primary"):
+if save_col.button(_("Check and save"), key="cf_save", type="primary"):
     form = {k: st.session_state[f"cf_{k}"] for k in FORM_DEFAULTS}
     try:
         saved = claims.save(form, replaces=editing)
@@ -165,7 +166,7 @@ if save_col.button("Check and save", key="cf_save", type="primary"):
         st.session_state["cc_saved"] = saved.id
         st.session_state["cf_clear"] = True
         st.rerun()
-if editing and cancel_col.button("Cancel editing", key="cf_cancel"):
+if editing and cancel_col.button(_("Cancel editing"), key="cf_cancel"):
     st.session_state["cf_clear"] = True
     st.rerun()
 

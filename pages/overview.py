@@ -3,18 +3,25 @@ import streamlit as st
 
 from dashboard import overview
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
-st.title("Migration flows: the latest figures")
-st.markdown("Official statistics with their source and vintage. Each figure links to the page "
-            "that shows the whole series, its definitions and its downloads.")
+st.title(_("Migration flows: the latest figures"))
+st.markdown(_("Official statistics with their source and vintage. Each figure links to the "
+              "page that shows the whole series, its definitions and its downloads."))
 
-tiles = overview.tiles()
-for row_start in range(0, len(tiles), 3):
-    cols = st.columns(3)
-    for col, tile in zip(cols, tiles[row_start:row_start + 3]):
-        with col.container(border=True):
-            st.metric(tile.label, tile.value, tile.delta)
-            st.caption(tile.caption)
-            st.page_link(tile.page, label="Open the series →")
+# Tiles of one fixed width in a wrapping row: three a row on a wide window, one on a
+# narrow one, so a value or its change is never cut.
+row = st.container(horizontal=True, gap="medium")
+for tile in overview.tiles():
+    with row.container(border=True, width=330):
+        # A change is not good or bad in itself: neutral delta colours. The label is
+        # shown in full (wrapped) above the value, never cut.
+        st.markdown(f"**{tile.label}**".replace("$", r"\$"))
+        st.metric(tile.label, tile.value, tile.delta, delta_color="off",
+                  label_visibility="collapsed")
+        # commands as plain text: code spans inside a caption are drawn faded, below
+        # 4.5:1 contrast
+        st.caption(tile.caption.replace("`", ""))
+        st.page_link(tile.page, label=_("Open the series →"))

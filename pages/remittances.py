@@ -7,6 +7,7 @@ from dashboard import components
 from dashboard import remittances as rm
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -24,17 +25,17 @@ def resolve(s: dict) -> dict:
 bind = Binding("rm", MAIN | PARTNER, resolve)
 view = rm.RemittancesView(**{k: bind.values[k] for k in MAIN})
 
-st.title("Remittances")
-st.markdown("Money sent home by migrants, from the World Bank's World Development Indicators. "
-            "The World Bank's **personal remittances** add personal transfers and compensation "
-            "of employees, so they are larger than personal transfers alone.")
+st.title(_("Remittances"))
+st.markdown(_("Money sent home by migrants, from the World Bank's World Development Indicators. "
+              "The World Bank's **personal remittances** add personal transfers and compensation "
+              "of employees, so they are larger than personal transfers alone."))
 
 with st.sidebar:
-    st.header("Filters")
-    st.selectbox("Sending country", list(countries), key="rm_country", format_func=countries.get)
-    st.slider("From", 1960, 2030, key="rm_start")
-    st.slider("To", 1960, 2030, key="rm_end")
-    st.radio("Vintages", list(rm.MODES), key="rm_mode", format_func=rm.MODES.get)
+    st.header(_("Filters"))
+    st.selectbox(_("Sending country"), list(countries), key="rm_country", format_func=countries.get)
+    st.slider(_("From"), 1960, 2030, key="rm_start")
+    st.slider(_("To"), 1960, 2030, key="rm_end")
+    st.radio(_("Vintages"), list(rm.MODES), key="rm_mode", format_func=rm.MODES.get)
 
 data = rm.paid(view)
 components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(data),
@@ -42,24 +43,24 @@ components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(dat
 if gap := rm.gaps(data, view, countries):
     components.missing_note([gap])
 
-st.subheader("Received as % of GDP")
+st.subheader(_("Received as a share of GDP (%)"))
 years = rm.pct_years()
 left, right = st.columns(2)
-left.selectbox("Year", years, key="rm_year")
-right.number_input("Top N economies", 5, 60, key="rm_top_n")
+left.selectbox(_("Year"), years, key="rm_year")
+right.number_input(_("Top N economies"), 5, 60, key="rm_top_n")
 pct = rm.pct_gdp(view)
 components.chart(rm.pct_figure(pct, view), pct, rm.pct_source(pct), rm.pct_title(view),
                  f"remittances_pct_gdp_{view.year}")
 
-st.subheader("From the Netherlands to countries outside the EU")
+st.subheader(_("From the Netherlands to countries outside the EU"))
 if partner_opts:
     pv = rm.PartnerView(**{k: bind.values[k] for k in PARTNER})
     left, mid, right = st.columns(3)
-    left.selectbox("Item", list(partner_opts["item"]), key="rm_item",
+    left.selectbox(_("Item"), list(partner_opts["item"]), key="rm_item",
                    format_func=partner_opts["item"].get)
-    mid.selectbox("Flow (CRE credit, DEB debit, BAL balance)", list(partner_opts["flow"]),
+    mid.selectbox(_("Flow (CRE credit, DEB debit, BAL balance)"), list(partner_opts["flow"]),
                   key="rm_flow")
-    right.multiselect("Partners", list(partner_opts["partner"]), key="rm_partners")
+    right.multiselect(_("Partners"), list(partner_opts["partner"]), key="rm_partners")
     transfers = rm.partner_series(pv)
     components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
                      rm.partner_source(transfers), rm.partner_title(pv, partner_opts),

@@ -7,6 +7,7 @@ from dashboard import components
 from dashboard import return_gap as rg
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -15,20 +16,20 @@ bind = Binding("rg", asdict(rg.ReturnGapView()),
                lambda s: asdict(rg.resolve(rg.ReturnGapView(**s), geos)))
 view = rg.ReturnGapView(**bind.values)
 
-st.title("Return gap")
-st.markdown("Third-country nationals **ordered to leave** and **returned** following an order, "
-            "beside asylum applicants and persons found illegally present (Eurostat). "
-            "The rate comes in three definitions, because returns in a year are not the "
-            "returns of that year's orders.")
+st.title(_("Return gap"))
+st.markdown(_("Third-country nationals **ordered to leave** and **returned** following an order, "
+              "beside asylum applicants and persons found illegally present (Eurostat). "
+              "The rate comes in three definitions, because returns in a year are not the "
+              "returns of that year's orders."))
 
 with st.sidebar:
-    st.header("Filters")
-    st.selectbox("Geography", list(geos), key="rg_geo", format_func=geos.get)
-    st.selectbox("Compare with", [""] + list(geos), key="rg_compare",
+    st.header(_("Filters"))
+    st.selectbox(_("Geography"), list(geos), key="rg_geo", format_func=geos.get)
+    st.selectbox(_("Compare with"), [""] + list(geos), key="rg_compare",
                  format_func=lambda g: geos.get(g, "(none)"))
-    st.slider("From", 2000, 2030, key="rg_start")
-    st.slider("To", 2000, 2030, key="rg_end")
-    st.toggle("Per 100,000 residents", key="rg_per_100k",
+    st.slider(_("From"), 2000, 2030, key="rg_start")
+    st.slider(_("To"), 2000, 2030, key="rg_end")
+    st.toggle(_("Per 100,000 residents"), key="rg_per_100k",
               help="The counts of the first charts ÷ the population on 1 January × 100,000.")
 
 
@@ -39,17 +40,17 @@ for geo in (g for g in (view.geo, view.compare) if g):
     if gap := rg.gaps(data, geo, geos):
         components.missing_note([gap])
 
-st.subheader("Return rate")
+st.subheader(_("Return rate"))
 rates = rg.rates(view)
 components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
                  rg.rates_title(view, geos), "return_rate")
 
-st.subheader("By citizenship")
+st.subheader(_("By citizenship"))
 years = rg.citizenship_years(view.geo)
 if years:
     left, right = st.columns(2)
-    left.selectbox("Year", years, key="rg_year")
-    right.number_input("Top N citizenships", 1, 30, key="rg_top_n")
+    left.selectbox(_("Year"), years, key="rg_year")
+    right.number_input(_("Top N citizenships"), 1, 30, key="rg_top_n")
     cit = rg.by_citizenship(view)
     components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
                      rg.citizenship_title(view, geos),
@@ -58,7 +59,7 @@ else:
     st.info(f"No orders to leave by citizenship are loaded for {geos.get(view.geo)}: "
             f"run `{rg.FETCH}`.")
 
-st.subheader("Map")
+st.subheader(_("Map"))
 left, right = st.columns(2)
 left.selectbox("Series", list(rg.MAP_SERIES), key="rg_map_series",
                format_func=lambda s: rg.MAP_SERIES[s][0])
@@ -68,7 +69,7 @@ if map_years:
     mdata = rg.map_data(view)
     components.chart(rg.map_figure(mdata, view), mdata, rg.map_source(mdata, view),
                      rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}")
-    _, off_map = rg.map_split(mdata)
+    off_map = rg.map_split(mdata)[1]
     if len(off_map):
         st.caption("Not on the map (aggregates and codes no map geometry knows):")
         st.dataframe(off_map[["geo", "name", "kind", "value", "is_computed"]],
@@ -76,7 +77,7 @@ if map_years:
 else:
     st.info(f"No values of this series are loaded: run `{rg.FETCH}`.")
 
-with st.expander("Definitions: Eurostat and national counts"):
+with st.expander(_("Definitions: Eurostat and national counts")):
     st.markdown(rg.DEFINITIONS)
     national = rg.national_counts()
     for row in national.itertuples():

@@ -7,6 +7,7 @@ from dashboard import components
 from dashboard import revisions as rev
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -17,11 +18,11 @@ bind = Binding("rev", asdict(rev.RevisionsView()),
                baseline=lambda s: rev.defaults_for(rev.RevisionsView(**s)))
 view = rev.RevisionsView(**bind.values)
 
-st.title("Data revisions")
-st.markdown("Publishers revise what they published: a newer file can change figures for "
-            "years that an older file already had. Pick a series and two vintages to see "
-            "what changed: the **revision** is new − old, the **relative revision** "
-            "(new − old) ÷ old. Only values present in both vintages are compared.")
+st.title(_("Data revisions"))
+st.markdown(_("Publishers revise what they published: a newer file can change figures for "
+              "years that an older file already had. Pick a series and two vintages to see "
+              "what changed: the **revision** is new − old, the **relative revision** "
+              "(new − old) ÷ old. Only values present in both vintages are compared."))
 
 if not cases:
     st.info("No series with several vintages is loaded: run `python -m etl build`.")
@@ -29,10 +30,10 @@ if not cases:
 
 vintages = rev.vintages(view.case)
 with st.sidebar:
-    st.header("Comparison")
-    st.selectbox("Series", list(cases), key="rev_case", format_func=cases.get)
-    st.selectbox("Older vintage", vintages, key="rev_old", format_func=rev.vintage_label)
-    st.selectbox("Newer vintage", vintages, key="rev_new", format_func=rev.vintage_label)
+    st.header(_("Comparison"))
+    st.selectbox(_("Series"), list(cases), key="rev_case", format_func=cases.get)
+    st.selectbox(_("Older vintage"), vintages, key="rev_old", format_func=rev.vintage_label)
+    st.selectbox(_("Newer vintage"), vintages, key="rev_new", format_func=rev.vintage_label)
 
 
 if view.old == view.new:
@@ -44,7 +45,7 @@ if view.old == view.new:
 source = rev.source(view)
 years = rev.compared_years(view)
 
-st.subheader("By year")
+st.subheader(_("By year"))
 summary = rev.by_year(view)
 for note in rev.partial_years(view):
     st.info(note, icon="🗓️")
@@ -65,17 +66,17 @@ st.dataframe(summary, hide_index=True, width="stretch", column_config={
 st.caption(rev.by_year_title(view) + ".")
 components.csv_download(summary, source, rev.by_year_title(view), rev.file_stem(view, "by_year"))
 
-st.subheader("Old vs new, one year")
+st.subheader(_("Old vs new, one year"))
 if years:
     left, right = st.columns(2)
-    left.selectbox("Year", years, key="rev_year")
-    right.number_input("Top N", 1, 50, key="rev_top_n")
+    left.selectbox(_("Year"), years, key="rev_year")
+    right.number_input(_("Top N"), 1, 50, key="rev_top_n")
     data = rev.chart_data(view)
     title = rev.chart_title(view, data)
     components.chart(rev.figure(data, view), data, source, title,
                      rev.file_stem(view, str(view.year)))
 
-    st.subheader("Largest revisions")
+    st.subheader(_("Largest revisions"))
     top = rev.largest(view)
     if top.empty:
         st.info("No value differs between these two vintages.")

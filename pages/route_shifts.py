@@ -7,6 +7,7 @@ from dashboard import components, risk
 from dashboard import route_shifts as rs
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -25,7 +26,7 @@ def on_event_change():
         st.session_state["rs_treated"] = treated
 
 
-st.title("Route shifts")
+st.title(_("Route shifts"))
 st.markdown(
     "When a policy closes one route, do the same people cross elsewhere? The estimate is a "
     "Poisson model of detections by nationality, route and month: the fall on the treated "
@@ -36,18 +37,18 @@ st.markdown(
     "24 months before; intervals calibrated on placebo dates of the same route.")
 
 with st.sidebar:
-    st.header("Question")
-    st.selectbox("Policy event", list(labels), key="rs_event", format_func=labels.get,
+    st.header(_("Question"))
+    st.selectbox(_("Policy event"), list(labels), key="rs_event", format_func=labels.get,
                  on_change=on_event_change)
     if st.session_state["rs_event"] == "date":
-        st.text_input("Event date (YYYY-MM-DD)", key="rs_date")
-    st.selectbox("Treated route", list(route_names), key="rs_treated",
+        st.text_input(_("Event date (YYYY-MM-DD)"), key="rs_date")
+    st.selectbox(_("Treated route"), list(route_names), key="rs_treated",
                  format_func=route_names.get)
-    st.slider("Months after", 6, 24, key="rs_after")
-    st.slider("Months before", 12, 36, key="rs_before")
-    st.header("Series chart")
-    st.radio("Scale", ["linear", "log"], key="rs_scale", horizontal=True)
-    st.selectbox("Nationality", list(nat_names), key="rs_nationality",
+    st.slider(_("Months after"), 6, 24, key="rs_after")
+    st.slider(_("Months before"), 12, 36, key="rs_before")
+    st.header(_("Series chart"))
+    st.radio(_("Scale"), ["linear", "log"], key="rs_scale", horizontal=True)
+    st.selectbox(_("Nationality"), list(nat_names), key="rs_nationality",
                  format_func=nat_names.get)
 
 view = rs.ShiftView(**bind.values)
@@ -65,7 +66,7 @@ if not ok:
     st.stop()
 
 h = result.headline
-st.subheader("Headline")
+st.subheader(_("Headline"))
 st.markdown(f"**{result.title}**, treated route **{route_names[result.treated]}**, post window "
             f"{h.window.first_post:%B %Y} to {h.window.post_end:%B %Y}: {result.reading}.")
 for gap in rs.gaps(result):
@@ -86,7 +87,7 @@ c3.metric("Displacement ratio", f"{h.ratio:,.3f}" if h.ratio == h.ratio else "un
                "the fall reappeared elsewhere, 0 = none")
 st.markdown(f"Displacement ratio: {rs.ratio_words(result)}.")
 
-st.subheader("Change on each route")
+st.subheader(_("Change on each route"))
 table = rs.routes_table(result)
 components.chart(rs.effects_figure(result, table, source), table, source,
                  f"Change on each route, {rs.title(view)}", "route_shifts_effects")
@@ -124,7 +125,7 @@ else:
     st.info("The risk comparison needs IOM's Missing Migrants Project data: "
             "`python -m etl import ../shared/data/iom`.")
 
-st.subheader("Sensitivity")
+st.subheader(_("Sensitivity"))
 st.markdown("The headline is **robust**: every other specification's ratio lies inside its "
             "interval." if result.robust else
             "The reading **depends on the specification**: not every specification's ratio "
@@ -135,7 +136,7 @@ st.dataframe(strip, hide_index=True, column_config={
     for c in ("Fall on the treated route", "Extra on the other routes")})
 components.csv_download(strip, source, f"Sensitivity, {rs.title(view)}", "route_shifts_sensitivity")
 
-with st.expander("Model and calibration"):
+with st.expander(_("Model and calibration")):
     st.write(h.model_text())
     cal = result.calibration
     if cal is not None:

@@ -7,6 +7,7 @@ from core import refresh
 from dashboard import sources as src
 from dashboard.binding import Binding
 from dashboard.entry import through_app
+from dashboard.i18n import _
 
 through_app()
 
@@ -15,26 +16,26 @@ bind = Binding("src", asdict(src.SourcesView()),
                lambda s: asdict(src.resolve(src.SourcesView(**s), names)))
 view = src.SourcesView(**bind.values)
 
-st.title("Sources & provenance")
-st.markdown("Every publisher file in the warehouse: where it came from, which vintage it is, "
-            "its checksum, what it covers and under which licence. Below: the datasets the "
-            "dashboard expects but does not hold, with the command that would load them, and "
-            "each dataset's caveats.")
+st.title(_("Sources & provenance"))
+st.markdown(_("Every publisher file in the warehouse: where it came from, which vintage it is, "
+              "its checksum, what it covers and under which licence. Below: the datasets the "
+              "dashboard expects but does not hold, with the command that would load them, and "
+              "each dataset's caveats."))
 
 with st.sidebar:
-    st.header("Filters")
-    st.multiselect("Publisher", names, key="src_publishers", placeholder="All publishers")
+    st.header(_("Filters"))
+    st.multiselect(_("Publisher"), names, key="src_publishers", placeholder="All publishers")
 
 
 
 def csv_button(data, title: str, table: str) -> None:
     stem = src.file_stem(table, view)
-    st.download_button("Download CSV of the table", src.csv_bytes(data, title, table),
+    st.download_button(_("Download CSV of the table"), src.csv_bytes(data, title, table),
                        file_name=f"{stem}.csv", mime="text/csv", key=f"csv-{stem}",
                        on_click="ignore")
 
 
-st.subheader("Files loaded")
+st.subheader(_("Files loaded"))
 files = src.files(view)
 st.caption(f"{src.files_title(view)}: {len(files)} file(s). The checksum is shortened here; "
            "the CSV has it in full.")
@@ -57,7 +58,7 @@ st.dataframe(src.files_display(files), hide_index=True, width="stretch", column_
 })
 csv_button(files, src.files_title(view), "files")
 
-st.subheader("Not loaded")
+st.subheader(_("Not loaded"))
 missing = src.not_loaded(view)
 st.caption(f"{src.not_loaded_title(view)}: {len(missing)} dataset(s) with no data at all. "
            "The commands need internet; an empty command means there is no fetcher yet.")
@@ -67,7 +68,7 @@ st.dataframe(missing, hide_index=True, width="stretch", column_config={
 })
 csv_button(missing, src.not_loaded_title(view), "not_loaded")
 
-st.subheader("Caveats and vintages")
+st.subheader(_("Caveats and vintages"))
 notes = src.notes(view)
 for row in notes.itertuples(index=False):
     with st.expander(f"{row.publisher} · {row.dataset}: {row.title}"):

@@ -21,7 +21,7 @@ def traces(at: AppTest) -> dict[str, dict]:
 
 
 def chart_title(at: AppTest) -> str:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
 
 
 def run(**params) -> AppTest:
@@ -59,7 +59,8 @@ def test_footer_names_source_vintage_and_caveat():
     assert "Source: Frontex, detections of illegal border crossings (FRAN data as of 3 Jun 2025)" in footer
     assert "Detections, not persons" in footer
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert "FRAN data as of 3 Jun 2025" in spec["layout"]["annotations"][0]["text"]
+    assert "FRAN data as of 3 Jun 2025" in spec["layout"]["annotations"][0]["text"].replace(
+        "<br>", " ")
 
 
 def test_filtered_monthly_view_by_nationality():

@@ -37,7 +37,9 @@ def test_pct_gdp_ranking_marks_computed_values(default):
     assert values["Tajikistan"] == pytest.approx(38.42058811738961)
     assert values["Nepal"] == pytest.approx(26.313662907211764)
     assert values["Gambia, The"] == pytest.approx(21.895849204807163)
-    assert "hatched: computed" in [t["name"] for t in bars["data"]]
+    # every 2023 share is computed here (no published % of GDP for 2023 in the extract): the
+    # footer says so; a hatch on every bar would say nothing, so there is none
+    assert "hatched: computed" not in [t["name"] for t in bars["data"]]
     assert "computed here as received ÷ GDP" in footer(bars)
 
 
@@ -99,3 +101,30 @@ def test_partner_transfers_when_bop_rem6_is_loaded(tmp_path, monkeypatch):
     assert again.multiselect(key="rm_partners").value == ["EXT_EU27_2020", other]
     assert again.selectbox(key="rm_flow").value == "CRE"
     assert title(specs(again)[2]).startswith("Personal transfers, Netherlands, flow CRE")
+
+
+def test_pct_gdp_ranking_names_the_economies_it_cannot_rank(default):
+    """World Bank WDI extract: no GDP for 2023 for Tonga or Lebanon, so no share; they are
+    named in the figure with their 2022 shares (41.9 %, 30.7 %), never dropped silently."""
+    bars = specs(default)[1]
+    text = footer(bars)
+    assert "Not ranked, GDP 2023 not available: Tonga (41.9 % in 2022), Lebanon (30.7 % in 2022)" in text
+    assert "Tonga" not in bars["data"][0]["y"]
+
+
+def test_hatching_only_where_computed_and_published_values_mix(default):
+    from dashboard import remittances as rm
+
+    view = rm.resolve(rm.RemittancesView(), rm.payers())
+    data = rm.pct_gdp(view)
+    assert view.year == 2023 and len(data) == 20
+    assert data["computed"].all()  # 2023: every share computed here
+    fig = rm.pct_figure(data, view)
+    assert "hatched: computed" not in [t.name for t in fig.data]
+    assert all(t.marker.pattern.shape is None for t in fig.data)
+    # the real rows with the first one flagged published instead (a synthetic mix): now the
+    # hatch tells the two kinds apart, and the legend says what it means
+    mixed = data.assign(computed=[False] + [True] * (len(data) - 1))
+    fig = rm.pct_figure(mixed, view)
+    assert "hatched: computed" in [t.name for t in fig.data]
+    assert list(fig.data[0].marker.pattern.shape) == [""] + ["/"] * (len(data) - 1)

@@ -55,7 +55,8 @@ def test_series_chart_has_title_source_and_log_toggle():
     at = run(scale="log")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"].startswith("Monthly detections by route around EU–Turkey")
-    assert "FRAN data as of 3 Jun 2025" in spec["layout"]["annotations"][0]["text"]
+    assert "FRAN data as of 3 Jun 2025" in spec["layout"]["annotations"][0]["text"].replace(
+        "<br>", " ")
     assert spec["layout"]["yaxis"]["type"] == "log"
 
 

@@ -1,0 +1,64 @@
+"""Figure geometry that fits an 800 px window: wrapped titles and footers, and a legend
+below the plot whose rows are reserved, so legend, footer and plot never overlap.
+
+Plotly does not wrap text; the widths here are the characters that fit the narrowest plot
+the app draws (an 800 px window with the sidebar open leaves about 460 px of figure).
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+TITLE_CHARS = 52      # 17 px bold title font, ~8.5 px a character
+FOOTER_CHARS = 80     # 11 px footer font, ~5.5 px a character
+TITLE_LINE = 23       # px per title line
+FOOTER_LINE = 15      # px per footer line
+PLOT_AREA = 400       # px of the plot area for a figure of nominal plot_height 480
+LEGEND_TOP = 52       # px from the plot area's bottom edge to the legend (below the x-axis title)
+LEGEND_ROW = 21       # px per legend row
+LEGEND_WIDTH = 400    # px a legend row may use at 800 px (sidebar open)
+FOOTER_GAP = 58       # px from the plot area's bottom edge to the footer (no legend)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters; existing <br> breaks are kept."""
+    out: list[str] = []
+    for part in text.split("<br>"):
+        out.extend(textwrap.wrap(part, width) or [""])
+    return out
+
+
+def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
+    """How many rows a horizontal Plotly legend of these entries takes at ``width`` px
+    (an entry: 40 px of symbol and padding plus ~7 px a character at 12 px)."""
+    rows, used = 0, width
+    for name in names:
+        entry = 40 + 7 * len(str(name))
+        if used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
+@dataclass(frozen=True)
+class Frame:
+    title_lines: list[str]
+    footer_lines: list[str]
+    top: int            # margin above the plot area (title)
+    bottom: int         # margin below the plot area (axis title, legend, footer)
+    height: int
+    footer_offset: int  # px from the plot area's bottom edge to the footer's top
+    legend_y: float     # the legend's top, in plot-area fractions (negative: below it)
+
+
+def frame(title: str, footer: str, plot_height: int, legend: list[str], *,
+          title_chars: int | None = None, footer_chars: int | None = None) -> Frame:
+    titles = wrap(title, title_chars or TITLE_CHARS)
+    footers = wrap(footer, footer_chars or FOOTER_CHARS)
+    top = 36 + TITLE_LINE * len(titles)
+    area = max(plot_height - 80, 60)
+    rows = legend_rows(legend) if legend else 0
+    offset = LEGEND_TOP + LEGEND_ROW * rows + 8 if rows else FOOTER_GAP
+    bottom = offset + FOOTER_LINE * len(footers) + 10
+    return Frame(titles, footers, top, bottom, top + area + bottom, offset,
+                 -LEGEND_TOP / area)
