@@ -119,6 +119,9 @@ class Calibration:
     loo_rejection_extra: float
     split_rejection_fall: float         # calibrated, split by period
     split_rejection_extra: float
+    # the block-t rule (``t_half_width``), judged the same two ways
+    loo_rejection_fall_t: float = float("nan")
+    split_rejection_fall_t: float = float("nan")
 
     @property
     def within_target(self) -> bool:
@@ -143,6 +146,29 @@ def quantiles(b) -> tuple[float, float]:
             float(np.quantile(b, 0.975, method="higher")))
 
 
+def independent_windows(dates, months_after: int) -> int:
+    """How many non-overlapping post windows the placebo dates span."""
+    d = pd.to_datetime(pd.Series(dates))
+    if d.empty:
+        return 0
+    span = (d.max().year - d.min().year) * 12 + d.max().month - d.min().month + 1
+    return max(int(span // months_after), 1)
+
+
+def t_half_width(b, dates, months_after: int, level: float = LEVEL) -> float:
+    """The "block-t" rule: half-width of the interval for ``b_T`` from few placebos — the
+    placebos' root mean square times the t quantile with (independent windows − 1) degrees
+    of freedom (overlapping placebo windows are not independent draws)."""
+    from scipy import stats
+
+    b = np.asarray(b, dtype=float)
+    b = b[np.isfinite(b)]
+    if len(b) == 0:
+        return float("nan")
+    nu = max(independent_windows(dates, months_after) - 1, 1)
+    return float(np.sqrt(np.mean(b ** 2)) * stats.t.ppf(0.5 + level / 2, nu))
+
+
 def reject_t(nominal: float):
     def rule(train: np.ndarray, test: np.ndarray) -> np.ndarray:
         return np.abs(test) > critical_value(train, nominal)
@@ -154,12 +180,25 @@ def reject_b(train: np.ndarray, test: np.ndarray) -> np.ndarray:
     return (test < lo) | (test > hi)
 
 
+def reject_block_t(months_after: int):
+    def rule(train: np.ndarray, test: np.ndarray, train_dates) -> np.ndarray:
+        return np.abs(test) > t_half_width(train, train_dates, months_after)
+    rule.needs_dates = True
+    return rule
+
+
+def _apply(rule, train, test, train_dates):
+    if getattr(rule, "needs_dates", False):
+        return rule(train, test, train_dates)
+    return rule(train, test)
+
+
 def _loo(dates: pd.Series, x: np.ndarray, rule, gap: int) -> float:
     rejected = []
     months = (dates.dt.year * 12 + dates.dt.month).to_numpy()
     for i in range(len(x)):
         keep = np.abs(months - months[i]) >= gap
-        rejected.append(bool(rule(x[keep], x[i:i + 1])[0]))
+        rejected.append(bool(_apply(rule, x[keep], x[i:i + 1], dates[keep])[0]))
     return float(np.mean(rejected)) if rejected else float("nan")
 
 
@@ -169,7 +208,7 @@ def _split(dates: pd.Series, x: np.ndarray, rule) -> float:
     early, late = order[:half], order[half:]
     rejected = []
     for train, test in ((early, late), (late, early)):
-        rejected.extend(rule(x[train], x[test]))
+        rejected.extend(_apply(rule, x[train], x[test], dates.iloc[train]))
     return float(np.mean(rejected)) if rejected else float("nan")
 
 
@@ -201,6 +240,9 @@ def calibrate(table: pd.DataFrame, route: str, spec: PanelSpec = DEFAULT_SPEC) -
         loo_rejection_extra=loo_extra,
         split_rejection_fall=_split(dates, b, reject_b),
         split_rejection_extra=split_extra,
+        loo_rejection_fall_t=_loo(dates, b, reject_block_t(spec.months_after),
+                                  spec.months_after),
+        split_rejection_fall_t=_split(dates, b, reject_block_t(spec.months_after)),
     )
 
 
@@ -286,7 +328,7 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
     rng = np.random.default_rng(seed)
     truth_b = float(np.log(1 - fall))
     n = 0
-    cover = {"fall": 0, "ratio": 0, "fall_cal": 0, "ratio_cal": 0}
+    cover = {"fall": 0, "ratio": 0, "fall_cal": 0, "ratio_cal": 0, "fall_t": 0, "ratio_t": 0}
     n_placebo = []
     for _ in range(panels):
         frame, planted, event = simulate_panel(rho, rng, route_sd=route_sd, fall=fall,
@@ -301,8 +343,13 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
         q_lo, q_hi = quantiles(table["b_treated"])
         b = float(c["coefficient"])
         cover["fall_cal"] += (b - q_hi) <= truth_b <= (b - q_lo)
-        cal = r.calibrated(q_lo, q_hi, critical_value(table["t_extra"], r.crit))
+        crit_extra = critical_value(table["t_extra"], r.crit)
+        cal = r.calibrated(q_lo, q_hi, crit_extra)
         cover["ratio_cal"] += bool(cal.ratio_lo <= planted <= cal.ratio_hi)
+        h = t_half_width(table["b_treated"], table["date"], SIM_SPEC.months_after)
+        cover["fall_t"] += abs(b - truth_b) <= h
+        cal_t = r.calibrated(-h, h, crit_extra)
+        cover["ratio_t"] += bool(cal_t.ratio_lo <= planted <= cal_t.ratio_hi)
     out = {"rho": rho, "route_sd": route_sd, "panels": n,
            "placebos_per_series": float(np.median(n_placebo)) if n_placebo else float("nan")}
     for k, v in cover.items():

@@ -87,6 +87,10 @@ def test_calibration_passes_on_exchangeable_placebos():
     cal = placebo.calibrate(_table(rng.standard_t(3, 400)), "SYN")
     assert 0.02 <= cal.loo_rejection_fall <= 0.08
     assert 0.02 <= cal.split_rejection_fall <= 0.08
+    # the block-t rule too (400 monthly placebos: 33 independent 12-month windows)
+    assert placebo.independent_windows(_table(np.zeros(400))["date"], 12) == 33
+    assert 0.02 <= cal.loo_rejection_fall_t <= 0.08
+    assert 0.02 <= cal.split_rejection_fall_t <= 0.08
 
 
 def test_calibration_fails_when_the_tails_come_in_one_episode():
@@ -97,6 +101,7 @@ def test_calibration_fails_when_the_tails_come_in_one_episode():
     cal = placebo.calibrate(_table(t), "SYN")
     assert not cal.within_target
     assert cal.loo_rejection_fall > 0.07
+    assert cal.loo_rejection_fall_t > 0.07
 
 
 def test_calibrated_p_value():
@@ -138,7 +143,8 @@ def test_coverage_simulation_runs_on_synthetic_panels():
     # the full table is `python -m analysis placebo --simulate` (README); two series here
     out = placebo.simulate_coverage(0.6, panels=2, seed=5, every=6)
     assert out["panels"] == 2 and out["placebos_per_series"] >= 8
-    for key in ("coverage_fall", "coverage_ratio", "coverage_fall_cal", "coverage_ratio_cal"):
+    for key in ("coverage_fall", "coverage_ratio", "coverage_fall_cal", "coverage_ratio_cal",
+                "coverage_fall_t", "coverage_ratio_t"):
         assert 0 <= out[key] <= 1
 
 
@@ -176,6 +182,10 @@ def test_real_calibration_of_the_fall_out_of_sample(real):
     assert round(100 * cal.split_rejection_fall, 1) == 15.8
     assert not cal.within_target
     assert np.isnan(cal.loo_rejection_extra)          # the fall-only table has no extras
+    # the block-t rule: leave-one-out inside the target here, but it rejects nothing when
+    # calibrated on one half of the period and tested on the other
+    assert round(100 * cal.loo_rejection_fall_t, 1) == 7.0
+    assert cal.split_rejection_fall_t == 0.0
 
 
 def test_route_event_json_keys_and_unbounded_words(real):
