@@ -210,6 +210,11 @@ def pretrend_words(es: EventStudy) -> list[str]:
     return out
 
 
+def pct(x: float) -> str:
+    """A share as a percentage, or "not computed" when missing (an older stored calibration)."""
+    return "not computed" if x is None or np.isnan(x) else f"{100 * x:.1f} %"
+
+
 def fmt_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 

@@ -131,7 +131,10 @@ with st.expander("Model and calibration"):
                  f"post window holds no listed event of {route_names[cal.route]}. Rejection of "
                  f"'no change' at nominal 5 %: uncalibrated {100 * cal.rejection_rate_5pct:.1f} %; "
                  f"calibrated, leave-one-out {100 * cal.loo_rejection_fall:.1f} %, split by "
-                 f"period {100 * cal.split_rejection_fall:.1f} % (target 3–7 %).")
+                 f"period {100 * cal.split_rejection_fall:.1f} % (target 3–7 %). The block-t "
+                 f"rule (placebo spread × a t quantile for few independent windows): "
+                 f"leave-one-out {rs.pct(cal.loo_rejection_fall_t)}, split by period "
+                 f"{rs.pct(cal.split_rejection_fall_t)}.")
     st.write("No synthetic-control second opinion: its donor routes must be free of "
              "spillover, and every other Frontex route can receive displaced crossings, so "
              "no sound donor pool exists in these data.")
