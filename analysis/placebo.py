@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.events import events_between, parse_events
-from analysis.panel import DEFAULT_SPEC, PanelSpec, fit_panel
+from analysis.panel import DEFAULT_SPEC, PanelSpec, fit_panel, treated_coefficient
 
 LEVEL = 0.95
 
@@ -59,10 +59,22 @@ def placebo_dates(frame: pd.DataFrame, events: pd.DataFrame, treated: str,
 
 
 def placebo_table(frame: pd.DataFrame, events: pd.DataFrame, treated: str,
-                  spec: PanelSpec = DEFAULT_SPEC, *, every: int = 1) -> pd.DataFrame:
-    """One row per placebo date (every ``every``-th): the uncalibrated statistics."""
+                  spec: PanelSpec = DEFAULT_SPEC, *, every: int = 1,
+                  fall_only: bool = False) -> pd.DataFrame:
+    """One row per placebo date (every ``every``-th): the uncalibrated statistics.
+
+    ``fall_only``: only the treated route's coefficient (``panel.treated_coefficient``,
+    identical to the full fit's and several times faster); the other columns are NaN."""
     rows = []
     for d in placebo_dates(frame, events, treated, spec)[::every]:
+        if fall_only:
+            try:
+                b_t = treated_coefficient(frame, d, treated, spec)
+            except ValueError:
+                continue
+            rows.append({"date": d, "b_treated": b_t, "t_fall": np.nan, "t_extra": np.nan,
+                         "nominal_crit": np.nan})
+            continue
         try:
             r = fit_panel(frame, d, treated, spec)
         except ValueError:
@@ -107,6 +119,9 @@ class Calibration:
     loo_rejection_extra: float
     split_rejection_fall: float         # calibrated, split by period
     split_rejection_extra: float
+    # the block-t rule (``t_half_width``), judged the same two ways
+    loo_rejection_fall_t: float = float("nan")
+    split_rejection_fall_t: float = float("nan")
 
     @property
     def within_target(self) -> bool:
@@ -131,6 +146,29 @@ def quantiles(b) -> tuple[float, float]:
             float(np.quantile(b, 0.975, method="higher")))
 
 
+def independent_windows(dates, months_after: int) -> int:
+    """How many non-overlapping post windows the placebo dates span."""
+    d = pd.to_datetime(pd.Series(dates))
+    if d.empty:
+        return 0
+    span = (d.max().year - d.min().year) * 12 + d.max().month - d.min().month + 1
+    return max(int(span // months_after), 1)
+
+
+def t_half_width(b, dates, months_after: int, level: float = LEVEL) -> float:
+    """The "block-t" rule: half-width of the interval for ``b_T`` from few placebos — the
+    placebos' root mean square times the t quantile with (independent windows − 1) degrees
+    of freedom (overlapping placebo windows are not independent draws)."""
+    from scipy import stats
+
+    b = np.asarray(b, dtype=float)
+    b = b[np.isfinite(b)]
+    if len(b) == 0:
+        return float("nan")
+    nu = max(independent_windows(dates, months_after) - 1, 1)
+    return float(np.sqrt(np.mean(b ** 2)) * stats.t.ppf(0.5 + level / 2, nu))
+
+
 def reject_t(nominal: float):
     def rule(train: np.ndarray, test: np.ndarray) -> np.ndarray:
         return np.abs(test) > critical_value(train, nominal)
@@ -142,12 +180,25 @@ def reject_b(train: np.ndarray, test: np.ndarray) -> np.ndarray:
     return (test < lo) | (test > hi)
 
 
+def reject_block_t(months_after: int):
+    def rule(train: np.ndarray, test: np.ndarray, train_dates) -> np.ndarray:
+        return np.abs(test) > t_half_width(train, train_dates, months_after)
+    rule.needs_dates = True
+    return rule
+
+
+def _apply(rule, train, test, train_dates):
+    if getattr(rule, "needs_dates", False):
+        return rule(train, test, train_dates)
+    return rule(train, test)
+
+
 def _loo(dates: pd.Series, x: np.ndarray, rule, gap: int) -> float:
     rejected = []
     months = (dates.dt.year * 12 + dates.dt.month).to_numpy()
     for i in range(len(x)):
         keep = np.abs(months - months[i]) >= gap
-        rejected.append(bool(rule(x[keep], x[i:i + 1])[0]))
+        rejected.append(bool(_apply(rule, x[keep], x[i:i + 1], dates[keep])[0]))
     return float(np.mean(rejected)) if rejected else float("nan")
 
 
@@ -157,7 +208,7 @@ def _split(dates: pd.Series, x: np.ndarray, rule) -> float:
     early, late = order[:half], order[half:]
     rejected = []
     for train, test in ((early, late), (late, early)):
-        rejected.extend(rule(x[train], x[test]))
+        rejected.extend(_apply(rule, x[train], x[test], dates.iloc[train]))
     return float(np.mean(rejected)) if rejected else float("nan")
 
 
@@ -175,31 +226,44 @@ def calibrate(table: pd.DataFrame, route: str, spec: PanelSpec = DEFAULT_SPEC) -
         t = t[np.isfinite(t)]
         return float(np.mean(np.abs(t) > nominal)) if len(t) else float("nan")
 
+    nan = float("nan")
+    has_extra = bool(np.isfinite(t_extra).any())
+    loo_extra = _loo(dates, t_extra, reject_t(nominal), spec.months_after) if has_extra else nan
+    split_extra = _split(dates, t_extra, reject_t(nominal)) if has_extra else nan
     return Calibration(
         route=route, spec=spec.describe(), n=int(len(table)),
         first_date=f"{dates.min():%Y-%m}", last_date=f"{dates.max():%Y-%m}",
         nominal_crit=nominal, b_q025=q_lo, b_q975=q_hi,
-        crit_extra=critical_value(t_extra, nominal),
+        crit_extra=critical_value(t_extra, nominal) if has_extra else nan,
         rejection_rate_5pct=rate(t_fall), rejection_rate_5pct_extra=rate(t_extra),
         loo_rejection_fall=_loo(dates, b, reject_b, spec.months_after),
-        loo_rejection_extra=_loo(dates, t_extra, reject_t(nominal), spec.months_after),
+        loo_rejection_extra=loo_extra,
         split_rejection_fall=_split(dates, b, reject_b),
-        split_rejection_extra=_split(dates, t_extra, reject_t(nominal)),
+        split_rejection_extra=split_extra,
+        loo_rejection_fall_t=_loo(dates, b, reject_block_t(spec.months_after),
+                                  spec.months_after),
+        split_rejection_fall_t=_split(dates, b, reject_block_t(spec.months_after)),
     )
 
 
+SIM_START = pd.Timestamp("2012-01-01")
+
+
 def simulate_panel(rho: float, rng: np.random.Generator, *, n_nat: int = 20,
-                   fall: float = 0.5, ratio: float = 0.5, sd: float = 0.3,
-                   route_sd: float = 0.0) -> tuple[pd.DataFrame, float]:
-    """SYNTHETIC panel for the coverage check: 24 pre + 12 post months from 2018-01, treated
-    route CMR (falls by ``fall``), receiving WMR (gains ``ratio`` × the expected fall for the
-    exposed nationalities, in the model's own form) and WAR (nothing). Log-normal AR(1) noise
-    (coefficient ``rho``, innovation sd ``sd``) per nationality × route; ``route_sd`` adds an
-    AR(1) shock common to a whole route. Returns the frame and the planted ratio."""
+                   n_months: int = 36, fall: float = 0.5, ratio: float = 0.5,
+                   sd: float = 0.3, route_sd: float = 0.0
+                   ) -> tuple[pd.DataFrame, float, pd.Timestamp]:
+    """SYNTHETIC panel for the coverage check: ``n_months`` months from 2012-01, the event on
+    the first of the month 12 months before the end; treated route CMR (falls by ``fall``),
+    receiving WMR (gains ``ratio`` × the expected fall for the exposed nationalities, in the
+    model's own form) and WAR (nothing). Log-normal AR(1) noise (coefficient ``rho``,
+    innovation sd ``sd``) per nationality × route; ``route_sd`` adds an AR(1) shock common
+    to a whole route. Returns the frame, the planted ratio and the event date."""
     from scipy import optimize
 
-    months = pd.date_range("2018-01-01", periods=36, freq="MS")
-    post = np.asarray(months >= pd.Timestamp("2020-01-01"))
+    months = pd.date_range(SIM_START, periods=n_months, freq="MS")
+    event = months[n_months - 12]
+    post = np.asarray(months >= event)
     cmr = rng.gamma(1.0, 1.0, n_nat) * 400 + 20
     exposure = cmr / cmr.sum()
     base_wmr = 300.0
@@ -229,30 +293,65 @@ def simulate_panel(rho: float, rng: np.random.Generator, *, n_nat: int = 20,
             rows.append(pd.DataFrame({"route_code": r, "route": r, "nationality_iso3": f"N{i:02d}",
                                       "nationality": f"N{i:02d}", "month": months,
                                       "detections": rng.poisson(noisy)}))
-    return pd.concat(rows, ignore_index=True), ratio
+    return pd.concat(rows, ignore_index=True), ratio, event
+
+
+#: the simulated series: 9 years, so that the months before the event hold placebo dates
+SIM_MONTHS = 108
+SIM_SPEC = PanelSpec(months_before=24, months_after=12)
+
+
+def series_placebos(frame: pd.DataFrame, event: pd.Timestamp, treated: str = "CMR",
+                    spec: PanelSpec = SIM_SPEC, every: int = 3) -> pd.DataFrame:
+    """The same estimator on placebo dates of one series: every ``every``-th month whose
+    window fits before the event (its post window ends before the event month)."""
+    first = frame["month"].min() + pd.DateOffset(months=spec.months_before)
+    last = event - pd.DateOffset(months=spec.months_after)
+    rows = []
+    for d in pd.date_range(first, last, freq="MS")[::every]:
+        r = fit_panel(frame, d, treated, spec)
+        rows.append({"date": d, "b_treated": float(r.coefficients.set_index("route_code")
+                                                   .at[treated, "coefficient"]),
+                     "t_fall": r.t_fall, "t_extra": r.t_extra, "nominal_crit": r.crit})
+    return pd.DataFrame(rows)
 
 
 def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
-                      route_sd: float = 0.0, fall: float = 0.5,
-                      ratio: float = 0.5) -> dict:
-    """Share of synthetic panels whose nominal 95 % intervals cover the planted treated
-    coefficient log(1 − fall) and the planted displacement ratio."""
-    from analysis.panel import PanelSpec, fit_panel
-
+                      route_sd: float = 0.0, fall: float = 0.5, ratio: float = 0.5,
+                      n_months: int = SIM_MONTHS, every: int = 3) -> dict:
+    """Share of synthetic series whose 95 % intervals cover the planted treated coefficient
+    log(1 − fall) and the planted displacement ratio: nominal (CRV1 by nationality, t(G − 1))
+    and **placebo-calibrated out of sample** — the calibration comes from placebo dates of
+    the same series before the event (``series_placebos``), never from the event's window,
+    exactly as the real data are calibrated (``Calibration`` quantiles of ``b_T``, the
+    placebos' 95th percentile of |t| for the extra crossings)."""
     rng = np.random.default_rng(seed)
-    cover_b, cover_r, n = 0, 0, 0
     truth_b = float(np.log(1 - fall))
+    n = 0
+    cover = {"fall": 0, "ratio": 0, "fall_cal": 0, "ratio_cal": 0, "fall_t": 0, "ratio_t": 0}
+    n_placebo = []
     for _ in range(panels):
-        frame, planted = simulate_panel(rho, rng, route_sd=route_sd, fall=fall, ratio=ratio)
-        try:
-            r = fit_panel(frame, "2020-01-01", "CMR", PanelSpec(months_before=24,
-                                                                months_after=12))
-        except ValueError:
-            continue
+        frame, planted, event = simulate_panel(rho, rng, route_sd=route_sd, fall=fall,
+                                               ratio=ratio, n_months=n_months)
+        r = fit_panel(frame, event, "CMR", SIM_SPEC)
         c = r.coefficients.set_index("route_code").loc["CMR"]
         n += 1
-        cover_b += abs(c["coefficient"] - truth_b) <= r.crit * c["se"]
-        cover_r += bool(r.ratio_lo <= planted <= r.ratio_hi)
-    return {"rho": rho, "route_sd": route_sd, "panels": n,
-            "coverage_fall": cover_b / n if n else float("nan"),
-            "coverage_ratio": cover_r / n if n else float("nan")}
+        cover["fall"] += abs(c["coefficient"] - truth_b) <= r.crit * c["se"]
+        cover["ratio"] += bool(r.ratio_lo <= planted <= r.ratio_hi)
+        table = series_placebos(frame, event, every=every)
+        n_placebo.append(len(table))
+        q_lo, q_hi = quantiles(table["b_treated"])
+        b = float(c["coefficient"])
+        cover["fall_cal"] += (b - q_hi) <= truth_b <= (b - q_lo)
+        crit_extra = critical_value(table["t_extra"], r.crit)
+        cal = r.calibrated(q_lo, q_hi, crit_extra)
+        cover["ratio_cal"] += bool(cal.ratio_lo <= planted <= cal.ratio_hi)
+        h = t_half_width(table["b_treated"], table["date"], SIM_SPEC.months_after)
+        cover["fall_t"] += abs(b - truth_b) <= h
+        cal_t = r.calibrated(-h, h, crit_extra)
+        cover["ratio_t"] += bool(cal_t.ratio_lo <= planted <= cal_t.ratio_hi)
+    out = {"rho": rho, "route_sd": route_sd, "panels": n,
+           "placebos_per_series": float(np.median(n_placebo)) if n_placebo else float("nan")}
+    for k, v in cover.items():
+        out[f"coverage_{k}"] = v / n if n else float("nan")
+    return out

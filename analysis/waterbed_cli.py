@@ -135,8 +135,9 @@ def waterbed(args) -> int:
 PLACEBO_MD_HEAD = (
     "| route | placebo dates | first..last | nominal rejection, fall | calibrated, "
     "leave-one-out | calibrated, split by period | nominal rejection, extra | calibrated "
-    "extra, leave-one-out | calibrated extra, split | within 3–7 % (fall) |\n"
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+    "extra, leave-one-out | calibrated extra, split | block-t fall, leave-one-out | "
+    "block-t fall, split | within 3–7 % (fall) |\n"
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 
 
 def placebo_rows_md(cals: list[dict]) -> str:
@@ -146,30 +147,48 @@ def placebo_rows_md(cals: list[dict]) -> str:
              f"{pct(c['rejection_rate_5pct'])} | {pct(c['loo_rejection_fall'])} | "
              f"{pct(c['split_rejection_fall'])} | {pct(c['rejection_rate_5pct_extra'])} | "
              f"{pct(c['loo_rejection_extra'])} | {pct(c['split_rejection_extra'])} | "
+             f"{pct(c['loo_rejection_fall_t'])} | {pct(c['split_rejection_fall_t'])} | "
              f"{'yes' if c['within_target'] else 'no'} |" for c in cals]
     return PLACEBO_MD_HEAD + "\n".join(lines) + "\n"
 
 
+SIMULATE_MD_HEAD = (
+    "| AR(1) coefficient | route-wide shock sd | series | placebo dates per series | "
+    "nominal, treated coefficient | nominal, displacement ratio | placebo-calibrated, "
+    "treated coefficient | placebo-calibrated, displacement ratio | block-t, treated "
+    "coefficient | block-t, displacement ratio |\n"
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+
+
+def simulate_rows_md(rows: list[dict]) -> str:
+    def pct(x):
+        return f"{100 * x:.0f} %"
+    lines = [f"| {r['rho']:.2f} | {r['route_sd']:.2f} | {int(r['panels'])} | "
+             f"{r['placebos_per_series']:.0f} | {pct(r['coverage_fall'])} | "
+             f"{pct(r['coverage_ratio'])} | {pct(r['coverage_fall_cal'])} | "
+             f"{pct(r['coverage_ratio_cal'])} | {pct(r['coverage_fall_t'])} | "
+             f"{pct(r['coverage_ratio_t'])} |" for r in rows]
+    return SIMULATE_MD_HEAD + "\n".join(lines) + "\n"
+
+
 def simulate(args) -> int:
-    from analysis.placebo import simulate_coverage
+    from analysis.placebo import SIM_MONTHS, simulate_coverage
 
     rows = []
-    for route_sd in (0.0, 0.15):
+    for route_sd in [float(x) for x in args.route_sd.split(",")]:
         for rho in (0.3, 0.6, 0.85):
             rows.append(simulate_coverage(rho, panels=args.panels, seed=args.seed,
-                                          route_sd=route_sd))
+                                          route_sd=route_sd, every=args.every))
     rows = [{k: (float(v) if not isinstance(v, str) else v) for k, v in r.items()}
             for r in rows]
     if args.format == "json":
         print(json.dumps(rows, indent=1))
         return 0
-    print("| AR(1) coefficient | route-wide shock sd | panels | coverage, treated coefficient "
-          "| coverage, displacement ratio |\n|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['rho']:.2f} | {r['route_sd']:.2f} | {int(r['panels'])} | "
-              f"{100 * r['coverage_fall']:.0f} % | {100 * r['coverage_ratio']:.0f} % |")
-    print("\nSynthetic panels (analysis.placebo.simulate_panel): 20 nationalities, 24 + 12 "
-          "months, fall 50 %, planted ratio 0.5; nominal 95 % intervals (CRV1 by nationality).")
+    print(simulate_rows_md(rows), end="")
+    print(f"\nSynthetic series (analysis.placebo.simulate_panel): 20 nationalities, "
+          f"{SIM_MONTHS} months, the event 12 months before the end; fall 50 %, planted "
+          f"ratio 0.5; 95 % intervals, nominal (CRV1 by nationality, t(G - 1)) and calibrated "
+          f"on every {args.every}th month of the same series before the event.")
     return 0
 
 
@@ -208,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--route", help="route code, or several joined by commas")
     parser.add_argument("--simulate", action="store_true",
                         help="coverage on synthetic AR(1) panels instead of real placebos")
-    parser.add_argument("--panels", type=int, default=40)
+    parser.add_argument("--panels", type=int, default=30, help="synthetic series per row")
+    parser.add_argument("--every", type=int, default=4,
+                        help="simulation: a placebo date every N months of each series")
+    parser.add_argument("--route-sd", default="0,0.15",
+                        help="simulation: sd(s) of the route-wide AR(1) shock, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(rest)
     if not args.simulate and not args.route:

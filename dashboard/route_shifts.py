@@ -17,6 +17,7 @@ import streamlit as st
 import analysis
 from analysis import events as analysis_events
 from analysis import route_event
+from analysis.event_study import EventStudy, fit_event_study
 from analysis.panel import PanelSpec
 from analysis.placebo import Calibration
 from analysis.route_event import RouteEvent
@@ -150,6 +151,131 @@ def _analyse(view: ShiftView, build_key: str, calibrated: bool) -> RouteEvent | 
 def analyse(view: ShiftView) -> RouteEvent | str:
     """The page's one result object, or the reason the event cannot be analysed."""
     return _analyse(view, db.build_key(), calibration(view) is not None)
+
+
+@st.cache_data(show_spinner="Estimating the event study …", max_entries=64)
+def _event_study(view: ShiftView, build_key: str, calibrated: bool) -> EventStudy | str:
+    result = _analyse(view, build_key, calibrated)
+    if isinstance(result, str):
+        return result
+    try:
+        return fit_event_study(result.headline)
+    except ValueError as err:
+        return str(err)
+
+
+def event_study(view: ShiftView) -> EventStudy | str:
+    """Leads and lags by quarter, fitted on the headline's own panel (``analysis.event_study``)."""
+    return _event_study(view, db.build_key(), calibration(view) is not None)
+
+
+def quarter_label(q: int) -> str:
+    return f"Q{q:+d}".replace("-", "−") if q else "Q0"
+
+
+def event_study_table(result: RouteEvent, es: EventStudy) -> pd.DataFrame:
+    """Exactly the plotted coefficients. Treated route: its log level against the same season
+    of the last pre-event year; receiving routes: the log change for the most exposed
+    nationality (the coefficient per unit of exposure × its exposure), against the last
+    pre-event quarter."""
+    names = routes()
+    e_max = float(result.headline.exposure.max())
+    c = es.coefficients
+    scale = np.where(c["role"] == "treated", 1.0, e_max)
+    return pd.DataFrame({
+        "Route": [names.get(r, r) for r in c["route_code"]],
+        "Route code": c["route_code"],
+        "Role": c["role"].map({"treated": "treated (all nationalities)",
+                               "receiving": "receiving (most exposed nationality)"}),
+        "Quarter": c["quarter"],
+        "Quarter label": [quarter_label(q) for q in c["quarter"]],
+        "Log change": (c["estimate"] * scale).round(4),
+        "Interval low": (c["lo"] * scale).round(4),
+        "Interval high": (c["hi"] * scale).round(4),
+        "Coefficient": c["estimate"].round(4),
+        "Standard error": c["se"].round(4),
+    })
+
+
+def pretrend_words(es: EventStudy) -> list[str]:
+    """One sentence per route: the joint test that its leads are zero."""
+    names = routes()
+    out = []
+    for r, t in es.pretrend.items():
+        role = "treated route" if r == es.treated else "exposed nationalities"
+        verdict = ("no pre-trend detected" if t.p_value >= 0.05 else "pre-trend: the leads "
+                   "are not zero")
+        out.append(f"{names.get(r, r)} ({role}): F({t.df_num}, {t.df_den}) = "
+                   f"{t.statistic:,.2f}, p = {fmt_p(t.p_value)} — {verdict}")
+    return out
+
+
+def pct(x: float) -> str:
+    """A share as a percentage, or "not computed" when missing (an older stored calibration)."""
+    return "not computed" if x is None or np.isnan(x) else f"{100 * x:.1f} %"
+
+
+def fmt_p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
+                       source: charts.Source) -> go.Figure:
+    """Coefficients by quarter with 95 % intervals, one line per route, the event between
+    Q−1 and Q0; the axis fits the treated route and values beyond it are written out."""
+    treated = table[table["Route code"] == result.treated]
+    span = treated[["Log change", "Interval low", "Interval high"]].abs().to_numpy()
+    limit = max(float(np.nanmax(span)) * 1.3 if len(treated) else 1.0, 2.0)
+    fig = go.Figure()
+    clipped = []
+    for i, (code, g) in enumerate(table.groupby("Route code", sort=False)):
+        g = g.sort_values("Quarter")
+        others = [c for c in charts.PALETTE if c != "#c55a11"]
+        colour = "#c55a11" if code == result.treated else others[i % len(others)]
+        y = g["Log change"].clip(-limit, limit)
+        hi = g["Interval high"].clip(-limit, limit)
+        lo = g["Interval low"].clip(-limit, limit)
+        over = g["Log change"].abs() > limit
+        if over.any():
+            clipped.append(f"{g['Route'].iloc[0]}: {over.sum()} quarter(s) beyond the axis, "
+                           f"drawn at its edge (largest {g.loc[over, 'Log change'].abs().max():,.1f})")
+        fig.add_trace(go.Scatter(
+            x=g["Quarter"], y=y, mode="lines+markers", name=g["Route"].iloc[0],
+            line=dict(color=colour, width=3 if code == result.treated else 1.5),
+            marker=dict(symbol=np.where(over, np.where(g["Log change"] > 0, "triangle-up",
+                                                       "triangle-down"), "circle").tolist()),
+            error_y=dict(type="data", symmetric=False, array=hi - y, arrayminus=y - lo,
+                         color=colour, thickness=1),
+            customdata=g[["Log change", "Interval low", "Interval high"]].to_numpy(),
+            hovertemplate="%{x}: %{customdata[0]:.2f} (%{customdata[1]:.2f} to "
+                          "%{customdata[2]:.2f})<extra>%{fullData.name}</extra>"))
+    fig.add_vline(x=-0.5, line=dict(color="#555", width=1, dash="dot"),
+                  annotation_text="event", annotation_position="top")
+    fig.add_hline(y=0, line=dict(color="#333", width=1))
+    quarters = sorted(table["Quarter"].unique())
+    charts._frame(fig, title=f"Event study by quarter around {event_row_from(result)}",
+                  footer=source.footer_line(), plot_height=charts.PLOT_HEIGHT, left=70)
+    fig.update_layout(
+        xaxis=dict(title="Quarter relative to the event (Q0 = the first three full months "
+                         "after it)", tickvals=quarters,
+                   ticktext=[quarter_label(q) for q in quarters]),
+        yaxis=dict(title="Log change (95 % interval)", range=[-limit * 1.05, limit * 1.05]),
+        legend=dict(x=1.02, y=1, xanchor="left", yanchor="top"),
+        margin=dict(r=230))
+    names = routes()
+    tests = "; ".join(f"{names.get(r, r)} p = {fmt_p(t.p_value)}" for r, t in es.pretrend.items())
+    notes = [f"Pre-trend test (quarters before the event = 0): {tests}.", *clipped]
+    if notes:
+        wrapped = [textwrap.fill(n, 90).replace("\n", "<br>") for n in notes]
+        extra = 15 * sum(w.count("<br>") + 1 for w in wrapped) + 10
+        # the notes sit between the title and the plot; the figure grows by their height
+        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
+                           yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
+                           align="left", font=dict(size=11, color="#8a1c1c"))
+        fig.update_layout(height=fig.layout.height + extra,
+                          margin=dict(t=fig.layout.margin.t + extra),
+                          title=dict(y=1, yref="container", yanchor="top", pad=dict(t=12)))
+    return fig
 
 
 def window_message(view: ShiftView) -> str:

@@ -51,6 +51,46 @@ def test_default_view_prints_the_result_objects_numbers(data):
     assert "trend=" not in " ".join(m.value for m in at.markdown)
 
 
+def _values(v) -> list:
+    """A plotly array from a figure's JSON (plain list or typed binary array)."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def test_event_study_chart_and_pretrend_tests_come_from_the_headline_fit(data):
+    from analysis.event_study import fit_event_study
+    from dashboard import route_shifts as rs
+
+    frame, events = data
+    at = run()
+    res = route_event.analyse_route_event(frame, events, event_id="eu-turkey-statement-2016")
+    es = fit_event_study(res.headline)
+    spec = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert spec["layout"]["title"]["text"].replace("<br>", " ").startswith(
+        "Event study by quarter around EU–Turkey")
+    texts = " ".join(a["text"].replace("<br>", " ") for a in spec["layout"]["annotations"]
+                     if "text" in a)
+    assert "FRAN data as of 3 Jun 2025" in texts
+    assert "Pre-trend test" in texts
+    # the plotted treated-route coefficients are the fit's, quarter by quarter
+    emr = next(t for t in spec["data"] if t["name"] == "Eastern Mediterranean Route")
+    fit = es.coefficients[es.coefficients["route_code"] == "EMR"].sort_values("quarter")
+    assert _values(emr["x"]) == fit["quarter"].tolist()
+    assert _values(emr["y"]) == pytest.approx(fit["estimate"].round(4).tolist())
+    # the printed tests are the fit's, and pinned on the bundled data (June 2025 vintage)
+    text = " ".join(m.value for m in at.markdown)
+    for line in rs.pretrend_words(es):
+        assert line in text
+    t = es.pretrend["EMR"]
+    assert (t.df_num, t.df_den, round(t.statistic, 2)) == (4, 30, 440.36)
+    assert es.pretrend["CMR"].df_num == 7 and round(es.pretrend["CMR"].statistic, 2) == 71.11
+
+
 def test_series_chart_has_title_source_and_log_toggle():
     at = run(scale="log")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
