@@ -17,7 +17,7 @@ import streamlit as st
 import analysis
 from analysis import events as analysis_events
 from analysis import route_event
-from analysis.event_study import EventStudy, fit_event_study
+from analysis.leads_lags import EventStudy, fit_event_study
 from analysis.panel import PanelSpec
 from analysis.placebo import Calibration
 from analysis.route_event import RouteEvent
@@ -165,7 +165,7 @@ def _event_study(view: ShiftView, build_key: str, calibrated: bool) -> EventStud
 
 
 def event_study(view: ShiftView) -> EventStudy | str:
-    """Leads and lags by quarter, fitted on the headline's own panel (``analysis.event_study``)."""
+    """Leads and lags by quarter, fitted on the headline's own panel (``analysis.leads_lags``)."""
     return _event_study(view, db.build_key(), calibration(view) is not None)
 
 

@@ -63,7 +63,7 @@ def _values(v) -> list:
 
 
 def test_event_study_chart_and_pretrend_tests_come_from_the_headline_fit(data):
-    from analysis.event_study import fit_event_study
+    from analysis.leads_lags import fit_event_study
     from dashboard import route_shifts as rs
 
     frame, events = data

@@ -1,4 +1,4 @@
-"""Leads and lags of the panel model (analysis.event_study): planted effects recovered by
+"""Leads and lags of the panel model (analysis.leads_lags): planted effects recovered by
 quarter on clearly SYNTHETIC panels, a planted pre-trend detected, quarters at the edges."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.event_study import fit_event_study, quarter_of
+from analysis.leads_lags import fit_event_study, quarter_of
 from analysis.panel import PanelSpec, fit_panel
 from test_waterbed_panel import EVENT, synthetic_panel
 
