@@ -42,6 +42,13 @@ def describe(fig: go.Figure) -> str:
     traces = [t for t in fig.data if t.showlegend is not False and t.name
               and not str(t.name).startswith("event ")] or [
         t for t in fig.data if not str(t.name or "").startswith("event ")]
+    maps = [t for t in traces if t.type == "choropleth"]
+    if maps:  # shading may be on a log scale: the sentence counts, the CSV has the values
+        shaded = sum(_finite(z) for t in maps for z in _values(t.z))
+        return ngettext("Map: {title}. {n} country or area is shaded; its value is in the CSV "
+                        "download.", "Map: {title}. {n} countries or areas are shaded; their "
+                        "values are in the CSV download.", shaded).format(title=title, n=shaded)
+    traces = [t for t in traces if hasattr(t, "y")]
     horizontal = [t for t in traces if getattr(t, "orientation", None) == "h"
                   or (_values(t.y) and all(isinstance(v, str) for v in _values(t.y)))]
     if horizontal:
