@@ -217,14 +217,15 @@ def test_permalink_restores_the_selection(server, page):
 def test_route_shifts_page_renders_its_default_view(server, page):
     open_and_wait(page, f"{server}/route_shifts")
     # the page draws its second chart after the first: wait for both, not for the first only
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3",
                            timeout=CHART_TIMEOUT_MS)
     page.get_by_text("Displacement ratio:").first.wait_for(timeout=CHART_TIMEOUT_MS)
     assert_no_errors(page)
     assert page.get_by_text("Page not found").count() == 0
     text = page.inner_text("body")
     assert "Displacement ratio" in text and "-0.067" in text, text[:2000]
-    assert page.locator(".js-plotly-plot").count() == 2  # series and per-route changes
+    # series, per-route changes, event study by quarter
+    assert page.locator(".js-plotly-plot").count() == 3
     assert chart_title(page).startswith("Monthly detections by route around EU–Turkey Statement")
     screenshot(page, "route_shifts_default.png")
 
@@ -260,13 +261,13 @@ def test_overview_is_the_landing_page(server, page):
 def test_return_gap_page(server, page):
     open_and_wait(page, f"{server}/return_gap")
     assert_no_errors(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5",
                            timeout=CHART_TIMEOUT_MS)
     assert chart_title(page) == ("Asylum applicants, persons found illegally present, ordered "
                                  "to leave and returned, Netherlands, 2008–2024")
     footer = annotation_texts(page)[0]
     assert "migr_eiord (vintage 27 Mar 2018)" in footer
-    assert page.get_by_role("button", name="Download PNG").count() == 4
+    assert page.get_by_role("button", name="Download PNG").count() == 5  # 4 charts and the map
     # both return definitions are their own series; the years not loaded are written inside
     # the figure (the SVG footer), not only in the page text
     legend = page.locator(f"{CHART} .legendtext").all_text_contents()
@@ -466,3 +467,23 @@ def test_the_language_switch_writes_the_url_and_follows_the_navigation(server, p
     page.get_by_role("heading", name="Terugkeerkloof").wait_for(timeout=CHART_TIMEOUT_MS)
     page.wait_for_url(re.compile(r"return_gap.*lang=nl"), timeout=CHART_TIMEOUT_MS)
     assert_no_errors(page)
+
+
+# A link to a page that is the first request a new server gets still runs through app.py:
+# Streamlit falls back to its old ``pages/`` folder navigation until app.py has called
+# ``st.navigation`` once in the process, and would otherwise run the page on its own (no
+# warehouse check, the navigation as raw file names). It needs a server of its own.
+NAVIGATION = ["Overview", "Irregular arrivals", "Route shifts", "Return gap", "Remittances",
+              "Claim check", "Sources & provenance", "Data revisions"]
+
+
+def test_first_request_deep_link_gets_the_apps_navigation_and_keeps_its_values(
+        chromium_path, tmp_path, page):
+    with serve(tmp_path) as base:
+        open_and_wait(page, f"{base}/arrivals?grain=month&top_n=5")
+        nav = page.locator('[data-testid="stSidebarNav"] a')
+        labels = [t.strip().splitlines()[-1].strip() for t in nav.all_inner_texts()]  # icon, title
+        assert labels == NAVIGATION
+        assert page.locator("h1").first.inner_text() == "Irregular arrivals"
+        assert "grain=month" in page.url and "top_n=5" in page.url
+        assert_no_errors(page)
