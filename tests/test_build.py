@@ -144,7 +144,9 @@ def test_atomic_swap_keeps_old_readers_working(tmp_path):
     with warehouse.connect_readonly(out) as again:
         assert again.execute("SELECT built_at FROM build_info").fetchone()[0] == built_at
     reader.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["staging", "warehouse.duckdb"]
+    # no temp file left; the build lock stays (it is only ever locked, never removed)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "staging",
+                                                          "warehouse.duckdb"]
 
 
 def test_a_new_reader_sees_the_swapped_file_while_an_old_one_is_open(tmp_path):
