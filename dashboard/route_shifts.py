@@ -265,10 +265,15 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
     names = routes()
     tests = "; ".join(f"{names.get(r, r)} p = {fmt_p(t.p_value)}" for r, t in es.pretrend.items())
     notes = [f"Pre-trend test (quarters before the event = 0): {tests}.", *clipped]
+    return _notes_above_plot(fig, notes, 90)
+
+
+def _notes_above_plot(fig: go.Figure, notes: list[str], width: int) -> go.Figure:
+    """Write ``notes`` (wrapped at ``width`` characters) between the title and the plot; the
+    figure grows by their height."""
     if notes:
-        wrapped = [textwrap.fill(n, 90).replace("\n", "<br>") for n in notes]
+        wrapped = [textwrap.fill(n, width).replace("\n", "<br>") for n in notes]
         extra = 15 * sum(w.count("<br>") + 1 for w in wrapped) + 10
-        # the notes sit between the title and the plot; the figure grows by their height
         fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
                            yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
                            align="left", font=dict(size=11, color="#8a1c1c"))
@@ -434,18 +439,7 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
             notes.append(f"{row.Route}: {row[3]:,.0f} ({row[4]:,.0f} to {row[5]:,.0f}), "
                          "beyond the axis")
     notes.extend(gaps(result))
-    if notes:
-        wrapped = [textwrap.fill(n, 60).replace("\n", "<br>") for n in notes]
-        n_lines = sum(w.count("<br>") + 1 for w in wrapped)
-        extra = 15 * n_lines + 10
-        # the notes sit between the title and the plot; the figure grows by their height
-        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
-                           yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
-                           align="left", font=dict(size=11, color="#8a1c1c"))
-        fig.update_layout(height=fig.layout.height + extra,
-                          margin=dict(t=fig.layout.margin.t + extra),
-                          title=dict(y=1, yref="container", yanchor="top", pad=dict(t=12)))
-    return fig
+    return _notes_above_plot(fig, notes, 60)
 
 
 def event_row_from(result: RouteEvent) -> str:
