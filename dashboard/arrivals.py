@@ -11,15 +11,21 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db, maps
+from dashboard import charts, db, i18n, maps
+from dashboard.i18n import N_, _
 from core import reference
 
 DATASET = "frontex_ibc"
-BREAKDOWNS = {"route": "Route", "nationality": "Nationality", "border_type": "Border type"}
-GRAINS = {"year": "Annual", "month": "Monthly"}
-STYLES = {"stacked": "Stacked bars", "lines": "Lines"}
-NATIONALITY_MODES = {"all": "All nationalities", "top": "Top N nationalities",
-                     "chosen": "Chosen nationalities"}
+# labels are translated where shown: _(BREAKDOWNS[key])
+BREAKDOWNS = {"route": N_("Route"), "nationality": N_("Nationality"),
+              "border_type": N_("Border type")}
+GRAINS = {"year": N_("Annual"), "month": N_("Monthly")}
+STYLES = {"stacked": N_("Stacked bars"), "lines": N_("Lines")}
+NATIONALITY_MODES = {"all": N_("All nationalities"), "top": N_("Top N nationalities"),
+                     "chosen": N_("Chosen nationalities")}
+# the title's "by …" part, per breakdown
+_BY = {"route": N_("by route"), "nationality": N_("by nationality"),
+       "border_type": N_("by border type")}
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ def series(view: ArrivalsView) -> pd.DataFrame:
 
 
 def vintage_label(vintage: str) -> str:
-    return f"FRAN data as of {dt.date.fromisoformat(vintage):%-d %b %Y}"
+    return _("FRAN data as of {date}").format(date=i18n.date(dt.date.fromisoformat(vintage)))
 
 
 def per_capita_reason(vintage: str) -> str:
@@ -124,28 +130,38 @@ def per_capita_reason(vintage: str) -> str:
     row = db.query("arrivals_population_coverage",
                    vintage=dt.date.fromisoformat(vintage)).iloc[0]
     share = float(row["share_of_detections"] or 0)
-    return (f"Per 100,000 residents is not available: no population is loaded for the countries "
-            f"of {int(row['nationalities']) - int(row['with_population'])} of the "
-            f"{int(row['nationalities'])} nationalities detected (demo_pjan covers European "
-            f"reporting countries; those with one account for {share:.3%} of detections), "
-            f"and a route has no resident population.")
+    return _("Per 100,000 residents is not available: no population is loaded for the "
+             "countries of {without} of the {n} nationalities detected (demo_pjan covers "
+             "European reporting countries; those with one account for {share} of "
+             "detections), and a route has no resident population.").format(
+        without=int(row["nationalities"]) - int(row["with_population"]),
+        n=int(row["nationalities"]), share=i18n.percent(share, 3))
 
 
 def source(view: ArrivalsView) -> charts.Source:
     return charts.source_for(DATASET, dt.date.fromisoformat(view.vintage))
 
 
-def title(view: ArrivalsView, opts: Options) -> str:
-    scope = ("all routes" if len(view.routes) == len(opts.routes)
+def _scope(view: ArrivalsView, opts: Options) -> str:
+    """", all routes" or the chosen routes, then the border type if only one is chosen."""
+    scope = (_("all routes") if len(view.routes) == len(opts.routes)
              else ", ".join(opts.routes[r] for r in view.routes))
-    border = "" if len(view.border_types) == len(opts.border_types) else f", {view.border_types[0].lower()} borders"
-    who = {"all": "", "top": f", top {view.top_n} nationalities",
+    if len(view.border_types) != len(opts.border_types):
+        border = {"land": _("land borders"), "sea": _("sea borders")}.get(
+            view.border_types[0].lower(), view.border_types[0].lower())
+        scope += f", {border}"
+    return scope
+
+
+def title(view: ArrivalsView, opts: Options) -> str:
+    who = {"all": "", "top": ", " + _("top {n} nationalities").format(n=view.top_n),
            "chosen": ", " + ", ".join(opts.nationalities.get(n, n) for n in view.nationalities[:4])
            + (" …" if len(view.nationalities) > 4 else "")}[view.nationality_mode]
     start, end = view.start[:4], view.end[:4]
     span = start if start == end else f"{start}–{end}"
-    return (f"{GRAINS[view.grain]} detections of illegal border crossings by "
-            f"{BREAKDOWNS[view.by].lower()}, {scope}{border}{who}, {span}")
+    text = (_("Annual detections of illegal border crossings") if view.grain == "year"
+            else _("Monthly detections of illegal border crossings"))
+    return f"{text} {_(_BY[view.by])}, {_scope(view, opts)}{who}, {span}"
 
 
 def partial_periods(data: pd.DataFrame, view: ArrivalsView) -> list[str]:
@@ -153,7 +169,8 @@ def partial_periods(data: pd.DataFrame, view: ArrivalsView) -> list[str]:
     if view.grain != "year" or data.empty:
         return []
     months = data.groupby("period")["months_in_period"].max()
-    return [f"{p.year} ({n} months)" for p, n in months.items() if n < 12]
+    return [_("{year} ({n} months)").format(year=p.year, n=n)
+            for p, n in months.items() if n < 12]
 
 
 def events(view: ArrivalsView) -> pd.DataFrame:
@@ -167,10 +184,11 @@ def events(view: ArrivalsView) -> pd.DataFrame:
 
 def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
     partial = partial_periods(data, view)
-    note = f"Incomplete year(s) in the data: {', '.join(partial)}." if partial else ""
+    note = (_("Incomplete year(s) in the data: {years}.").format(years=", ".join(partial))
+            if partial else "")
     fig = charts.time_series(
         data, title=title(view, opts), source=source(view), grain=view.grain,
-        stacked=view.style == "stacked", y_title="Detections (count)", note=note,
+        stacked=view.style == "stacked", y_title=_("Detections (count)"), note=note,
         order=_series_order(data),
     )
     if view.events:
@@ -193,16 +211,14 @@ def nationality_map(view: ArrivalsView) -> pd.DataFrame:
 
 
 def map_title(view: ArrivalsView, opts: Options) -> str:
-    scope = ("all routes" if len(view.routes) == len(opts.routes)
-             else ", ".join(opts.routes[r] for r in view.routes))
-    border = ("" if len(view.border_types) == len(opts.border_types)
-              else f", {view.border_types[0].lower()} borders")
-    span = view.start if view.start == view.end else f"{view.start} to {view.end}"
-    return f"Detections of illegal border crossings by nationality, {scope}{border}, {span}"
+    span = (view.start if view.start == view.end
+            else _("{start} to {end}").format(start=view.start, end=view.end))
+    return (_("Detections of illegal border crossings by nationality") + f", "
+            f"{_scope(view, opts)}, {span}")
 
 
 def map_figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
     on_map, off = maps.split(data)
     return charts.choropleth(on_map, title=map_title(view, opts), source=source(view),
-                             value_title="Detections (count, log scale)",
+                             value_title=_("Detections (count, log scale)"),
                              note=maps.not_on_map_note(off), log=True)

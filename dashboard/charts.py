@@ -35,7 +35,10 @@ class Source:
 
     def footer_line(self) -> str:
         extra = "".join(f" {c}" for c in self.caveats)
-        return f"{self.footer} Dataset: {self.dataset}. Unit: {self.unit}.{extra}"
+        return (f"{self.footer} "
+                + i18n._("Dataset: {dataset}. Unit: {unit}.").format(dataset=self.dataset,
+                                                                     unit=self.unit)
+                + extra)
 
 
 def source_for(dataset: str, vintages: dt.date | dict[str, dt.date], *,
@@ -48,20 +51,32 @@ def source_for(dataset: str, vintages: dt.date | dict[str, dt.date], *,
     if isinstance(vintages, dict):
         items = sorted(vintages.items())
         latest = max(v for _, v in items)
-        codes = ", ".join(f"{code} (vintage {v:%-d %b %Y})" for code, v in items)
+        codes = ", ".join(i18n._("{code} (vintage {date})").format(code=code, date=i18n.date(v))
+                          for code, v in items)
         label = ", ".join(code for code, _ in items)
     else:
         latest, codes, label = vintages, dataset, dataset
-    footer = meta["footer"].strip().format(vintage=f"{latest:%-d %b %Y}", datasets=codes)
+    footer = localized(meta, "footer").strip().format(vintage=i18n.date(latest), datasets=codes)
     return Source(publisher=meta["publisher"], dataset=label, vintage=latest,
-                  unit=unit or meta["unit"], footer=" ".join(footer.split()),
-                  caveats=tuple(caveats))
+                  unit=i18n._(unit) if unit else localized(meta, "unit"),
+                  footer=" ".join(footer.split()), caveats=tuple(caveats))
+
+
+def localized(meta: dict, key: str) -> str:
+    """A metadata text in the interface's language: ``<key>_nl`` in Dutch where the metadata
+    file has one, else ``<key>`` (English)."""
+    lang = i18n.current()
+    if lang != i18n.DEFAULT and meta.get(f"{key}_{lang}"):
+        return meta[f"{key}_{lang}"]
+    return meta[key]
 
 
 def file_notes(dataset: str, files) -> list[str]:
     """The metadata's ``file_notes`` for the files behind a chart's values (``files``: file
     names, or '; '-joined lists of them), each once, in the metadata's order."""
-    notes = metadata.dataset(dataset).get("file_notes") or {}
+    meta = metadata.dataset(dataset)
+    notes = (meta.get(f"file_notes_{i18n.current()}") if i18n.current() != i18n.DEFAULT
+             else None) or meta.get("file_notes") or {}
     used = {part for f in files if isinstance(f, str) for part in f.split("; ")}
     return [" ".join(text.split()) for name, text in notes.items() if name in used]
 
@@ -205,16 +220,17 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
     Columns: check, claimed, low, high (the band), data_value (NaN = not in the data)."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(
-        x=data["claimed"], y=data["check"], mode="markers", name="claimed (band = tolerance)",
+        x=data["claimed"], y=data["check"], mode="markers",
+        name=i18n._("claimed (band = tolerance)"),
         marker=dict(size=11, color=palette.HIGHLIGHT, symbol="diamond"),
         error_x=dict(type="data", symmetric=False, array=data["high"] - data["claimed"],
                      arrayminus=data["claimed"] - data["low"], color=palette.HIGHLIGHT,
                      thickness=2),
-        hovertemplate=f"%{{y}}: claimed %{{x:{x_format}}}<extra></extra>"))
+        hovertemplate=f"%{{y}}: {i18n._('claimed')} %{{x:{x_format}}}<extra></extra>"))
     fig.add_trace(go.Scatter(
-        x=data["data_value"], y=data["check"], mode="markers", name="data",
+        x=data["data_value"], y=data["check"], mode="markers", name=i18n._("data"),
         marker=dict(size=11, color=palette.REFERENCE),
-        hovertemplate=f"%{{y}}: data %{{x:{x_format}}}<extra></extra>"))
+        hovertemplate=f"%{{y}}: {i18n._('data')} %{{x:{x_format}}}<extra></extra>"))
     _frame(fig, title=title, footer=source.footer_line(), plot_height=150 + 50 * len(data),
            left=230, legend=[t.name for t in fig.data])
     fig.update_layout(xaxis=dict(title=x_title, tickformat=x_format),
@@ -261,7 +277,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     values = data["value"].astype("float64")
     shown = data[values.notna()]
     z = values[values.notna()]
-    hover = [f"{n} ({c}): {format(v, hover_format)}"
+    hover = [f"{n} ({c}): {i18n.pyformat(v, hover_format)}"
              for c, n, v in zip(shown["iso3"], shown["name"], z)]
     colorbar = dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format, len=0.8,
                     thickness=14)
@@ -269,7 +285,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
         positive = z[z > 0]
         top = int(np.ceil(np.log10(positive.max()))) if len(positive) else 1
         ticks = list(range(0, top + 1))
-        colorbar.update(tickvals=ticks, ticktext=[format(10 ** t, ",d") for t in ticks])
+        colorbar.update(tickvals=ticks, ticktext=[i18n.pyformat(10 ** t, ",d") for t in ticks])
         z = np.log10(z.where(z > 0))
     fig = go.Figure(go.Choropleth(
         locations=shown["iso3"], z=z, locationmode="ISO-3", text=hover,
@@ -278,8 +294,10 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     missing = data.loc[values.isna(), "name"].tolist()
     words = [note] if note else []
     if missing:
-        words.append("No value (grey): " + ", ".join(missing[:12])
-                     + (f" and {len(missing) - 12} more" if len(missing) > 12 else "") + ".")
+        names = ", ".join(missing[:12])
+        if len(missing) > 12:
+            names = i18n._("{names} and {n} more").format(names=names, n=len(missing) - 12)
+        words.append(i18n._("No value (grey): {names}.").format(names=names))
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
            plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,
@@ -293,23 +311,46 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     fig.update_layout(geo=geo)
     fig.layout.margin.t = 90
     if shown.empty:
-        fig.add_annotation(text="No data for this selection", xref="paper", yref="paper",
+        fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     return fig
 
 
+EVENT_ROWS = (1.0, 0.93, 0.86)  # marker heights (share of the plot) for events close together
+EVENT_GAP = 0.035                # events nearer than this share of the time axis are staggered
+
+
+def event_rows(dates: list[pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp) -> list[float]:
+    """A height per event marker so that numbers of events close in time never overprint:
+    an event within ``EVENT_GAP`` of the axis of the previous one moves down a row."""
+    span = max((end - start).days, 1)
+    rows, last = [], None
+    for i, when in enumerate(dates):
+        row = 0
+        if last is not None and (when - dates[i - 1]).days / span < EVENT_GAP:
+            row = (last + 1) % len(EVENT_ROWS)
+        rows.append(row)
+        last = row
+    return [EVENT_ROWS[r] for r in rows]
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
-    """Mark policy events on a time axis: a dotted line per event, numbered at the top, with
-    the title on hover. Unconfirmed events are grey and say so."""
-    for i, ev in enumerate(events.itertuples(index=False), 1):
+    """Mark policy events on a time axis: a dotted line per event, numbered at the top (events
+    close together staggered in rows), with the title on hover. Unconfirmed events are grey
+    and say so."""
+    dates = [pd.Timestamp(d) for d in events["date"]] if len(events) else []
+    xs = [pd.Timestamp(x) for t in fig.data if t.x is not None for x in t.x]
+    start, end = (min(xs + dates), max(xs + dates)) if xs or dates else (None, None)
+    heights = event_rows(dates, start, end) if dates else []
+    for i, (ev, height) in enumerate(zip(events.itertuples(index=False), heights), 1):
         when = pd.Timestamp(ev.date)
         colour = "#555" if ev.confirmed else "#999"
         fig.add_vline(x=when.to_pydatetime(), line=dict(color=colour, width=1, dash="dot"))
-        label = f"{ev.title}{'' if ev.confirmed else ' (unconfirmed)'}"
+        label = ev.title if ev.confirmed else i18n._("{title} (unconfirmed)").format(title=ev.title)
         fig.add_trace(go.Scatter(
-            x=[when], y=[1], yaxis="y2", mode="markers+text", text=[str(i)],
+            x=[when], y=[height], yaxis="y2", mode="markers+text", text=[str(i)],
             textposition="top center", marker=dict(size=7, color=colour, symbol="triangle-down"),
-            hovertemplate=f"{when:%-d %b %Y}: {label}<extra>policy event</extra>",
+            hovertemplate=f"{i18n.date(when)}: {label}<extra>{i18n._('policy event')}</extra>",
             showlegend=False, name=f"event {i}"))
     if len(events):
         fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.08], visible=False,

@@ -200,3 +200,19 @@ def date(value) -> str:
 
         value = pd.Timestamp(value).date()
     return format_date(value, _DATE_PATTERN[locale()], locale=locale())
+
+
+def pyformat(value: float, spec: str) -> str:
+    """``format(value, spec)`` with the language's decimal mark and thousands separator
+    (``spec`` a Python format such as ",.0f", ",d" or ".1%")."""
+    text = format(value, spec)
+    if babel.numbers.get_decimal_symbol(locale()) == ",":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
+
+
+def month_abbr(value) -> str:
+    """Jan · jan. (a month's short name)."""
+    import pandas as pd
+
+    return format_date(pd.Timestamp(value).date(), "LLL", locale=locale())

@@ -12,6 +12,8 @@ from functools import cache
 import pandas as pd
 
 from core import paths
+from dashboard import i18n
+from dashboard.i18n import _
 
 TOPOJSON = paths.ROOT / "static" / "topojson" / "world_50m.json"
 
@@ -34,8 +36,10 @@ def not_on_map_note(off: pd.DataFrame, value_format: str = ",.0f") -> str:
     still says what it leaves out)."""
     if off.empty:
         return ""
-    parts = [f"{r.name} ({r.code}) " + ("no value" if pd.isna(r.value)
-                                         else format(r.value, value_format))
+    parts = [f"{r.name} ({r.code}) " + (_("no value") if pd.isna(r.value)
+                                         else i18n.pyformat(r.value, value_format))
              for r in off.rename(columns={"iso3": "code"}).itertuples(index=False)]
-    shown = "; ".join(parts[:8]) + (f"; and {len(parts) - 8} more" if len(parts) > 8 else "")
-    return f"Not on the map (no geometry for the code): {shown}."
+    shown = "; ".join(parts[:8])
+    if len(parts) > 8:
+        shown += "; " + _("and {n} more").format(n=len(parts) - 8)
+    return _("Not on the map (no geometry for the code): {codes}.").format(codes=shown)

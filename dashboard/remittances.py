@@ -15,12 +15,19 @@ import plotly.graph_objects as go
 from analysis.periods import spans
 from core import registry
 from dashboard import charts, db, i18n
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 DATASET = "worldbank_wdi"
-MODES = {"latest": "Latest value per year", "vintages": "Each vintage separately"}
-COMPUTED_CAVEAT = ("Hatched bars: % of GDP computed here as received ÷ GDP (current US$) "
-                   "from the same World Bank table, not the World Bank's published series.")
+MODES = {"latest": N_("Latest value per year"), "vintages": N_("Each vintage separately")}
+# "% of GDP" stays out of the messages: a "%" before a letter reads as a printf format
+COMPUTED_CAVEAT = N_("Hatched bars: {pct_of_gdp} computed here as received ÷ GDP (current "
+                     "US$) from the same World Bank table, not the World Bank's published "
+                     "series.")
+
+
+def pct_of_gdp() -> str:
+    """'% of GDP' · '% van het bbp'."""
+    return {"nl": "% van het bbp"}.get(i18n.current(), "% of GDP")
 FETCH = registry.fetch_command("worldbank_wdi")
 
 
@@ -68,7 +75,8 @@ def paid(view: RemittancesView) -> pd.DataFrame:
     data["value"] = data["value_usd"] / 1e9
     data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
     data["series"] = data["series"].map(
-        lambda s: "Paid (latest vintage per year)" if s == "latest" else f"Paid, {s}")
+        lambda s: _("Paid (latest vintage per year)") if s == "latest"
+        else _("Paid, {vintage}").format(vintage=s))
     return data[["series", "year", "value_usd", "value", "vintage", "source_file", "period"]]
 
 
@@ -78,9 +86,10 @@ def vintage_caveat(data: pd.DataFrame) -> str | None:
     files = known.groupby("source_file")["year"].apply(list)
     if len(files) < 2:
         return None
-    parts = [f"{spans(years)} from {name}" for name, years in files.items()]
-    return ("Values from different vintages: " + "; ".join(parts)
-            + ". The World Bank revises back years between vintages.")
+    parts = [_("{years} from {file}").format(years=spans(years), file=name)
+             for name, years in files.items()]
+    return _("Values from different vintages: {parts}. The World Bank revises back years "
+             "between vintages.").format(parts="; ".join(parts))
 
 
 def paid_source(data: pd.DataFrame) -> charts.Source:
@@ -88,19 +97,19 @@ def paid_source(data: pd.DataFrame) -> charts.Source:
     vintage = pd.Timestamp(known["vintage"].max()).date() if len(known) else dt.date.today()
     caveats = [c for c in (vintage_caveat(data),) if c]
     return charts.source_for(DATASET, {"BM.TRF.PWKR.CD.DT": vintage}, caveats=caveats,
-                             unit="current US$")
+                             unit=N_("current US$"))
 
 
 def paid_title(view: RemittancesView, countries: dict[str, str]) -> str:
-    return (f"Personal remittances paid, {countries.get(view.country, view.country)}, "
-            f"{view.start}–{view.end}, current US$")
+    return _("Personal remittances paid, {country}, {start}–{end}, current US$").format(
+        country=countries.get(view.country, view.country), start=view.start, end=view.end)
 
 
 def paid_figure(data: pd.DataFrame, view: RemittancesView,
                 countries: dict[str, str]) -> go.Figure:
     return charts.time_series(
         data, title=paid_title(view, countries), source=paid_source(data), grain="year",
-        stacked=False, y_title="Current US$ (billions)", y_format=",.1f",
+        stacked=False, y_title=_("Current US$ (billions)"), y_format=",.1f",
         hover_format=",.2f", order=sorted(data["series"].unique()))
 
 
@@ -109,17 +118,18 @@ def gaps(data: pd.DataFrame, view: RemittancesView, countries: dict[str, str]) -
     missing = sorted(set(range(view.start, view.end + 1)) - set(known["year"].astype(int)))
     if not missing:
         return None
-    return (f"Not in the loaded data for {countries.get(view.country, view.country)}: "
-            f"{spans(missing)} (drawn as a gap, never filled). Run `{FETCH}` for the World "
-            "Bank's current series. Constant-price figures need a deflator series, which is "
-            "not loaded.")
+    return _("Not in the loaded data for {country}: {years} (drawn as a gap, never filled). "
+             "Run `{command}` for the World Bank's current series. Constant-price figures "
+             "need a deflator series, which is not loaded.").format(
+        country=countries.get(view.country, view.country), years=spans(missing),
+        command=FETCH)
 
 
 def pct_gdp(view: RemittancesView) -> pd.DataFrame:
     """Exactly the plotted rows: the top N economies by received % of GDP in the year."""
     data = db.query("remittances_pct_gdp", year=view.year, n=view.top_n)
     data["computed"] = data["pct_gdp_is_computed"].astype(bool)
-    data["label"] = data["received_pct_gdp"].map(lambda v: f"{v:.1f} %")
+    data["label"] = data["received_pct_gdp"].map(lambda v: f"{i18n.number(v, 1)} %")
     data.attrs["unranked"] = unranked_note(view.year)
     return data
 
@@ -139,24 +149,26 @@ def unranked_note(year: int) -> str:
 
 def pct_source(data: pd.DataFrame) -> charts.Source:
     vintage = pd.Timestamp(data["vintage"].max()).date() if len(data) else dt.date.today()
-    caveats = [COMPUTED_CAVEAT] if data["computed"].any() else []
+    caveats = ([_(COMPUTED_CAVEAT).format(pct_of_gdp=pct_of_gdp())]
+               if data["computed"].any() else [])
     if data.attrs.get("unranked"):
         caveats.append(data.attrs["unranked"])
     codes = {"BX.TRF.PWKR.DT.GD.ZS": vintage}
     if data["computed"].any():
         codes |= {"BX.TRF.PWKR.CD.DT": vintage, "NY.GDP.MKTP.CD": vintage}
-    return charts.source_for(DATASET, codes, caveats=caveats, unit="percent of GDP")
+    return charts.source_for(DATASET, codes, caveats=caveats, unit=N_("percent of GDP"))
 
 
 def pct_title(view: RemittancesView) -> str:
-    return (f"Personal remittances received as % of GDP, top {view.top_n} economies, "
-            f"{view.year}")
+    return _("Personal remittances received as {pct_of_gdp}, top {n} economies, "
+             "{year}").format(pct_of_gdp=pct_of_gdp(), n=view.top_n, year=view.year)
 
 
 def pct_figure(data: pd.DataFrame, view: RemittancesView) -> go.Figure:
     return charts.bar_chart(data, label="country",
-                            bars={"received_pct_gdp": "Received, % of GDP"},
-                            title=pct_title(view), x_title="% of GDP", source=pct_source(data),
+                            bars={"received_pct_gdp": _("Received, {pct_of_gdp}").format(
+                                pct_of_gdp=pct_of_gdp())},
+                            title=pct_title(view), x_title=pct_of_gdp(), source=pct_source(data),
                             text="label", x_format=",.1f", hatched="computed")
 
 
@@ -209,8 +221,8 @@ def partner_source(data: pd.DataFrame) -> charts.Source:
 
 
 def partner_title(view: PartnerView, opts: dict[str, dict[str, str]]) -> str:
-    return (f"{opts['item'].get(view.item, view.item)}, Netherlands, flow {view.flow}, by "
-            f"partner ({view.currency})")
+    return _("{item}, Netherlands, flow {flow}, by partner ({currency})").format(
+        item=opts["item"].get(view.item, view.item), flow=view.flow, currency=view.currency)
 
 
 def partner_figure(data: pd.DataFrame, view: PartnerView,

@@ -15,42 +15,44 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from core import registry
-from dashboard import charts, db
+from dashboard import charts, db, i18n
+from dashboard.i18n import N_, _
 
 DATASET = "eurostat_migr"
+# Labels and notes are marked here (N_) and translated where shown (_).
 MEASURES = {
-    "asylum_applicants": ("Asylum applicants", "migr_asyappctza"),
-    "illegally_present": ("Found illegally present", "migr_eipre"),
-    "ordered_to_leave": ("Ordered to leave", "migr_eiord"),
-    "returned": ("Returned (any country)", "migr_eirtn"),
-    "returned_third_country": ("Returned to a third country", "migr_eirtn"),
+    "asylum_applicants": (N_("Asylum applicants"), "migr_asyappctza"),
+    "illegally_present": (N_("Found illegally present"), "migr_eipre"),
+    "ordered_to_leave": (N_("Ordered to leave"), "migr_eiord"),
+    "returned": (N_("Returned (any country)"), "migr_eirtn"),
+    "returned_third_country": (N_("Returned to a third country"), "migr_eirtn"),
 }
 RATES = {
-    "return_rate_total": "Returned (any country) ÷ ordered, same year",
-    "return_rate_third_country": "Returned to a third country ÷ ordered, same year",
-    "return_rate_lagged": "Returned ÷ mean of orders in t−1 and t",
+    "return_rate_total": N_("Returned (any country) ÷ ordered, same year"),
+    "return_rate_third_country": N_("Returned to a third country ÷ ordered, same year"),
+    "return_rate_lagged": N_("Returned ÷ mean of orders in t−1 and t"),
 }
-RATE_CAVEAT = ("Returns in year t are not the returns of year t's orders: the same-year ratio "
+RATE_CAVEAT = N_("Returns in year t are not the returns of year t's orders: the same-year ratio "
                "is not a cohort rate; the lag-aware rate divides by the mean of the orders of "
                "t−1 and t.")
-COMPUTED_CAVEAT = ("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
+COMPUTED_CAVEAT = N_("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
                    "published aggregate (missing where a member state is missing).")
 FETCH = registry.fetch_command("eurostat_migr")
-PER_100K_UNIT = "persons per 100,000 residents"
-PER_100K_NOTE = ("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
+PER_100K_UNIT = N_("persons per 100,000 residents")
+PER_100K_NOTE = N_("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
                  "the same year (demo_pjan) × 100,000; missing where either is not loaded.")
 # The map's series: label, d3 format (colour bar), Python format (hover, list), caveat.
 MAP_SERIES = {
-    "asylum_applicants_per_100k": ("Asylum applicants per 100,000 residents", ",.0f", ",.1f",
-                                   "Per 100,000 residents: population on 1 January "
-                                   "(demo_pjan)."),
-    "ordered_to_leave_per_100k": ("Ordered to leave per 100,000 residents", ",.0f", ",.1f",
-                                  "Per 100,000 residents: population on 1 January "
-                                  "(demo_pjan)."),
-    "return_rate_total": ("Return rate: returned (any country) ÷ ordered, same year", ".0%",
-                          ".1%", RATE_CAVEAT),
-    "return_rate_third_country": ("Return rate: returned to a third country ÷ ordered, "
-                                  "same year", ".0%", ".1%", RATE_CAVEAT),
+    "asylum_applicants_per_100k": (N_("Asylum applicants per 100,000 residents"), ",.0f",
+                                   ",.1f", N_("Per 100,000 residents: population on 1 January "
+                                              "(demo_pjan).")),
+    "ordered_to_leave_per_100k": (N_("Ordered to leave per 100,000 residents"), ",.0f", ",.1f",
+                                  N_("Per 100,000 residents: population on 1 January "
+                                     "(demo_pjan).")),
+    "return_rate_total": (N_("Return rate: returned (any country) ÷ ordered, same year"),
+                          ".0%", ".1%", RATE_CAVEAT),
+    "return_rate_third_country": (N_("Return rate: returned to a third country ÷ ordered, "
+                                     "same year"), ".0%", ".1%", RATE_CAVEAT),
 }
 
 
@@ -102,7 +104,7 @@ def measures(geo: str, view: ReturnGapView) -> pd.DataFrame:
     grid = pd.MultiIndex.from_product([list(MEASURES), years], names=["measure", "year"])
     data = rows.set_index(["measure", "year"]).reindex(grid).reset_index()
     data.insert(0, "geo", geo)
-    data["series"] = data["measure"].map(lambda m: MEASURES[m][0])
+    data["series"] = data["measure"].map(lambda m: _(MEASURES[m][0]))
     data["period"] = pd.to_datetime(data["year"].astype(str) + "-01-01")
     data["source_dataset"] = data["measure"].map(lambda m: MEASURES[m][1])
     columns = ["geo", "year", "measure", "series", "value", "is_computed", "basis", "flag",
@@ -151,7 +153,7 @@ def by_citizenship(view: ReturnGapView) -> pd.DataFrame:
                                      "vintage"])
     data = db.query("return_gap_by_citizenship", geo=view.geo, year=view.year, n=view.top_n)
     data["rate_label"] = data["return_rate_total"].map(
-        lambda r: "" if pd.isna(r) else f"{r:.0%} returned")
+        lambda r: "" if pd.isna(r) else _("{rate} returned").format(rate=i18n.percent(r, 0)))
     return data
 
 
@@ -172,9 +174,9 @@ def _caveats(data: pd.DataFrame, *extra: str) -> list[str]:
         caveats += charts.file_notes(DATASET, data.dropna(subset=["value"])["source_file"]
                                      if "value" in data else data["source_file"])
     if "population" in data:
-        caveats.append(PER_100K_NOTE)
+        caveats.append(_(PER_100K_NOTE))
     if _eu27_summed(data):
-        caveats.append(COMPUTED_CAVEAT)
+        caveats.append(_(COMPUTED_CAVEAT))
     return caveats
 
 
@@ -191,10 +193,10 @@ def _eu27_summed(data: pd.DataFrame) -> bool:
 
 def source(data: pd.DataFrame, *extra: str) -> charts.Source:
     vintages = _vintages(data)
-    unit = PER_100K_UNIT if "population" in data else None
+    unit = _(PER_100K_UNIT) if "population" in data else None
     if not vintages:
         return charts.source_for(DATASET, dt.date.today(), unit=unit,
-                                 caveats=(*extra, "No data loaded."))
+                                 caveats=(*extra, _("No data loaded.")))
     return charts.source_for(DATASET, vintages, caveats=_caveats(data, *extra), unit=unit)
 
 
@@ -203,21 +205,23 @@ def name(geo: str, geos: dict[str, str]) -> str:
 
 
 def measures_title(geo: str, view: ReturnGapView, geos: dict[str, str]) -> str:
-    per = " per 100,000 residents" if view.per_100k else ""
-    return (f"Asylum applicants, persons found illegally present, ordered to leave and "
-            f"returned{per}, {name(geo, geos)}, {view.start}–{view.end}")
+    text = (_("Asylum applicants, persons found illegally present, ordered to leave and "
+              "returned per 100,000 residents") if view.per_100k
+            else _("Asylum applicants, persons found illegally present, ordered to leave and "
+                   "returned"))
+    return f"{text}, {name(geo, geos)}, {view.start}–{view.end}"
 
 
 def _missing_rates(data: pd.DataFrame) -> list[str]:
     """Per 100,000 view: the years with no population (every rate missing) once, then the
     years each count lacks where the population exists."""
     no_pop = sorted(data.loc[data["population"].isna(), "year"].astype(int).unique())
-    parts = [f"population on 1 January (demo_pjan) {spans(no_pop)}, so every rate then"
-             ] if no_pop else []
+    parts = [_("population on 1 January (demo_pjan) {years}, so every rate then").format(
+        years=spans(no_pop))] if no_pop else []
     for measure, (label, _code) in MEASURES.items():
         rows = data[(data["measure"] == measure) & (data["missing"] == "count")]
         if len(rows):
-            parts.append(f"{label.lower()} {spans(rows['year'].astype(int).tolist())}")
+            parts.append(f"{_(label).lower()} {spans(rows['year'].astype(int).tolist())}")
     return parts
 
 
@@ -227,18 +231,19 @@ def missing_in_figure(data: pd.DataFrame) -> str | None:
     residents, which part of the rate is missing (the count or the population)."""
     if "population" in data:
         parts = _missing_rates(data)
-        return (f"Rate missing (drawn as gaps) where a part is not loaded: {'; '.join(parts)}."
-                if parts else None)
+        return (_("Rate missing (drawn as gaps) where a part is not loaded: {parts}.").format(
+            parts="; ".join(parts)) if parts else None)
     parts = []
     for measure, (label, _code) in MEASURES.items():
         missing = data.loc[(data["measure"] == measure) & data["value"].isna(), "year"]
         if len(missing):
-            parts.append(f"{label.lower()} {spans(missing.astype(int).tolist())}")
-    return f"Not loaded (drawn as gaps): {'; '.join(parts)}." if parts else None
+            parts.append(f"{_(label).lower()} {spans(missing.astype(int).tolist())}")
+    return (_("Not loaded (drawn as gaps): {parts}.").format(parts="; ".join(parts))
+            if parts else None)
 
 
 def measures_source(data: pd.DataFrame) -> charts.Source:
-    return source(data, *(n for n in (missing_in_figure(data),) if n), RATE_CAVEAT)
+    return source(data, *(n for n in (missing_in_figure(data),) if n), _(RATE_CAVEAT))
 
 
 def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,
@@ -247,47 +252,50 @@ def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,
     return charts.time_series(
         data, title=measures_title(geo, view, geos), source=measures_source(data),
         grain="year", stacked=False,
-        y_title="Per 100,000 residents" if rate else "Persons",
+        y_title=_("Per 100,000 residents") if rate else _("Persons"),
         y_format=",.0f" if rate else ",d", hover_format=",.1f" if rate else ",.0f",
-        order=[MEASURES[m][0] for m in MEASURES])
+        order=[_(MEASURES[m][0]) for m in MEASURES])
 
 
 def rates_title(view: ReturnGapView, geos: dict[str, str]) -> str:
-    where = " and ".join(name(g, geos) for g in (view.geo, view.compare) if g)
-    return f"Return rate in three definitions, {where}, {view.start}–{view.end}"
+    where = _(" and ").join(name(g, geos) for g in (view.geo, view.compare) if g)
+    return _("Return rate in three definitions, {where}, {start}–{end}").format(
+        where=where, start=view.start, end=view.end)
 
 
 def rates_source(data: pd.DataFrame) -> charts.Source:
-    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), RATE_CAVEAT)
+    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), _(RATE_CAVEAT))
 
 
 def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
     plot = data.assign(series=data["geo"].map(lambda g: name(g, geos)) + ": "
-                       + data["definition"].map(RATES))
+                       + data["definition"].map(lambda d: _(RATES[d])))
     dashed = tuple(plot.loc[plot["definition"] != "return_rate_total", "series"].unique())
     return charts.time_series(plot, title=rates_title(view, geos), source=rates_source(data),
                               grain="year",
-                              stacked=False, y_title="Returned ÷ ordered (%)", y_format=".0%",
+                              stacked=False, y_title=_("Returned ÷ ordered (%)"),
+                              y_format=".0%",
                               hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
                               dashed=dashed)
 
 
 def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:
-    return (f"Top {view.top_n} citizenships by orders to leave, {name(view.geo, geos)}, "
-            f"{view.year}: ordered to leave and returned")
+    return _("Top {n} citizenships by orders to leave, {geo}, {year}: ordered to leave and "
+             "returned").format(n=view.top_n, geo=name(view.geo, geos), year=view.year)
 
 
 def citizenship_source(data: pd.DataFrame) -> charts.Source:
-    return source(data.rename(columns={"ordered_to_leave": "value"}), RATE_CAVEAT)
+    return source(data.rename(columns={"ordered_to_leave": "value"}), _(RATE_CAVEAT))
 
 
 def citizenship_figure(data: pd.DataFrame, view: ReturnGapView,
                        geos: dict[str, str]) -> go.Figure:
     src = citizenship_source(data)
     return charts.bar_chart(
-        data, label="citizenship", bars={"ordered_to_leave": "Ordered to leave",
-                                         "returned_total": "Returned"},
-        title=citizenship_title(view, geos), x_title="Persons", source=src, text="rate_label")
+        data, label="citizenship", bars={"ordered_to_leave": _("Ordered to leave"),
+                                         "returned_total": _("Returned")},
+        title=citizenship_title(view, geos), x_title=_("Persons"), source=src,
+        text="rate_label")
 
 
 def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
@@ -298,21 +306,22 @@ def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
         rates = _missing_rates(data)
         if not rates:
             return None
-        return (f"Per 100,000 residents for {name(geo, geos)}, a rate is missing where its "
-                f"count or the population is not loaded: {'; '.join(rates)}. Missing rates are "
-                f"drawn as gaps, never filled. To load what Eurostat publishes, run `{FETCH}`.")
+        return _("Per 100,000 residents for {geo}, a rate is missing where its count or the "
+                 "population is not loaded: {parts}. Missing rates are drawn as gaps, never "
+                 "filled. To load what Eurostat publishes, run `{command}`.").format(
+            geo=name(geo, geos), parts="; ".join(rates), command=FETCH)
     for measure, (label, code) in MEASURES.items():
         rows = data[data["measure"] == measure]
         missing = rows.loc[rows["value"].isna(), "year"].astype(int).tolist()
         if missing:
-            parts.append(f"{label.lower()} ({code}) {spans(missing)}")
+            parts.append(f"{_(label).lower()} ({code}) {spans(missing)}")
     if not parts:
         return None
-    why = (" EU27_2020 is the sum of the 27 member states here, so a year is also missing "
-           "where one member state is." if geo == "EU27_2020" else "")
-    return (f"Not in the loaded data for {name(geo, geos)}: {'; '.join(parts)}. Missing years "
-            f"are drawn as gaps, never filled.{why} To load what Eurostat publishes, run "
-            f"`{FETCH}`.")
+    why = (" " + _("EU27_2020 is the sum of the 27 member states here, so a year is also "
+                   "missing where one member state is.") if geo == "EU27_2020" else "")
+    return _("Not in the loaded data for {geo}: {parts}. Missing years are drawn as gaps, "
+             "never filled.{why} To load what Eurostat publishes, run `{command}`.").format(
+        geo=name(geo, geos), parts="; ".join(parts), why=why, command=FETCH)
 
 
 def national_counts() -> pd.DataFrame:
@@ -320,7 +329,7 @@ def national_counts() -> pd.DataFrame:
     return db.query("coverage", datasets=["85333NED"], geo="NL")
 
 
-DEFINITIONS = """
+DEFINITIONS = N_("""
 **Eurostat** (this page) counts third-country nationals **ordered to leave** (a return
 decision, `migr_eiord`) and those **returned following an order to leave** (`migr_eirtn`),
 either to any country or to a third country outside the EU/EFTA. A person returned in one
@@ -337,7 +346,7 @@ match exactly; compare their trends, not their levels.
 From reference year 2024, Eurostat collects return statistics quarterly (Regulation (EU)
 2020/851, datasets `migr_eiord1`, `migr_eirtn1`); annual figures built from quarters are
 marked computed. The headline EU figures from 2024 count returns to third countries only.
-"""
+""")
 
 
 # ----------------------------------------------------------------------------- map
@@ -358,20 +367,21 @@ def map_data(view: ReturnGapView) -> pd.DataFrame:
 
 
 def map_title(view: ReturnGapView) -> str:
-    return f"{MAP_SERIES[view.map_series][0]}, by reporting country, {view.map_year}"
+    return _("{series}, by reporting country, {year}").format(
+        series=_(MAP_SERIES[view.map_series][0]), year=view.map_year)
 
 
-MAP_UNITS = {"asylum_applicants_per_100k": "per 100,000 residents",
-             "ordered_to_leave_per_100k": "per 100,000 residents",
-             "return_rate_total": "returned ÷ ordered (fraction shown as %)",
-             "return_rate_third_country": "returned ÷ ordered (fraction shown as %)"}
+MAP_UNITS = {"asylum_applicants_per_100k": N_("per 100,000 residents"),
+             "ordered_to_leave_per_100k": N_("per 100,000 residents"),
+             "return_rate_total": N_("returned ÷ ordered (fraction shown as %)"),
+             "return_rate_third_country": N_("returned ÷ ordered (fraction shown as %)")}
 
 
 def map_source(data: pd.DataFrame, view: ReturnGapView) -> charts.Source:
     vintages = _vintages(data)
-    caveats = _caveats(data, MAP_SERIES[view.map_series][3])
+    caveats = _caveats(data, _(MAP_SERIES[view.map_series][3]))
     if not vintages:
-        return charts.source_for(DATASET, dt.date.today(), caveats=("No data loaded.",),
+        return charts.source_for(DATASET, dt.date.today(), caveats=(_("No data loaded."),),
                                  unit=MAP_UNITS[view.map_series])
     return charts.source_for(DATASET, vintages, caveats=caveats, unit=MAP_UNITS[view.map_series])
 
@@ -388,8 +398,8 @@ def map_figure(data: pd.DataFrame, view: ReturnGapView) -> go.Figure:
     from dashboard import maps
 
     on_map, off = map_split(data)
-    label, d3_format, py_format, _ = MAP_SERIES[view.map_series]
+    label, d3_format, py_format, _caveat = MAP_SERIES[view.map_series]
     off_note = maps.not_on_map_note(off.assign(iso3=off["geo"]), py_format)
     return charts.choropleth(on_map, title=map_title(view), source=map_source(data, view),
-                             value_title=label, value_format=d3_format, hover_format=py_format,
+                             value_title=_(label), value_format=d3_format, hover_format=py_format,
                              note=off_note, europe=True)

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.periods import spans
-from dashboard import charts, db
+from dashboard import charts, db, i18n
+from dashboard.i18n import N_, _
 from core import metadata
 
 DEFAULT_CASE = "frontex_routes"
@@ -45,23 +46,26 @@ class Case:
 
 CASES = {
     "frontex_routes": Case(
-        label="Frontex: detections of illegal border crossings, by route",
+        label=N_("Frontex: detections of illegal border crossings, by route"),
         dataset="frontex_ibc", query="revisions_frontex",
         table="arrivals_monthly_all_vintages",
-        subject="Detections of illegal border crossings", key_name="route",
-        keys_name="routes", x_title="Detections (count)", x_format=",d", monthly=True),
+        subject=N_("Detections of illegal border crossings"), key_name=N_("route"),
+        keys_name=N_("routes"), x_title=N_("Detections (count)"), x_format=",d", monthly=True),
     "eurostat_illegally_present": Case(
-        label="Eurostat: third-country nationals found illegally present (migr_eipre), "
-              "by reporting country",
+        label=N_("Eurostat: third-country nationals found illegally present (migr_eipre), "
+                 "by reporting country"),
         dataset="eurostat_migr", query="revisions_eurostat_illegally_present",
-        table="stg_eurostat__migr", subject="Third-country nationals found illegally present",
-        key_name="reporting country", keys_name="reporting countries", x_title="Persons",
+        table="stg_eurostat__migr",
+        subject=N_("Third-country nationals found illegally present"),
+        key_name=N_("reporting country"), keys_name=N_("reporting countries"),
+        x_title=N_("Persons"),
         x_format=",d", code="migr_eipre"),
     "worldbank_remittances_paid": Case(
-        label="World Bank: personal remittances paid (BM.TRF.PWKR.CD.DT), by economy",
+        label=N_("World Bank: personal remittances paid (BM.TRF.PWKR.CD.DT), by economy"),
         dataset="worldbank_wdi", query="revisions_worldbank_remittances_paid",
-        table="stg_worldbank__wdi", subject="Personal remittances paid", key_name="economy",
-        keys_name="economies", x_title="Current US$", x_format=",.0f",
+        table="stg_worldbank__wdi", subject=N_("Personal remittances paid"),
+        key_name=N_("economy"), keys_name=N_("economies"), x_title=N_("Current US$"),
+        x_format=",.0f",
         indicator="BM.TRF.PWKR.CD.DT"),
 }
 
@@ -85,7 +89,7 @@ COLUMNS = ["key", "label", "is_aggregate", "year", "months", "first_month", "las
 def available_cases() -> dict[str, str]:
     """Case id → label, for the cases whose table is in this warehouse build."""
     present = set(db.query("tables")["table_name"])
-    return {k: c.label for k, c in CASES.items() if c.table in present}
+    return {k: _(c.label) for k, c in CASES.items() if c.table in present}
 
 
 def vintages(case: str) -> list[str]:
@@ -177,7 +181,7 @@ def chart_data(view: RevisionsView) -> pd.DataFrame:
     data = data.sort_values(["abs_revision", "new", "key"], ascending=[False, False, True])
     data = data.head(view.top_n).drop(columns="abs_revision").reset_index(drop=True)
     data["rate_label"] = data["relative_revision"].map(
-        lambda r: "" if pd.isna(r) else f"{r:+.1%}")
+        lambda r: "" if pd.isna(r) else i18n.percent(r, 1, sign=True))
     return data
 
 
@@ -198,17 +202,17 @@ def unmatched(view: RevisionsView) -> str | None:
         only = data[data[side].notna() & data[other].isna()]
         if len(only):
             years = sorted(only["year"].astype(int).unique())
-            parts.append(f"{len(only):,} only in the vintage of {vintage_label(vintage)} "
-                         f"(years {spans(years)})")
+            parts.append(_("{n} only in the vintage of {vintage} (years {years})").format(
+                n=i18n.number(len(only)), vintage=vintage_label(vintage), years=spans(years)))
     if not parts:
         return None
     case = CASES[view.case]
-    return (f"Not compared: {' and '.join(parts)} — {case.key_name} × year values that one "
-            f"vintage does not publish.")
+    return _("Not compared: {parts} — {key} × year values that one vintage does not "
+             "publish.").format(parts=_(" and ").join(parts), key=_(case.key_name))
 
 
 def vintage_label(vintage: str) -> str:
-    return f"{_date(vintage):%-d %b %Y}" if vintage else "(none)"
+    return i18n.date(_date(vintage)) if vintage else _("(none)")
 
 
 def months_text(row) -> str:
@@ -216,8 +220,10 @@ def months_text(row) -> str:
     if pd.isna(row["months"]):
         return ""
     first, last = pd.Timestamp(row["first_month"]), pd.Timestamp(row["last_month"])
-    span = f"{first:%b}" if first == last else f"{first:%b}–{last:%b}"
-    return f"{int(row['months'])} months ({span} {first.year})"
+    month = lambda d: i18n.month_abbr(d)  # noqa: E731
+    span = month(first) if first == last else f"{month(first)}–{month(last)}"
+    return _("{n} months ({span} {year})").format(n=int(row["months"]), span=span,
+                                                   year=first.year)
 
 
 def partial_years(view: RevisionsView) -> list[str]:
@@ -225,21 +231,24 @@ def partial_years(view: RevisionsView) -> list[str]:
     if not (view.case and CASES[view.case].monthly):
         return []
     out = []
-    for _, row in by_year(view).iterrows():
+    for _i, row in by_year(view).iterrows():
         if row["months"] < 12:
-            out.append(f"{row['year']}: {months_text(row)} compared — the vintage of "
-                       f"{vintage_label(view.old)} has {row['months_old']} months of it, the "
-                       f"vintage of {vintage_label(view.new)} {row['months_new']}")
+            out.append(_("{year}: {months} compared — the vintage of {old} has {n_old} months "
+                         "of it, the vintage of {new} {n_new}").format(
+                year=row["year"], months=months_text(row), old=vintage_label(view.old),
+                n_old=row["months_old"], new=vintage_label(view.new), n_new=row["months_new"]))
     return out
 
 
 def _vs(view: RevisionsView) -> str:
-    return f"vintage of {vintage_label(view.old)} vs {vintage_label(view.new)}"
+    return _("vintage of {old} vs {new}").format(old=vintage_label(view.old),
+                                                 new=vintage_label(view.new))
 
 
 def _period(view: RevisionsView, data: pd.DataFrame) -> str:
     if CASES[view.case].monthly and not data.empty and data["months"].iloc[0] < 12:
-        return f"{view.year}, {months_text(data.iloc[0])} in both vintages"
+        return _("{year}, {months} in both vintages").format(year=view.year,
+                                                             months=months_text(data.iloc[0]))
     return str(view.year)
 
 
@@ -249,10 +258,10 @@ def source(view: RevisionsView) -> charts.Source:
     new = _date(view.new)
     meta = metadata.dataset(case.dataset)
     unit = meta["indicators"][case.indicator]["unit"] if case.indicator else None
-    caveats = [f"Compared with the vintage of {vintage_label(view.old)}: revision = new − "
-               f"old, relative revision = (new − old) ÷ old."]
+    caveats = [_("Compared with the vintage of {old}: revision = new − old, relative revision "
+                 "= (new − old) ÷ old.").format(old=vintage_label(view.old))]
     if case.monthly:
-        caveats.append("Only the months present in both vintages are compared.")
+        caveats.append(_("Only the months present in both vintages are compared."))
     return charts.source_for(case.dataset, {case.code: new} if case.code else new,
                              caveats=caveats, unit=unit)
 
@@ -261,30 +270,32 @@ def chart_title(view: RevisionsView, data: pd.DataFrame) -> str:
     case = CASES[view.case]
     compared = comparison(view)
     total = compared.loc[compared["year"] == view.year, "key"].nunique()
-    which = (f"the {len(data)} {case.keys_name} with the largest revisions"
-             if len(data) < total else f"by {case.key_name}")
-    return f"{case.subject}, {_period(view, data)}: {_vs(view)}, {which}"
+    which = (_("the {n} {keys} with the largest revisions").format(n=len(data),
+                                                                    keys=_(case.keys_name))
+             if len(data) < total else _("by {key}").format(key=_(case.key_name)))
+    return f"{_(case.subject)}, {_period(view, data)}: {_vs(view)}, {which}"
 
 
 def figure(data: pd.DataFrame, view: RevisionsView) -> go.Figure:
     case = CASES[view.case]
     return charts.bar_chart(
-        data, label="label", bars={"old": f"Vintage of {vintage_label(view.old)}",
-                                   "new": f"Vintage of {vintage_label(view.new)}"},
-        title=chart_title(view, data), x_title=case.x_title, source=source(view),
+        data, label="label",
+        bars={"old": _("Vintage of {date}").format(date=vintage_label(view.old)),
+              "new": _("Vintage of {date}").format(date=vintage_label(view.new))},
+        title=chart_title(view, data), x_title=_(case.x_title), source=source(view),
         text="rate_label", x_format=case.x_format)
 
 
 def by_year_title(view: RevisionsView) -> str:
     case = CASES[view.case]
-    return (f"{case.subject} by year, {_vs(view)}: totals over the {case.keys_name} "
-            f"(not aggregates) with a value in both")
+    return _("{subject} by year, {vs}: totals over the {keys} (not aggregates) with a value "
+             "in both").format(subject=_(case.subject), vs=_vs(view), keys=_(case.keys_name))
 
 
 def largest_title(view: RevisionsView) -> str:
     case = CASES[view.case]
-    return (f"{case.subject}: the {view.top_n} largest revisions by {case.key_name} and year, "
-            f"{_vs(view)}")
+    return _("{subject}: the {n} largest revisions by {key} and year, {vs}").format(
+        subject=_(case.subject), n=view.top_n, key=_(case.key_name), vs=_vs(view))
 
 
 def file_stem(view: RevisionsView, part: str) -> str:

@@ -41,18 +41,18 @@ with st.sidebar:
                    format_func=opts.routes.get)
     st.multiselect(_("Border type"), opts.border_types, key="arr_border_types")
     st.radio(_("Nationalities"), list(arrivals.NATIONALITY_MODES), key="arr_nationality_mode",
-             format_func=arrivals.NATIONALITY_MODES.get)
+             format_func=lambda m: _(arrivals.NATIONALITY_MODES[m]))
     if st.session_state["arr_nationality_mode"] == "top":
         st.number_input(_("N"), min_value=1, max_value=50, step=1, key="arr_top_n")
     elif st.session_state["arr_nationality_mode"] == "chosen":
         st.multiselect(_("Chosen nationalities"), list(opts.nationalities),
                        key="arr_nationalities", format_func=opts.nationalities.get)
     st.radio(_("Colour by"), list(arrivals.BREAKDOWNS), key="arr_by",
-             format_func=arrivals.BREAKDOWNS.get, horizontal=True)
+             format_func=lambda b: _(arrivals.BREAKDOWNS[b]), horizontal=True)
     st.radio(_("Frequency"), list(arrivals.GRAINS), key="arr_grain",
-             format_func=arrivals.GRAINS.get, horizontal=True)
+             format_func=lambda g: _(arrivals.GRAINS[g]), horizontal=True)
     st.radio(_("Chart"), list(arrivals.STYLES), key="arr_style",
-             format_func=arrivals.STYLES.get, horizontal=True)
+             format_func=lambda s: _(arrivals.STYLES[s]), horizontal=True)
     st.select_slider(_("Period"), options=opts.months, value=(view.start, view.end), key="arr_period",
                      on_change=period_changed)
     st.toggle(_("Show policy events"), key="arr_events")
@@ -62,35 +62,37 @@ with st.sidebar:
     st.caption(no_rate)
 
 
-detections_tab, risk_tab, map_tab = st.tabs(["Detections", "Risk", "Map"])
+detections_tab, risk_tab, map_tab = st.tabs([_("Detections"), _("Risk"), _("Map")])
 with detections_tab:
     data = arrivals.series(view)
     fig = arrivals.figure(data, view, opts)
     source = arrivals.source(view)
     components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals")
     if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
-        st.info(f"Not a full year in this vintage: {', '.join(partial)}. Newer months come "
-                "with a newer workbook: `python -m etl fetch frontex`.")
+        st.info(_("Not a full year in this vintage: {years}. Newer months come with a newer "
+                  "workbook: `python -m etl fetch frontex`.").format(years=", ".join(partial)))
     if view.events:
         components.events_table(arrivals.events(view))
 
 with risk_tab:
     if not risk.available():
-        st.info("The risk view needs IOM's Missing Migrants Project data: "
-                "`python -m etl import ../shared/data/iom` or `python -m etl fetch iom`.")
+        st.info(_("The risk view needs IOM's Missing Migrants Project data: "
+                  "`python -m etl import ../shared/data/iom` or `python -m etl fetch iom`."))
     else:
-        st.markdown("Recorded **dead and missing** (IOM Missing Migrants Project) per 1,000 "
-                    "Frontex **detections**, by route and year, for the routes and years chosen "
-                    "in the sidebar. Latest vintage of both publishers.")
+        st.markdown(_("Recorded **dead and missing** (IOM Missing Migrants Project) per 1,000 "
+                      "Frontex **detections**, by route and year, for the routes and years "
+                      "chosen in the sidebar. Latest vintage of both publishers."))
         chosen = [r for r in view.routes if r in risk.mapped_routes()]
         first, last = int(view.start[:4]), int(view.end[:4])
         left_out = [opts.routes[r] for r in view.routes if r not in chosen]
         if left_out:
-            st.caption("No MMP route maps to: " + ", ".join(left_out) + " (no ratio).")
+            st.caption(_("No MMP route maps to: {routes} (no ratio).").format(
+                routes=", ".join(left_out)))
         if not chosen or last < risk.first_year():
-            st.info("No ratio for this selection: the risk view covers "
-                    + ", ".join(opts.routes.get(r, r) for r in risk.mapped_routes())
-                    + f" from {risk.first_year()}.")
+            st.info(_("No ratio for this selection: the risk view covers {routes} from "
+                      "{year}.").format(routes=", ".join(opts.routes.get(r, r)
+                                                         for r in risk.mapped_routes()),
+                                        year=risk.first_year()))
         else:
             rdata = risk.yearly(chosen, first, last)
             rsource = risk.source(*risk.vintages(rdata))
@@ -102,9 +104,10 @@ with risk_tab:
                 st.caption(note)
             st.dataframe(risk.table(rdata), hide_index=True, width="stretch")
         unmapped = risk.unmapped(first, last)
-        with st.expander(f"MMP routes not mapped to a Frontex route ({len(unmapped)})"):
-            st.caption("Their dead and missing are not counted on any route above "
-                       "(etl/reference/mmp_routes.csv).")
+        with st.expander(_("MMP routes not mapped to a Frontex route ({n})").format(
+                n=len(unmapped))):
+            st.caption(_("Their dead and missing are not counted on any route above "
+                         "(etl/reference/mmp_routes.csv)."))
             st.dataframe(unmapped, hide_index=True, width="stretch")
 
 with map_tab:
@@ -114,7 +117,8 @@ with map_tab:
     components.chart(arrivals.map_figure(mdata, view, opts), mdata, source, mtitle,
                      "frontex_nationality_map")
     if len(off_map):
-        st.caption("Not on the map (codes no map geometry knows), with their detections:")
-        st.dataframe(off_map.rename(columns={"iso3": "code", "value": "detections"}),
+        st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
+        st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),
+                                             "value": _("detections")}),
                      hide_index=True, width="stretch")
 bind.permalink_box()

@@ -35,7 +35,7 @@ with st.sidebar:
     st.selectbox(_("Sending country"), list(countries), key="rm_country", format_func=countries.get)
     st.slider(_("From"), 1960, 2030, key="rm_start")
     st.slider(_("To"), 1960, 2030, key="rm_end")
-    st.radio(_("Vintages"), list(rm.MODES), key="rm_mode", format_func=rm.MODES.get)
+    st.radio(_("Vintages"), list(rm.MODES), key="rm_mode", format_func=lambda m: _(rm.MODES[m]))
 
 data = rm.paid(view)
 components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(data),
@@ -67,7 +67,8 @@ if partner_opts:
                      "bop_rem6_nl_by_partner")
 else:
     for row in rm.partner_transfers().itertuples():
-        st.info(f"Eurostat {row.dataset} (personal transfers by partner country) is not "
-                f"loaded — fetch it with `{row.fetch_command}`.", icon="🕳️")
+        st.info(_("Eurostat {dataset} (personal transfers by partner country) is not loaded "
+                  "— fetch it with `{command}`.").format(dataset=row.dataset,
+                                                         command=row.fetch_command), icon="🕳️")
 
 bind.permalink_box()

@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, i18n
 from dashboard import return_gap as rg
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -26,11 +26,11 @@ with st.sidebar:
     st.header(_("Filters"))
     st.selectbox(_("Geography"), list(geos), key="rg_geo", format_func=geos.get)
     st.selectbox(_("Compare with"), [""] + list(geos), key="rg_compare",
-                 format_func=lambda g: geos.get(g, "(none)"))
+                 format_func=lambda g: geos.get(g, _("(none)")))
     st.slider(_("From"), 2000, 2030, key="rg_start")
     st.slider(_("To"), 2000, 2030, key="rg_end")
     st.toggle(_("Per 100,000 residents"), key="rg_per_100k",
-              help="The counts of the first charts ÷ the population on 1 January × 100,000.")
+              help=_("The counts of the first charts ÷ the population on 1 January × 100,000."))
 
 
 for geo in (g for g in (view.geo, view.compare) if g):
@@ -56,36 +56,40 @@ if years:
                      rg.citizenship_title(view, geos),
                      f"return_gap_citizenship_{view.geo}_{view.year}")
 else:
-    st.info(f"No orders to leave by citizenship are loaded for {geos.get(view.geo)}: "
-            f"run `{rg.FETCH}`.")
+    st.info(_("No orders to leave by citizenship are loaded for {geo}: run `{command}`.").format(
+        geo=geos.get(view.geo), command=rg.FETCH))
 
 st.subheader(_("Map"))
 left, right = st.columns(2)
-left.selectbox("Series", list(rg.MAP_SERIES), key="rg_map_series",
-               format_func=lambda s: rg.MAP_SERIES[s][0])
+left.selectbox(_("Series"), list(rg.MAP_SERIES), key="rg_map_series",
+               format_func=lambda s: _(rg.MAP_SERIES[s][0]))
 map_years = rg.map_years(view.map_series)
 if map_years:
-    right.selectbox("Year", map_years, key="rg_map_year")
+    right.selectbox(_("Year"), map_years, key="rg_map_year")
     mdata = rg.map_data(view)
     components.chart(rg.map_figure(mdata, view), mdata, rg.map_source(mdata, view),
                      rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}")
     off_map = rg.map_split(mdata)[1]
     if len(off_map):
-        st.caption("Not on the map (aggregates and codes no map geometry knows):")
-        st.dataframe(off_map[["geo", "name", "kind", "value", "is_computed"]],
+        st.caption(_("Not on the map (aggregates and codes no map geometry knows):"))
+        st.dataframe(off_map[["geo", "name", "kind", "value", "is_computed"]].rename(columns={
+            "geo": _("code"), "name": _("name"), "kind": _("kind"), "value": _("value"),
+            "is_computed": _("computed")}),
                      hide_index=True, width="stretch")
 else:
-    st.info(f"No values of this series are loaded: run `{rg.FETCH}`.")
+    st.info(_("No values of this series are loaded: run `{command}`.").format(command=rg.FETCH))
 
 with st.expander(_("Definitions: Eurostat and national counts")):
-    st.markdown(rg.DEFINITIONS)
+    st.markdown(_(rg.DEFINITIONS))
     national = rg.national_counts()
     for row in national.itertuples():
         if row.loaded:
-            st.caption(f"CBS {row.dataset} loaded: {row.first_year}–{row.last_year} "
-                       f"(vintage {row.vintage}).")
+            st.caption(_("CBS {dataset} loaded: {first}–{last} (vintage {vintage}).").format(
+                dataset=row.dataset, first=row.first_year, last=row.last_year,
+                vintage=i18n.date(row.vintage)))
         else:
-            st.caption(f"CBS {row.dataset} ({row.description}) is not loaded — fetch with "
-                       f"`{row.fetch_command}`.")
+            st.caption(_("CBS {dataset} ({description}) is not loaded — fetch with "
+                         "`{command}`.").format(dataset=row.dataset, description=row.description,
+                                                command=row.fetch_command))
 
 bind.permalink_box()

@@ -25,7 +25,7 @@ st.markdown(_("Publishers revise what they published: a newer file can change fi
               "(new − old) ÷ old. Only values present in both vintages are compared."))
 
 if not cases:
-    st.info("No series with several vintages is loaded: run `python -m etl build`.")
+    st.info(_("No series with several vintages is loaded: run `python -m etl build`."))
     st.stop()
 
 vintages = rev.vintages(view.case)
@@ -37,8 +37,8 @@ with st.sidebar:
 
 
 if view.old == view.new:
-    st.info(f"Both vintages are {rev.vintage_label(view.old)}: choose two different vintages "
-            f"({len(vintages)} loaded for this series).")
+    st.info(_("Both vintages are {vintage}: choose two different vintages ({n} loaded for this "
+              "series).").format(vintage=rev.vintage_label(view.old), n=len(vintages)))
     bind.permalink_box()
     st.stop()
 
@@ -50,18 +50,18 @@ summary = rev.by_year(view)
 for note in rev.partial_years(view):
     st.info(note, icon="🗓️")
 st.dataframe(summary, hide_index=True, width="stretch", column_config={
-    "year": st.column_config.NumberColumn("Year", format="%d"),
-    "months": st.column_config.NumberColumn("Months compared", format="%d"),
-    "first_month": st.column_config.DateColumn("First month", format="MMM YYYY"),
-    "last_month": st.column_config.DateColumn("Last month", format="MMM YYYY"),
-    "months_old": st.column_config.NumberColumn("Months in older vintage", format="%d"),
-    "months_new": st.column_config.NumberColumn("Months in newer vintage", format="%d"),
-    "compared": st.column_config.NumberColumn("Compared", format="%d"),
-    "revised": st.column_config.NumberColumn("Revised", format="%d"),
-    "old": st.column_config.NumberColumn("Older vintage", format="localized"),
-    "new": st.column_config.NumberColumn("Newer vintage", format="localized"),
-    "revision": st.column_config.NumberColumn("Revision", format="localized"),
-    "relative_revision": st.column_config.NumberColumn("Relative revision", format="percent"),
+    "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+    "months": st.column_config.NumberColumn(_("Months compared"), format="%d"),
+    "first_month": st.column_config.DateColumn(_("First month"), format="MMM YYYY"),
+    "last_month": st.column_config.DateColumn(_("Last month"), format="MMM YYYY"),
+    "months_old": st.column_config.NumberColumn(_("Months in older vintage"), format="%d"),
+    "months_new": st.column_config.NumberColumn(_("Months in newer vintage"), format="%d"),
+    "compared": st.column_config.NumberColumn(_("Compared"), format="%d"),
+    "revised": st.column_config.NumberColumn(_("Revised"), format="%d"),
+    "old": st.column_config.NumberColumn(_("Older vintage"), format="localized"),
+    "new": st.column_config.NumberColumn(_("Newer vintage"), format="localized"),
+    "revision": st.column_config.NumberColumn(_("Revision"), format="localized"),
+    "relative_revision": st.column_config.NumberColumn(_("Relative revision"), format="percent"),
 })
 st.caption(rev.by_year_title(view) + ".")
 components.csv_download(summary, source, rev.by_year_title(view), rev.file_stem(view, "by_year"))
@@ -79,25 +79,25 @@ if years:
     st.subheader(_("Largest revisions"))
     top = rev.largest(view)
     if top.empty:
-        st.info("No value differs between these two vintages.")
+        st.info(_("No value differs between these two vintages."))
     else:
         st.dataframe(top, hide_index=True, width="stretch", column_config={
-            "key": "Code", "label": "Name", "is_aggregate": None,
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "months": st.column_config.NumberColumn("Months compared", format="%d"),
+            "key": _("Code"), "label": _("Name"), "is_aggregate": None,
+            "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+            "months": st.column_config.NumberColumn(_("Months compared"), format="%d"),
             "first_month": None, "last_month": None, "months_old": None, "months_new": None,
-            "old": st.column_config.NumberColumn("Older vintage", format="localized"),
-            "new": st.column_config.NumberColumn("Newer vintage", format="localized"),
-            "revision": st.column_config.NumberColumn("Revision", format="localized"),
-            "relative_revision": st.column_config.NumberColumn("Relative revision",
+            "old": st.column_config.NumberColumn(_("Older vintage"), format="localized"),
+            "new": st.column_config.NumberColumn(_("Newer vintage"), format="localized"),
+            "revision": st.column_config.NumberColumn(_("Revision"), format="localized"),
+            "relative_revision": st.column_config.NumberColumn(_("Relative revision"),
                                                                format="percent"),
-            "flag_old": "Flag (older)", "flag_new": "Flag (newer)",
+            "flag_old": _("Flag (older)"), "flag_new": _("Flag (newer)"),
         })
         st.caption(rev.largest_title(view) + ".")
         components.csv_download(top, source, rev.largest_title(view),
                                 rev.file_stem(view, "largest"))
 else:
-    st.info("The two vintages have no value in common for this series.")
+    st.info(_("The two vintages have no value in common for this series."))
 
 if note := rev.unmatched(view):
     st.info(note, icon="🕳️")

@@ -134,7 +134,7 @@ def test_return_gap_map_default_is_asylum_applicants_per_100k_latest_year():
     assert "Unit: per 100,000 residents" in text and "migr_asyappctza" in text
     assert "Not on the map (no geometry for the code): European Union - 27 countries" in text
     off = next(d.value for d in at.dataframe if "kind" in d.value.columns)
-    assert "EU27_2020" in set(off["geo"])
+    assert "EU27_2020" in set(off["code"])
 
 
 def test_return_gap_map_permalink_round_trip():

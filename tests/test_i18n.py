@@ -110,7 +110,7 @@ def test_lang_nl_renders_dutch_overview_with_dutch_numbers():
         "240.021", "-141.298 (-37,1%)")
     assert tiles["Teruggekeerd naar een derde land, Nederland (personen)"] == (
         "1.545", "+625 (+67,9%)")
-    assert tiles["Terugkeerpercentage, Nederland (teruggekeerd ÷ aangezegd, zelfde jaar)"] == (
+    assert tiles["Terugkeerpercentage, Nederland (teruggekeerd ÷ vertrekplicht, zelfde jaar)"] == (
         "35,7%", "-0,6 pp")
     assert tiles["Persoonlijke geldovermakingen betaald door Nederland (lopende US$)"][0] == (
         "17,04 mld")
@@ -132,3 +132,32 @@ def test_the_switch_changes_the_language_and_a_first_load_leaves_the_url_clean()
     assert not at.exception
     assert at.title[0].value == "Migratiestromen: de nieuwste cijfers"
     # (that the URL then carries lang=nl is checked in the real browser, test_browser.py)
+
+
+@pytest.mark.usefixtures("built_warehouse")
+def test_lang_nl_puts_dutch_inside_the_charts_title_axes_legend_and_footer():
+    """What an exported image says is Dutch too: the Irregular arrivals default chart and the
+    Return gap chart of the Netherlands (bundled data, June 2025 Frontex vintage)."""
+    from tests.pages import footer, run_page, specs, title
+
+    at = run_page("pages/arrivals.py", lang="nl")
+    spec = specs(at)[0]
+    assert title(spec) == ("Jaarlijkse detecties van illegale grensoverschrijdingen naar route, "
+                           "alle routes, 2009–2024")
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Detecties (aantal)"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Jaar"
+    assert spec["layout"]["separators"] == ",."
+    assert footer(spec).startswith(
+        "Bron: Frontex, detecties van illegale grensoverschrijdingen (FRAN-gegevens per 3 juni "
+        "2025). Detecties, geen personen. Dataset: frontex_ibc. Eenheid: detecties.")
+
+    at = run_page("pages/return_gap.py", lang="nl")
+    spec = specs(at)[0]
+    assert title(spec).startswith("Asielaanvragers, personen aangetroffen zonder "
+                                  "verblijfsrecht, vertrekplichtigen en teruggekeerden, ")
+    names = [t["name"] for t in spec["data"]]
+    assert names[:3] == ["Asielaanvragers", "Aangetroffen zonder verblijfsrecht",
+                         "Vertrekplicht opgelegd"]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Personen"
+    assert "Bron: Eurostat, " in footer(spec) and "Eenheid: personen" in footer(spec)
+    assert "(versie " in footer(spec) and " 2025)" in footer(spec)
