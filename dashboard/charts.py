@@ -316,22 +316,24 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     return fig
 
 
-EVENT_ROWS = (1.0, 0.93, 0.86)  # marker heights (share of the plot) for events close together
+EVENT_ROWS = (1.0, 0.945, 0.89, 0.835)  # marker heights (share of the plot) for events close together
 EVENT_GAP = 0.035                # events nearer than this share of the time axis are staggered
 
 
 def event_rows(dates: list[pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp) -> list[float]:
     """A height per event marker so that numbers of events close in time never overprint:
-    an event within ``EVENT_GAP`` of the axis of the previous one moves down a row."""
+    each event goes to the highest row whose last marker is at least ``EVENT_GAP`` of the
+    time axis away (the lowest row holds the rest)."""
     span = max((end - start).days, 1)
-    rows, last = [], None
-    for i, when in enumerate(dates):
-        row = 0
-        if last is not None and (when - dates[i - 1]).days / span < EVENT_GAP:
-            row = (last + 1) % len(EVENT_ROWS)
-        rows.append(row)
-        last = row
-    return [EVENT_ROWS[r] for r in rows]
+    last: list[pd.Timestamp | None] = [None] * len(EVENT_ROWS)
+    out = []
+    for when in dates:
+        row = next((r for r, prev in enumerate(last)
+                    if prev is None or (when - prev).days / span >= EVENT_GAP),
+                   len(EVENT_ROWS) - 1)
+        last[row] = when
+        out.append(EVENT_ROWS[row])
+    return out
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:

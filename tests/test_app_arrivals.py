@@ -135,6 +135,13 @@ def test_policy_events_overlay_marks_the_eu_turkey_statement():
     assert not any("Central Mediterranean" in h for h in hovers)  # only events of EMR or ALL
     assert set(traces(at)) >= {"Eastern Mediterranean Route"}
     assert at.expander[0].label.startswith("Policy events marked on the chart")
+    # the Statement (18 March) and its application (20 March) sit two days apart on a
+    # one-year axis: their numbers are staggered, never printed on top of each other
+    marks = sorted(((t["x"][0][:10], t["y"][0]) for t in spec["data"]
+                    if t["name"].startswith("event ")))
+    for (d1, y1), (d2, y2) in zip(marks, marks[1:]):
+        if (pd.Timestamp(d2) - pd.Timestamp(d1)).days < 12:
+            assert y1 != y2, (d1, d2)
 
 
 def test_switching_vintage_uses_that_vintage_months():
