@@ -4,9 +4,11 @@ Convention, per dataset ``<d>`` (a folder ``data/staging/<d>/``):
 ``etl/sql/staging/<d>.sql`` loads its Parquet files (``$files``) into a staging table, then
 ``etl/sql/marts/<d>/*.sql`` run in name order. A dataset with no staging files is skipped.
 
-The build writes ``data/.warehouse-<random>.duckdb``, then ``os.replace``s it onto
-``data/warehouse.duckdb``: a reader that already has the old file open keeps reading it,
-a new reader gets the new one, and nobody ever sees a half-built file. It rebuilds only
+The build writes ``data/.warehouse-<random>.duckdb``, publishes it as an immutable release
+(``etl/release.py``: ``data/releases/warehouse-<build id>.duckdb`` and its manifest), then
+``os.replace``s a hard link to it onto ``data/warehouse.duckdb``: a reader that already has
+the old file open keeps reading it, a new reader gets the new one, and nobody ever sees a
+half-built file. It rebuilds only
 when the staging files or the SQL changed (``build_info.fingerprint``).
 
 One build at a time: a build holds an exclusive lock on ``data/.build.lock`` while it runs
@@ -29,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from core import metadata, paths
-from etl import staging
+from etl import release, staging
 from core.inputs import (  # noqa: F401  (the build's inputs are defined once, in core)
     COVERAGE_SQL, EXPECTED_DATASETS, current_fingerprint, dataset_sql, datasets,
     fingerprint, input_signature, is_stale, reference_tables, sql_files)
@@ -163,18 +165,22 @@ def _build(*, staging_dir: Path | None, warehouse: Path, force: bool,
             say("building provenance")
             prov = _provenance(files)  # noqa: F841  (read by the SQL below)
             con.execute("CREATE TABLE provenance AS SELECT * FROM prov")
+            built_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
             con.execute(
                 "CREATE TABLE build_info AS SELECT ?::VARCHAR AS fingerprint, "
-                "?::TIMESTAMP AS built_at, ?::VARCHAR AS duckdb_version",
-                [fp, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), duckdb.__version__])
+                "?::TIMESTAMP AS built_at, ?::VARCHAR AS duckdb_version, "
+                "?::VARCHAR AS build_id",
+                [fp, built_at, duckdb.__version__, release.build_id(built_at, fp)])
             for (table,) in con.execute(
                     "SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall():
                 tables[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             con.execute("CHECKPOINT")
-        os.replace(tmp, warehouse)
+        manifest = release.publish(Path(tmp), warehouse, fingerprint=fp, built_at=built_at,
+                                   tables=tables)
     finally:
         for leftover in (tmp, tmp + ".wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
-    say(f"built {warehouse.name}: " + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
+    say(f"built {warehouse.name} (release {manifest['build_id']}): "
+        + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
     return BuildResult(warehouse, fp, built=True, tables=tables)

@@ -1,6 +1,8 @@
 """Warehouse build: marts against staging, provenance, rebuild-on-change, atomic swap."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import threading
 
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core import paths, warehouse
-from etl import build, staging
+from etl import build, release, staging
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +147,48 @@ def test_atomic_swap_keeps_old_readers_working(tmp_path):
         assert again.execute("SELECT built_at FROM build_info").fetchone()[0] == built_at
     reader.close()
     # no temp file left; the build lock stays (it is only ever locked, never removed)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "staging",
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "releases", "staging",
                                                           "warehouse.duckdb"]
+
+
+def test_every_build_is_an_immutable_release_with_a_manifest(tmp_path):
+    """Four builds: the newest three releases are kept, the warehouse path is the newest one
+    (the same file), and the manifest states its sha256 and the bundled vintages."""
+    stg = tmp_path / "staging"
+    shutil.copytree(paths.STAGING_DIR, stg)
+    out = tmp_path / "warehouse.duckdb"
+    ids = [build.build(staging_dir=stg, warehouse=out, force=True) and
+           release.current(out)["build_id"] for _ in range(4)]
+    assert len(set(ids)) == 4 and ids == sorted(ids)
+    releases = tmp_path / "releases"
+    kept = sorted(p.name for p in releases.glob("warehouse-*.duckdb"))
+    assert kept == [f"warehouse-{i}.duckdb" for i in ids[1:]]
+    assert sorted(p.name for p in releases.glob("warehouse-*.json")) == [
+        f"warehouse-{i}.json" for i in ids[1:]]
+    manifest = release.current(out)
+    newest = releases / manifest["file"]
+    assert os.path.samefile(newest, out)
+    assert not os.stat(newest).st_mode & 0o222  # read-only
+    assert manifest["sha256"] == release.sha256(newest) and manifest["size"] == out.stat().st_size
+    assert "2025-06-03" in manifest["vintages"]["frontex_ibc"]
+    assert manifest["tables"]["arrivals_monthly"] > 0
+    assert json.loads((releases / f"warehouse-{ids[-1]}.json").read_text()) == manifest
+    with warehouse.connect_readonly(out) as con:
+        assert con.execute("SELECT build_id FROM build_info").fetchone()[0] == ids[-1]
+    assert release.verify(out) == newest
+
+
+def test_a_replica_refuses_a_release_whose_bytes_are_not_the_manifests(tmp_path):
+    stg = tmp_path / "staging"
+    shutil.copytree(paths.STAGING_DIR, stg)
+    out = tmp_path / "warehouse.duckdb"
+    build.build(staging_dir=stg, warehouse=out)
+    target = release.verify(out)
+    os.chmod(target, 0o644)
+    with open(target, "r+b") as fh:  # a copy cut short
+        fh.truncate(target.stat().st_size // 2)
+    with pytest.raises(ValueError, match="is not the manifest's"):
+        release.verify(out)
 
 
 def test_a_new_reader_sees_the_swapped_file_while_an_old_one_is_open(tmp_path):

@@ -38,7 +38,7 @@ def test_the_read_connection_reaches_nothing_outside_the_warehouse(built_warehou
 def test_a_warehouse_path_with_a_quote_is_attached(built_warehouse, tmp_path):
     odd = tmp_path / "it's here" / "warehouse.duckdb"
     odd.parent.mkdir()
-    shutil.copy(built_warehouse, odd)
+    shutil.copyfile(built_warehouse, odd)
     with warehouse.connect_readonly(odd) as con:
         assert con.execute("SELECT count(*) FROM build_info").fetchone()[0] == 1
 
@@ -46,7 +46,7 @@ def test_a_warehouse_path_with_a_quote_is_attached(built_warehouse, tmp_path):
 def test_a_warehouse_held_by_another_writer_gets_a_clear_message(built_warehouse, tmp_path):
     """Degraded: the read-only ATTACH failed with 'Could not set lock'."""
     held = tmp_path / "held.duckdb"
-    shutil.copy(built_warehouse, held)
+    shutil.copyfile(built_warehouse, held)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
          "print('held', flush=True); sys.stdin.read()", str(held)],
