@@ -316,7 +316,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     return fig
 
 
-EVENT_ROWS = (1.0, 0.945, 0.89, 0.835)  # marker heights (share of the plot) for events close together
+EVENT_ROWS = (1.0, 0.945, 0.89, 0.835)  # marker heights (share of the plot), top row first
 EVENT_GAP = 0.035                # events nearer than this share of the time axis are staggered
 
 

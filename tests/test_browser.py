@@ -64,9 +64,9 @@ def chromium_path() -> str:
 
 
 @contextlib.contextmanager
-def serve(logs: Path):
-    """Serve the dashboard with `streamlit run app.py` on a free local port; yields its base
-    URL once /_stcore/health answers "ok"."""
+def serve(logs: Path, env: dict[str, str] | None = None):
+    """Serve the dashboard with `streamlit run app.py` on a free local port (``env``: extra
+    environment variables); yields its base URL once /_stcore/health answers "ok"."""
     port = _free_port()
     stdout = open(logs / "stdout.log", "wb")
     stderr = open(logs / "stderr.log", "wb")
@@ -75,6 +75,7 @@ def serve(logs: Path):
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -487,3 +488,45 @@ def test_first_request_deep_link_gets_the_apps_navigation_and_keeps_its_values(
         assert page.locator("h1").first.inner_text() == "Irregular arrivals"
         assert "grain=month" in page.url and "top_n=5" in page.url
         assert_no_errors(page)
+
+
+def test_two_servers_read_one_warehouse_while_rebuilds_swap_it(browser, built_warehouse,
+                                                                tmp_path):
+    """Two app servers (replicas) on two ports read one warehouse while four forced rebuilds
+    publish new releases under them: every page load on either server draws its chart with
+    the bundled vintage, and neither server logs an error."""
+    from etl import release
+
+    logs = [tmp_path / "a", tmp_path / "b"]
+    for folder in logs:
+        folder.mkdir()
+    before = release.current(built_warehouse)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with serve(logs[0], {"MIGFLOWS_READ_ONLY": "1"}) as a, \
+            serve(logs[1], {"MIGFLOWS_READ_ONLY": "1"}) as b:
+        rebuild = subprocess.Popen(
+            [sys.executable, "-c", "from etl import build\n"
+             "for _ in range(4): build.build(force=True)"], cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        loads, during = 0, 0
+        try:
+            while rebuild.poll() is None or loads < 4:
+                running = rebuild.poll() is None
+                for base in (a, b):
+                    open_and_wait(page, f"{base}/arrivals")
+                    text = page.locator('[data-testid="stMain"]').inner_text()
+                    assert page.locator('[data-testid="stException"]').count() == 0, text[:2000]
+                    assert "could not" not in text.lower(), text[:2000]
+                    assert any(VINTAGE_TEXT in t for t in annotation_texts(page)), text[:500]
+                    loads += 1
+                during += running
+        finally:
+            rebuild.wait(timeout=600)
+        assert rebuild.returncode == 0, rebuild.stderr.read().decode()[-2000:]
+        assert during >= 1  # at least one round of loads overlapped the rebuilds
+    page.close()
+    after = release.current(built_warehouse)
+    assert after["build_id"] != before["build_id"]
+    for folder in logs:
+        err = (folder / "stderr.log").read_text(errors="replace")
+        assert "Traceback" not in err and "Error" not in err, err[-3000:]
