@@ -50,6 +50,17 @@ SPECIFICATIONS = {
     "24 months after": N_("24 months after"), "12 months before": N_("12 months before"),
     "36 months before": N_("36 months before"), "with pre-trend": N_("with pre-trend"),
 }
+#: Headers of the routes table and of the sensitivity strip (their frames keep these English
+#: names, the CSV's), translated where shown.
+COLUMNS = {
+    "Route": N_("Route"), "Route code": N_("Route code"), "Role": N_("Role"),
+    "Change in detections": N_("Change in detections"), "Interval low": N_("Interval low"),
+    "Interval high": N_("Interval high"), "Specification": N_("Specification"),
+    "Fall on the treated route": N_("Fall on the treated route"),
+    "Extra on the other routes": N_("Extra on the other routes"),
+    "Displacement ratio": N_("Displacement ratio"),
+    "Inside the headline interval": N_("Inside the headline interval"), "Details": N_("Details"),
+}
 ROLES = {"treated": N_("treated (all nationalities)"),
          "receiving": N_("receiving (exposed nationalities)")}
 ROLES_EVENT_STUDY = {"treated": N_("treated (all nationalities)"),

@@ -104,9 +104,9 @@ components.chart(rs.effects_figure(result, table, source), table, source,
                  _("Change on each route, {title}").format(title=rs.title(view)),
                  "route_shifts_effects")
 st.dataframe(table, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(_(c), format="localized")
+    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
     for c in ("Change in detections", "Interval low", "Interval high")} | {
-    c: _(c) for c in ("Route", "Route code", "Role")})
+    c: _(rs.COLUMNS[c]) for c in ("Route", "Route code", "Role")})
 
 st.subheader(_("Risk on the routes, before and after"))
 if risk.available():
@@ -172,10 +172,10 @@ st.markdown(_("The headline is **robust**: every other specification's ratio lie
               "lies inside the headline's interval (or the headline is unbounded)."))
 strip = rs.strip_table(result)
 st.dataframe(strip, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(_(c), format="localized")
+    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
     for c in ("Fall on the treated route", "Extra on the other routes")} | {
-    c: _(c) for c in ("Specification", "Displacement ratio", "Inside the headline interval",
-                      "Details")})
+    c: _(rs.COLUMNS[c]) for c in ("Specification", "Displacement ratio",
+                                  "Inside the headline interval", "Details")})
 components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
                         "route_shifts_sensitivity")
 
