@@ -63,6 +63,8 @@ def localized(text: str) -> str:
 
 def shown(value, claim: engine.Claim, check=None) -> str:
     """``analysis.claims.shown`` in the interface language."""
+    if isinstance(value, str) and value in DIRECTIONS:
+        return _(DIRECTIONS[value])
     return localized(engine.shown(value, claim, check))
 
 
@@ -107,6 +109,96 @@ def stated_words(stated_on) -> str:
         return _("{text} ({precision}, not before {date})").format(
             text=text, precision=_(PRECISION[precision]), date=after)
     return _("{text} ({precision})").format(text=text, precision=_(PRECISION[precision]))
+
+
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+_NUM = r"[+−-]?[\d.,]+(?: (?:bn|mn|%|pp))?"
+_RUN = r"(?P<how> — run `[^`]+`| — no fetcher for it yet)"
+
+
+def _how(how: str) -> str:
+    if how == " — no fetcher for it yet":
+        return _(" — no fetcher for it yet")
+    return _(" — run {command}").format(command=how[len(" — run "):])
+
+
+def _missing_part(part: str) -> str | None:
+    """One part of ``analysis.claims._missing`` in the interface language (None: a form
+    this does not know, shown as the engine wrote it)."""
+    if m := re.fullmatch(r"(?P<code>\S+) is not loaded" + _RUN, part):
+        return _("{code} is not loaded").format(code=m["code"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded, but not for (?P<geo>\S+)" + _RUN, part):
+        return _("{code} is loaded, but not for {geo}").format(
+            code=m["code"], geo=m["geo"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded for (?P<listed>[^;]+?), not for "
+                         r"(?P<years>[\d–, ]+)" + _RUN, part):
+        return _("{code} is loaded for {listed}, not for {years}").format(
+            code=m["code"], listed=m["listed"], years=m["years"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded for (?P<listed>[^;]+?), but has no value "
+                         r"matching this check's filters for (?P<label>.+)", part):
+        return _("{code} is loaded for {listed}, but has no value matching this check's "
+                 "filters for {label}").format(**m.groupdict())
+    return None
+
+
+def why(result, check, claim: engine.Claim) -> str:
+    """A check's explanation (``CheckResult.explanation``) in the interface language, for
+    the forms the engine writes most; any other form is shown as the engine wrote it."""
+    text = result.explanation
+    if i18n.current() == "en" or not text:
+        return text
+    definition = ""
+    if claim.definition and text.startswith(claim.definition + " (") and text.endswith(")"):
+        definition, text = claim.definition, text[len(claim.definition) + 2:-1]
+    out = _why(text, check, claim)
+    if out is None:
+        return result.explanation
+    return f"{definition} ({out})" if definition else out
+
+
+def _why(text: str, check, claim: engine.Claim) -> str | None:
+    if m := re.fullmatch(r'data (?P<value>.+?) against the band .+? \("(?P<stated>.*)"\); '
+                         r"deviation (?P<dev>" + _NUM + r")(?: \((?P<pct>\S+) % of the "
+                         r"claim\))?(?P<rest>.*)", text):
+        out = _('data {value} against the band {band} ("{stated}"); deviation {dev}').format(
+            value=localized(m["value"]), band=band_words(check, claim), stated=m["stated"],
+            dev=localized(m["dev"]))
+        if m["pct"]:
+            out += _(" ({pct} of the claim)").format(pct=localized(m["pct"]) + " %")
+        rest = m["rest"]
+        if c := re.match(r"; the data value is computed, not published \((?P<basis>[^)]*)\)",
+                         rest):
+            out += _("; the data value is computed, not published ({basis})").format(
+                basis=_("received ÷ GDP") if c["basis"] == "received ÷ GDP" else c["basis"])
+            rest = rest[c.end():]
+        if c := re.fullmatch(r"; the miss \((?P<miss>[^)]*)\) is within (?P<within>\d+)% of "
+                             r"the claim, the plausible revision of a value computed from two "
+                             r"separately revised series, and the published series is not "
+                             r"loaded", rest):
+            out += _("; the miss ({miss}) is within {within} of the claim, the plausible "
+                     "revision of a value computed from two separately revised series, and "
+                     "the published series is not loaded").format(
+                miss=localized(c["miss"]), within=c["within"] + " %")
+            rest = ""
+        return out if not rest else None
+    if m := re.fullmatch(r"(?P<before>" + _NUM + r") before, (?P<after>" + _NUM + r") after "
+                         r"\((?P<change>" + _NUM + r")\)(?P<rest>.*)", text):
+        out = _("{before} before, {after} after ({change})").format(
+            **{k: localized(v) for k, v in m.groupdict().items() if k != "rest"})
+        rest = m["rest"]
+        if c := re.match(r"; the claim needs at least (?P<n>\d+)%", rest):
+            out += _("; the claim needs at least {n}").format(n=c["n"] + " %")
+            rest = rest[c.end():]
+        if rest.startswith("; baseline: "):
+            out += _("; baseline: {baseline}").format(baseline=rest[len("; baseline: "):])
+            rest = ""
+        return out if not rest else None
+    if m := re.fullmatch(r"the maximum, (?P<value>.+?), is in (?P<peak>\d+); claimed peak "
+                         r"(?P<first>\d+)–(?P<last>\d+)", text):
+        return _("the maximum, {value}, is in {peak}; claimed peak {first}–{last}").format(
+            value=localized(m["value"]), peak=m["peak"], first=m["first"], last=m["last"])
+    parts = [_missing_part(p) for p in text.split("; ")]
+    return "; ".join(parts) if parts and all(parts) else None
 
 
 def statement_note(verdict: engine.Verdict) -> str:
@@ -218,7 +310,7 @@ def checks_table(verdict: engine.Verdict) -> pd.DataFrame:
             "vintage": r.vintage or "–",
             "data value when stated": shown(t.data_value, c, check) if t else "–",
             "verdict when stated": badge(t.verdict) if t else badge("not_testable"),
-            "why": r.explanation,
+            "why": why(r, check, c),
         })
     return pd.DataFrame(rows)
 

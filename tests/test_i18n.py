@@ -263,6 +263,9 @@ def test_lang_nl_renders_the_claim_check_in_dutch_with_dutch_numbers():
     assert detail.value.iloc[0][["claimed", "data value", "band", "deviation", "verdict"]
                                 ].tolist() == ["7.000", "7.741", "6.000 tot 8.000", "+10,6 %",
                                                "🟢 bevestigd"]
+    assert detail.value.iloc[0]["why"] == (
+        'gegevens 7.741 tegenover de marge 6.000 tot 8.000 ("about 7 thousand"); afwijking +741 '
+        "(+10,6 % van de bewering)")
     text = " ".join(m.value for m in at.markdown)
     assert "**Nu:** 🟢 bevestigd" in text and "versie 2025-06-03" in text
     assert "**Marge volgens de formulering:**" in text
@@ -279,6 +282,9 @@ def test_claim_check_in_english_is_unchanged():
     assert _headers(detail)["data value"] == "data value"
     assert detail.value.iloc[0][["claimed", "data value", "band", "deviation"]].tolist() == [
         "7,000", "7,741", "6,000 to below 8,000", "+10.6 %"]
+    assert detail.value.iloc[0]["why"] == (
+        'data 7,741 against the band 6,000 to below 8,000 ("about 7 thousand"); deviation +741 '
+        "(+10.6 % of the claim)")
     text = " ".join(m.value for m in at.markdown)
     assert "**Now:** 🟢 supported" in text and "vintage 2025-06-03" in text
 
