@@ -18,14 +18,206 @@ from analysis import claims as engine
 from analysis import claims_data, claims_report
 from analysis import tolerance
 from analysis.claims_data import MARTS, WarehouseSource
-from dashboard import charts, db
+from dashboard import charts, db, i18n
+from dashboard.i18n import N_, _
 from core import paths
 
-BADGES = {"supported": "🟢 supported", "close": "🟡 close",
-          "computed": "🟣 computed, published series not loaded",
-          "definition_differs": "🔵 definition differs",
-          "not_testable": "⚪ not testable with loaded data",
-          "contradicted": "🔴 contradicted"}
+BADGES = {"supported": N_("🟢 supported"), "close": N_("🟡 close"),
+          "computed": N_("🟣 computed, published series not loaded"),
+          "definition_differs": N_("🔵 definition differs"),
+          "not_testable": N_("⚪ not testable with loaded data"),
+          "contradicted": N_("🔴 contradicted")}
+#: Headers of the claims table and of the checks table (their frames keep the English
+#: names), translated where shown.
+TABLE_COLUMNS = {"id": N_("id"), "verdict": N_("verdict"), "when stated": N_("when stated"),
+                 "revised since": N_("revised since"), "deviation": N_("deviation"),
+                 "claim": N_("claim"), "document": N_("document"), "stated on": N_("stated on"),
+                 "period": N_("period"), "series": N_("series"), "claim set": N_("claim set")}
+CHECK_COLUMNS = {"check": N_("check"), "claimed": N_("claimed"), "data value": N_("data value"),
+                 "band": N_("band"), "deviation": N_("deviation"), "verdict": N_("verdict"),
+                 "vintage": N_("vintage"), "data value when stated": N_("data value when stated"),
+                 "verdict when stated": N_("verdict when stated"), "why": N_("why")}
+PRECISION = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
+
+
+def badge(verdict: str) -> str:
+    """A verdict code's badge in the interface language."""
+    return _(BADGES[verdict])
+
+
+def headers(columns: dict[str, str]) -> dict[str, str]:
+    """``st.dataframe`` column labels in the interface language."""
+    return {c: _(label) for c, label in columns.items()}
+
+
+def localized(text: str) -> str:
+    """A number as ``analysis.claims`` writes it (7,000 · 21.90 % · 1.2 bn) in the interface
+    language (7.000 · 21,90 % · 1,2 mld)."""
+    if i18n.current() == "en" or not isinstance(text, str):
+        return text
+    swap = {",": ".", ".": ","}
+    text = re.sub(r"\d[\d,]*(?:\.\d+)?",
+                  lambda m: "".join(swap.get(ch, ch) for ch in m.group(0)), text)
+    return re.sub(r"(?<=\d) mn\b", " mln", re.sub(r"(?<=\d) bn\b", " mld", text))
+
+
+def shown(value, claim: engine.Claim, check=None) -> str:
+    """``analysis.claims.shown`` in the interface language."""
+    if isinstance(value, str) and value in DIRECTIONS:
+        return _(DIRECTIONS[value])
+    return localized(engine.shown(value, claim, check))
+
+
+def band_words(check, claim: engine.Claim) -> str:
+    """``Band.describe`` of a check's band, its numbers as the wording states them, in the
+    interface language ('' without a band)."""
+    if check.band is None:
+        return ""
+    return describe_band(check.band, lambda v: shown(v, claim, check))
+
+
+def describe_band(b: tolerance.Band, f) -> str:
+    """``Band.describe(f)`` in the interface language."""
+    if not math.isfinite(b.low):
+        return (_("at most {value}") if b.high_closed else _("below {value}")).format(
+            value=f(b.high))
+    if not math.isfinite(b.high):
+        return (_("at least {value}") if b.low_closed else _("more than {value}")).format(
+            value=f(b.low))
+    if b.low_closed:
+        text = _("{low} to up to {high}") if b.high_closed else _("{low} to below {high}")
+    else:
+        text = (_("above {low} to up to {high}") if b.high_closed
+                else _("above {low} to below {high}"))
+    return text.format(low=f(b.low), high=f(b.high))
+
+
+def tolerance_basis(claim: engine.Claim) -> str:
+    """``Claim.tolerance_basis`` in the interface language."""
+    return "; ".join(f'"{c.stated}" → {band_words(c, claim)}'
+                     for c in claim.checks if c.band is not None)
+
+
+def stated_words(stated_on) -> str:
+    """``StatedOn.words``: '2016-06-07 (day)', '2026 (year, not before 2026-06-12)'."""
+    english = stated_on.words()
+    m = re.fullmatch(r"(.*) \((day|month|year)(?:, not before (\S+))?\)", english)
+    if not m:
+        return english
+    text, precision, after = m.groups()
+    if after:
+        return _("{text} ({precision}, not before {date})").format(
+            text=text, precision=_(PRECISION[precision]), date=after)
+    return _("{text} ({precision})").format(text=text, precision=_(PRECISION[precision]))
+
+
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+_NUM = r"[+−-]?[\d.,]+(?: (?:bn|mn|%|pp))?"
+_RUN = r"(?P<how> — run `[^`]+`| — no fetcher for it yet)"
+
+
+def _how(how: str) -> str:
+    if how == " — no fetcher for it yet":
+        return _(" — no fetcher for it yet")
+    return _(" — run {command}").format(command=how[len(" — run "):])
+
+
+def _missing_part(part: str) -> str | None:
+    """One part of ``analysis.claims._missing`` in the interface language (None: a form
+    this does not know, shown as the engine wrote it)."""
+    if m := re.fullmatch(r"(?P<code>\S+) is not loaded" + _RUN, part):
+        return _("{code} is not loaded").format(code=m["code"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded, but not for (?P<geo>\S+)" + _RUN, part):
+        return _("{code} is loaded, but not for {geo}").format(
+            code=m["code"], geo=m["geo"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded for (?P<listed>[^;]+?), not for "
+                         r"(?P<years>[\d–, ]+)" + _RUN, part):
+        return _("{code} is loaded for {listed}, not for {years}").format(
+            code=m["code"], listed=m["listed"], years=m["years"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) is loaded for (?P<listed>[^;]+?), but has no value "
+                         r"matching this check's filters for (?P<label>.+)", part):
+        return _("{code} is loaded for {listed}, but has no value matching this check's "
+                 "filters for {label}").format(**m.groupdict())
+    return None
+
+
+def why(result, check, claim: engine.Claim) -> str:
+    """A check's explanation (``CheckResult.explanation``) in the interface language, for
+    the forms the engine writes most; any other form is shown as the engine wrote it."""
+    text = result.explanation
+    if i18n.current() == "en" or not text:
+        return text
+    definition = ""
+    if claim.definition and text.startswith(claim.definition + " (") and text.endswith(")"):
+        definition, text = claim.definition, text[len(claim.definition) + 2:-1]
+    out = _why(text, check, claim)
+    if out is None:
+        return result.explanation
+    return f"{definition} ({out})" if definition else out
+
+
+def _why(text: str, check, claim: engine.Claim) -> str | None:
+    if m := re.fullmatch(r'data (?P<value>.+?) against the band .+? \("(?P<stated>.*)"\); '
+                         r"deviation (?P<dev>" + _NUM + r")(?: \((?P<pct>\S+) % of the "
+                         r"claim\))?(?P<rest>.*)", text):
+        out = _('data {value} against the band {band} ("{stated}"); deviation {dev}').format(
+            value=localized(m["value"]), band=band_words(check, claim), stated=m["stated"],
+            dev=localized(m["dev"]))
+        if m["pct"]:
+            out += _(" ({pct} of the claim)").format(pct=localized(m["pct"]) + " %")
+        rest = m["rest"]
+        if c := re.match(r"; the data value is computed, not published \((?P<basis>[^)]*)\)",
+                         rest):
+            out += _("; the data value is computed, not published ({basis})").format(
+                basis=_("received ÷ GDP") if c["basis"] == "received ÷ GDP" else c["basis"])
+            rest = rest[c.end():]
+        if c := re.fullmatch(r"; the miss \((?P<miss>[^)]*)\) is within (?P<within>\d+)% of "
+                             r"the claim, the plausible revision of a value computed from two "
+                             r"separately revised series, and the published series is not "
+                             r"loaded", rest):
+            out += _("; the miss ({miss}) is within {within} of the claim, the plausible "
+                     "revision of a value computed from two separately revised series, and "
+                     "the published series is not loaded").format(
+                miss=localized(c["miss"]), within=c["within"] + " %")
+            rest = ""
+        return out if not rest else None
+    if m := re.fullmatch(r"(?P<before>" + _NUM + r") before, (?P<after>" + _NUM + r") after "
+                         r"\((?P<change>" + _NUM + r")\)(?P<rest>.*)", text):
+        out = _("{before} before, {after} after ({change})").format(
+            **{k: localized(v) for k, v in m.groupdict().items() if k != "rest"})
+        rest = m["rest"]
+        if c := re.match(r"; the claim needs at least (?P<n>\d+)%", rest):
+            out += _("; the claim needs at least {n}").format(n=c["n"] + " %")
+            rest = rest[c.end():]
+        if rest.startswith("; baseline: "):
+            out += _("; baseline: {baseline}").format(baseline=rest[len("; baseline: "):])
+            rest = ""
+        return out if not rest else None
+    if m := re.fullmatch(r"the maximum, (?P<value>.+?), is in (?P<peak>\d+); claimed peak "
+                         r"(?P<first>\d+)–(?P<last>\d+)", text):
+        return _("the maximum, {value}, is in {peak}; claimed peak {first}–{last}").format(
+            value=localized(m["value"]), peak=m["peak"], first=m["first"], last=m["last"])
+    parts = [_missing_part(p) for p in text.split("; ")]
+    return "; ".join(parts) if parts and all(parts) else None
+
+
+def statement_note(verdict: engine.Verdict) -> str:
+    """``Verdict.statement_note`` (``analysis.claims.evaluate_all``) in the interface
+    language."""
+    note = verdict.statement_note
+    fixed = {"the claim gives no date (stated_on)": _("the claim gives no date (stated_on)"),
+             "no vintage of its series is held": _("no vintage of its series is held"),
+             "the data as of then could not be built":
+                 _("the data as of then could not be built")}
+    if note in fixed:
+        return fixed[note]
+    if m := re.fullmatch(r"no vintage held from then \((\S+)\); the earliest is (\S+)", note):
+        return _("no vintage held from then ({cut}); the earliest is {earliest}").format(
+            cut=m.group(1), earliest=m.group(2))
+    if m := re.fullmatch(r"data as held on (\S+) \(vintages up to (\S+)\)", note):
+        return _("data as held on {cut} (vintages up to {last})").format(
+            cut=m.group(1), last=m.group(2))
+    return note
 YEARS_BEFORE_DATA = 10  # a claim may name a year this far before a series' first loaded year
 fmt = engine.format_number
 
@@ -39,9 +231,9 @@ def user_file_problem() -> str | None:
         engine.load(paths.USER_CLAIMS)
     except (engine.ClaimError, OSError, UnicodeDecodeError) as exc:
         reason = " ".join(str(exc).split())[:300]
-        return (f"Your own claims (data/{paths.USER_CLAIMS.name}) cannot be read, so only the "
-                f"published claims are shown: {reason}. Correct the file by hand or move it "
-                "away; nothing in it has been changed.")
+        return _("Your own claims (data/{file}) cannot be read, so only the published claims "
+                 "are shown: {reason}. Correct the file by hand or move it away; nothing in it "
+                 "has been changed.").format(file=paths.USER_CLAIMS.name, reason=reason)
     return None
 
 
@@ -50,8 +242,7 @@ def _evaluate_all(cur, with_user: bool = True) -> list[engine.Verdict]:
         cur, engine.load_all(paths.USER_CLAIMS if with_user else None))
 
 
-@st.cache_data(max_entries=4, show_spinner="Checking the claims against the data, now and "
-               "as it stood when each was made …")
+@st.cache_data(max_entries=4, show_spinner=False)
 def _verdicts(build_key: str, user_file_key: str) -> list[engine.Verdict]:
     return db.run(_evaluate_all, user_file_key != "broken")
 
@@ -62,7 +253,9 @@ def verdicts() -> list[engine.Verdict]:
     if problem := user_file_problem():
         st.warning(problem, icon="⚠️")
         user_key = "broken"
-    return _verdicts(db.build_key(), user_key)
+    with st.spinner(_("Checking the claims against the data, now and as it stood when each "
+                      "was made …")):
+        return _verdicts(db.build_key(), user_key)
 
 
 def document_key(document: str) -> str:
@@ -86,14 +279,14 @@ def default_claim(verdicts_: list[engine.Verdict]) -> str:
 
 
 def _pct(value) -> str:
-    return "–" if value is None else f"{value:+.1f} %".replace("-", "−")
+    return "–" if value is None else (i18n.signed(value, 1) + " %").replace("-", "−")
 
 
 def table(verdicts_: list[engine.Verdict]) -> pd.DataFrame:
     return pd.DataFrame([{
-        "id": v.claim.id, "verdict": BADGES[v.verdict],
-        "when stated": BADGES[v.verdict_at_statement],
-        "revised since": "yes" if v.revised else "",
+        "id": v.claim.id, "verdict": badge(v.verdict),
+        "when stated": badge(v.verdict_at_statement),
+        "revised since": _("yes") if v.revised else "",
         "deviation": _pct(v.deviation_pct), "claim": v.claim.claim,
         "document": v.claim.document,
         "stated on": v.claim.stated_on.text if v.claim.stated_on else "–",
@@ -110,13 +303,14 @@ def checks_table(verdict: engine.Verdict) -> pd.DataFrame:
     rows = []
     for r, t, check in zip(verdict.results, then, c.checks):
         rows.append({
-            "check": r.label, "claimed": engine.shown(r.claimed, c, check),
-            "data value": engine.shown(r.data_value, c, check), "band": r.band_text or "–",
-            "deviation": _pct(r.deviation_pct), "verdict": BADGES[r.verdict],
+            "check": r.label, "claimed": shown(r.claimed, c, check),
+            "data value": shown(r.data_value, c, check),
+            "band": (band_words(check, c) if r.band_text else "") or "–",
+            "deviation": _pct(r.deviation_pct), "verdict": badge(r.verdict),
             "vintage": r.vintage or "–",
-            "data value when stated": engine.shown(t.data_value, c, check) if t else "–",
-            "verdict when stated": BADGES[t.verdict] if t else BADGES["not_testable"],
-            "why": r.explanation,
+            "data value when stated": shown(t.data_value, c, check) if t else "–",
+            "verdict when stated": badge(t.verdict) if t else badge("not_testable"),
+            "why": why(r, check, c),
         })
     return pd.DataFrame(rows)
 
@@ -132,7 +326,8 @@ def source(verdict: engine.Verdict) -> charts.Source:
                 if "vintage" in r.evidence for v in r.evidence["vintage"].dropna()]
     vintage = max(vintages) if vintages else dt.date.today()
     codes = {code: vintage for code in verdict.claim.datasets}
-    caveat = f"Claim {verdict.claim.id}: {verdict.claim.document}, {verdict.claim.location}."
+    caveat = _("Claim {id}: {document}, {location}.").format(
+        id=verdict.claim.id, document=verdict.claim.document, location=verdict.claim.location)
     return charts.source_for(dataset, codes if dataset == "eurostat_migr" else vintage,
                              caveats=(caveat,), unit=verdict.claim.unit)
 
@@ -179,7 +374,8 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
 
 
 def title(verdict: engine.Verdict) -> str:
-    return f"Claim {verdict.claim.id} against the data: {verdict.claim.unit}, {verdict.claim.period}"
+    return _("Claim {id} against the data: {unit}, {period}").format(
+        id=verdict.claim.id, unit=verdict.claim.unit, period=verdict.claim.period)
 
 
 def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
@@ -190,7 +386,7 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
         return charts.claim_chart(data, title=title(verdict), x_title=verdict.claim.unit,
                                   source=src, x_format=fmt_)
     if q == "direction":
-        return charts.bar_chart(data, label="check", bars={"before": "Before", "after": "After"},
+        return charts.bar_chart(data, label="check", bars={"before": _("Before"), "after": _("After")},
                                 title=title(verdict), x_title=verdict.claim.unit, source=src)
     return charts.time_series(data, title=title(verdict), source=src, grain="year",
                               stacked=False, y_title=verdict.claim.unit,
@@ -216,11 +412,12 @@ def parse_filters(text: str) -> dict:
         if not line:
             continue
         if "=" not in line:
-            raise engine.ClaimError(f"Filter line {n} should read 'column = value' "
-                                    f"(for example 'year = 2024'), not {line!r}.")
+            raise engine.ClaimError(_("Filter line {n} should read 'column = value' (for "
+                                      "example 'year = 2024'), not {line}.").format(
+                                          n=n, line=repr(line)))
         col, value = (p.strip() for p in line.split("=", 1))
         if not col or not value:
-            raise engine.ClaimError(f"Filter line {n} needs a column and a value.")
+            raise engine.ClaimError(_("Filter line {n} needs a column and a value.").format(n=n))
         if ".." in value:
             lo, hi = (_scalar(v) for v in value.split("..", 1))
             where[col] = {"from": lo, "to": hi}
@@ -257,9 +454,10 @@ def _scalar(text: str):
         return text
 
 
-FIELDS = {"id": "Id", "claim": "Claim", "document": "Source document",
-          "location": "Where in it", "period": "Period", "stated": "Claimed number as stated",
-          "value": "Value column", "datasets": "Publisher dataset codes"}
+FIELDS = {"id": N_("Id"), "claim": N_("Claim"), "document": N_("Source document"),
+          "location": N_("Where in it"), "period": N_("Period"),
+          "stated": N_("Claimed number as stated"), "value": N_("Value column"),
+          "datasets": N_("Publisher dataset codes")}
 
 
 def band_preview(stated: str) -> str:
@@ -269,8 +467,9 @@ def band_preview(stated: str) -> str:
     except tolerance.ToleranceError as exc:
         return f"⚠️ {exc}"
     unit = " %" if b.percent else ""
-    return (f"Band from the wording: {b.describe(lambda v: fmt(v) + unit)} "
-            f"(“close” within {fmt(b.margin)}{unit} more)")
+    return _("Band from the wording: {band} (“close” within {margin} more)").format(
+        band=describe_band(b, lambda v: localized(fmt(v) + unit)),
+        margin=localized(f"{fmt(b.margin)}{unit}"))
 
 
 def _years(where: dict) -> list[int]:
@@ -282,36 +481,40 @@ def _years(where: dict) -> list[int]:
 
 def validate_form(form: dict, source: WarehouseSource) -> dict:
     """The claim's YAML mapping from the form, or ClaimError with a message in plain words."""
-    missing = [FIELDS[k] for k in FIELDS if not str(form.get(k) or "").strip()]
+    missing = [_(FIELDS[k]) for k in FIELDS if not str(form.get(k) or "").strip()]
     if missing:
-        raise engine.ClaimError("Please fill in: " + ", ".join(missing) + ".")
+        raise engine.ClaimError(_("Please fill in: {fields}.").format(fields=", ".join(missing)))
     for key in ("claim", "document", "location", "unit", "period"):
         if len(str(form.get(key) or "")) > engine.TEXT_LIMIT:
-            raise engine.ClaimError(f"The {FIELDS.get(key, key).lower()} is longer than "
-                                    f"{engine.TEXT_LIMIT:,} characters; shorten it.")
+            field = _(FIELDS[key]) if key in FIELDS else _("Unit")
+            raise engine.ClaimError(_("The {field} is longer than {limit} characters; shorten "
+                                      "it.").format(field=field.lower(),
+                                                    limit=i18n.number(engine.TEXT_LIMIT)))
     claim_id = form["id"].strip()
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", claim_id):
-        raise engine.ClaimError("The id is one short word of letters, digits, - or _ "
-                                "(for example U01).")
+        raise engine.ClaimError(_("The id is one short word of letters, digits, - or _ "
+                                  "(for example U01)."))
     stated = form["stated"].strip()
     if stated.lstrip("~ ").startswith(("-", "−")):
-        raise engine.ClaimError("The claimed number cannot be negative: the series hold "
-                                "counts, amounts and rates.")
+        raise engine.ClaimError(_("The claimed number cannot be negative: the series hold "
+                                  "counts, amounts and rates."))
     try:
         tolerance.band(stated)
     except tolerance.ToleranceError as exc:
-        raise engine.ClaimError(f"The claimed number could not be read: {exc}.") from exc
+        raise engine.ClaimError(_("The claimed number could not be read: {reason}.").format(
+            reason=exc)) from exc
     where = parse_filters(form["filters"])
     span = source.year_span(form["mart"])
     first = (span[0] if span else 1950) - YEARS_BEFORE_DATA
     last = dt.date.today().year
     for year in _years(where):
         if not isinstance(year, int) or not first <= year <= last:
-            start = (f"this series starts in {span[0]}, so a year more than "
-                     f"{YEARS_BEFORE_DATA} years earlier is taken for a typing error"
-                     if span else "this series has no year column")
-            raise engine.ClaimError(f"The year {year} is outside {first}–{last}: {start}, "
-                                    "and a claim cannot be about the future.")
+            start = (_("this series starts in {first}, so a year more than {n} years earlier "
+                       "is taken for a typing error").format(first=span[0], n=YEARS_BEFORE_DATA)
+                     if span else _("this series has no year column"))
+            raise engine.ClaimError(_("The year {year} is outside {first}–{last}: {start}, "
+                                      "and a claim cannot be about the future.").format(
+                                          year=year, first=first, last=last, start=start))
     return {
         "id": claim_id, "claim": form["claim"].strip(),
         "document": form["document"].strip(), "location": form["location"].strip(),
@@ -327,7 +530,7 @@ def validate_form(form: dict, source: WarehouseSource) -> dict:
 def _plain_error(exc: Exception) -> str:
     """An engine message without file names or the claim's internal address."""
     text = re.sub(r"^claim [^:]*: ", "", str(exc))
-    text = text.replace(paths.USER_CLAIMS.name, "your claims")
+    text = text.replace(paths.USER_CLAIMS.name, _("your claims"))
     return text[:1].upper() + text[1:]
 
 
@@ -352,8 +555,9 @@ def save(form: dict, replaces: str | None = None) -> engine.Claim:
 
 
 def _disk_error(exc: OSError) -> str:
-    return (f"Your claims file could not be written ({exc.strerror or type(exc).__name__}): "
-            "the data folder may be read-only or the disk full. Nothing was changed.")
+    return _("Your claims file could not be written ({reason}): the data folder may be "
+             "read-only or the disk full. Nothing was changed.").format(
+        reason=exc.strerror or type(exc).__name__)
 
 
 def add(form: dict) -> engine.Claim:

@@ -13,13 +13,37 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db
+from babel.dates import format_date
+
+from dashboard import charts, db, i18n
+from dashboard.i18n import N_, _
 
 DATASET = "iom_mmp"
-CAVEAT = ("Ratio computed here: recorded dead and missing per 1,000 detections; numerator and "
+CAVEAT = N_("Ratio computed here: recorded dead and missing per 1,000 detections; numerator and "
           "denominator come from different publishers and definitions (MMP counts are "
           "minimums; detections are not persons).")
-UNIT = "dead and missing per 1,000 detections"
+UNIT = N_("dead and missing per 1,000 detections")
+#: Column headers of the before/after table (``windows_table``), translated where shown.
+WINDOW_COLUMNS = {
+    "route": N_("Route"), "route_code": N_("Route code"),
+    "dead_and_missing_before": N_("Dead and missing, before"),
+    "detections_before": N_("Detections, before"),
+    "per_1000_before": N_("Per 1,000 detections, before"),
+    "dead_and_missing_after": N_("Dead and missing, after"),
+    "detections_after": N_("Detections, after"),
+    "per_1000_after": N_("Per 1,000 detections, after"),
+    "change_per_1000": N_("Change per 1,000 detections"),
+}
+
+
+def window_columns() -> dict[str, str]:
+    """The before/after table's column headers in the interface language."""
+    return {c: _(label) for c, label in WINDOW_COLUMNS.items()}
+
+
+def _month_short(value) -> str:
+    """Jun 2016 · jun 2016."""
+    return format_date(pd.Timestamp(value).date(), "MMM y", locale=i18n.locale())
 
 
 def available() -> bool:
@@ -54,8 +78,8 @@ def source(mmp_vintage: dt.date, frontex_vintage: dt.date) -> charts.Source:
     frontex = charts.source_for("frontex_ibc", frontex_vintage)
     return charts.Source(publisher=f"{iom.publisher}; {frontex.publisher}",
                          dataset=f"{iom.dataset}, {frontex.dataset}",
-                         vintage=max(mmp_vintage, frontex_vintage), unit=UNIT,
-                         footer=f"{iom.footer} {frontex.footer}", caveats=(CAVEAT,))
+                         vintage=max(mmp_vintage, frontex_vintage), unit=_(UNIT),
+                         footer=f"{iom.footer} {frontex.footer}", caveats=(_(CAVEAT),))
 
 
 def vintages(data: pd.DataFrame | None = None) -> tuple[dt.date, dt.date]:
@@ -70,26 +94,29 @@ def gaps(data: pd.DataFrame, start_year: int) -> list[str]:
     """What the chart cannot show, in words (also written inside the figure)."""
     out = []
     if start_year < (first := first_year()):
-        out.append(f"No ratio before {first}: the MMP records begin in {first}.")
+        out.append(_("No ratio before {first}: the MMP records begin in {first}.").format(
+            first=first))
     partial = sorted({(int(y), int(m)) for y, m in zip(data["year"], data["months_covered"])
                       if m < 12})
     if partial:
-        out.append("Part of a year only: " + ", ".join(f"{y} ({m} months, in both files)"
-                                                      for y, m in partial) + ".")
+        out.append(_("Part of a year only: {years}.").format(years=", ".join(
+            _("{year} ({months} months, in both files)").format(year=y, months=m)
+            for y, m in partial)))
     missing = data[data["value"].isna()]
     if len(missing):
-        out.append("No ratio (no detections): " + ", ".join(
-            f"{r.series} {r.year}" for r in missing.itertuples(index=False)) + ".")
+        out.append(_("No ratio (no detections): {which}.").format(which=", ".join(
+            f"{r.series} {r.year}" for r in missing.itertuples(index=False))))
     return out
 
 
 def title(routes: list[str], names: dict[str, str], start_year: int, end_year: int) -> str:
-    scope = (f"the {len(routes)} routes with MMP data" if len(routes) > 2
+    scope = (_("the {n} routes with MMP data").format(n=len(routes)) if len(routes) > 2
              and set(routes) == set(mapped_routes())
              else ", ".join(names.get(r, r) for r in routes))
     start = max(start_year, first_year())
     span = str(start) if start == end_year else f"{start}–{end_year}"
-    return f"Recorded dead and missing per 1,000 detections, {scope}, {span}"
+    return _("Recorded dead and missing per {thousand} detections, {scope}, {span}").format(
+        thousand=i18n.number(1000), scope=scope, span=span)
 
 
 def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
@@ -97,7 +124,8 @@ def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
     order = list(dict.fromkeys(data.sort_values("route_code")["series"]))
     plot = data[["period", "series", "value"]]  # the ratio (not the detections column)
     fig = charts.time_series(plot, title=title, source=source, grain="year", stacked=False,
-                             y_title="Dead and missing per 1,000 detections",
+                             y_title=_("Dead and missing per {thousand} detections").format(
+                                 thousand=i18n.number(1000)),
                              note=" ".join(notes), order=order, y_format=",.0f",
                              hover_format=",.1f")
     # Legend inside the plot's top right (the recent years, where the ratios are low) and a
@@ -136,7 +164,7 @@ def windows_table(data: pd.DataFrame, names: dict[str, str], treated: str) -> pd
         by = {r.window: r for r in part.itertuples(index=False)}
         before, after = by.get("before"), by.get("after")
         rows.append({
-            "route": names.get(code, code) + (" (treated)" if code == treated else ""),
+            "route": names.get(code, code) + (" " + _("(treated)") if code == treated else ""),
             "route_code": code,
             "dead_and_missing_before": before.dead_and_missing if before else None,
             "detections_before": before.detections if before else None,
@@ -156,9 +184,11 @@ def window_gaps(data: pd.DataFrame) -> list[str]:
     """A window that a file does not cover in full, in words (its sums are left missing)."""
     out = []
     for r in data.drop_duplicates("window").itertuples(index=False):
+        which = _("Before window") if r.window == "before" else _("After window")
         for who, n in (("MMP", r.months_mmp), ("Frontex", r.months_frontex)):
             if n < r.months:
-                out.append(f"{r.window.capitalize()} window {r.first_month:%b %Y}–"
-                           f"{r.last_month:%b %Y}: {who} covers {n} of its {r.months} months, "
-                           "so its sums and the ratio are missing.")
+                out.append(_("{window} {first}–{last}: {who} covers {n} of its {months} months, "
+                             "so its sums and the ratio are missing.").format(
+                    window=which, first=_month_short(r.first_month),
+                    last=_month_short(r.last_month), who=who, n=n, months=r.months))
     return out

@@ -6,6 +6,7 @@ app's read-only connection, caches per warehouse build, and draws.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -18,15 +19,98 @@ import analysis
 from analysis import events as analysis_events
 from analysis import route_event
 from analysis.leads_lags import EventStudy, fit_event_study
-from analysis.panel import PanelSpec
+from analysis.panel import PanelResult, PanelSpec, specifications
 from analysis.placebo import Calibration
 from analysis.route_event import RouteEvent
 from core import paths
-from dashboard import arrivals, charts, db
+from babel.dates import format_date
+
+from dashboard import arrivals, charts, db, i18n
+from dashboard.i18n import N_, _
 
 STORE = paths.DATA_DIR / ".warehouse-placebo"
 
 DEFAULT_EVENT = "eu-turkey-statement-2016"
+
+#: The headline's reading per verdict code (``analysis.route_event.VERDICTS``, the same
+#: English words), translated where shown.
+READINGS = {
+    "unbounded": N_("the fall itself is not distinguishable from zero, so the share displaced "
+                    "cannot be bounded"),
+    "displacement": N_("part of the fall reappeared on the other routes (the ratio's interval "
+                       "lies above 0)"),
+    "negative": N_("the exposed nationalities fell on the other routes too (the ratio's "
+                   "interval lies below 0): no waterbed"),
+    "none": N_("no displacement distinguishable from zero (the ratio's interval contains 0)"),
+    "no-fall": N_("the treated route did not fall, so there is nothing to displace"),
+}
+#: The sensitivity strip's specifications (``analysis.panel.specifications``).
+SPECIFICATIONS = {
+    "default": N_("default"), "6 months after": N_("6 months after"),
+    "24 months after": N_("24 months after"), "12 months before": N_("12 months before"),
+    "36 months before": N_("36 months before"), "with pre-trend": N_("with pre-trend"),
+}
+#: Headers of the routes table and of the sensitivity strip (their frames keep these English
+#: names, the CSV's), translated where shown.
+COLUMNS = {
+    "Route": N_("Route"), "Route code": N_("Route code"), "Role": N_("Role"),
+    "Change in detections": N_("Change in detections"), "Interval low": N_("Interval low"),
+    "Interval high": N_("Interval high"), "Specification": N_("Specification"),
+    "Fall on the treated route": N_("Fall on the treated route"),
+    "Extra on the other routes": N_("Extra on the other routes"),
+    "Displacement ratio": N_("Displacement ratio"),
+    "Inside the headline interval": N_("Inside the headline interval"), "Details": N_("Details"),
+}
+ROLES = {"treated": N_("treated (all nationalities)"),
+         "receiving": N_("receiving (exposed nationalities)")}
+ROLES_EVENT_STUDY = {"treated": N_("treated (all nationalities)"),
+                     "receiving": N_("receiving (most exposed nationality)")}
+
+
+def crit_basis(basis: str) -> str:
+    """Where the intervals' critical values come from, in the interface language."""
+    if basis == "placebo-calibrated":
+        return _("placebo-calibrated")
+    if m := re.fullmatch(r"nominal CRV1 t\((\d+)\)", basis):
+        return _("nominal CRV1 t({df})").format(df=m.group(1))
+    return basis
+
+
+def month(value) -> str:
+    """June 2016 · juni 2016."""
+    return format_date(pd.Timestamp(value).date(), "MMMM y", locale=i18n.locale())
+
+
+def month_short(value) -> str:
+    """Jun 2016 · jun 2016."""
+    return format_date(pd.Timestamp(value).date(), "MMM y", locale=i18n.locale())
+
+
+def reading(result: "RouteEvent") -> str:
+    """The headline's reading in the interface language (its verdict code's words)."""
+    return _(READINGS[result.verdict])
+
+
+def describe_spec(s: PanelSpec) -> str:
+    """``PanelSpec.describe`` in the interface language."""
+    trend = _("pre-trend on the treated route") if s.trend else _("no trend")
+    return _("{after} months after, {before} before; {trend}; top {top} nationalities").format(
+        after=s.months_after, before=s.months_before, trend=trend, top=s.top)
+
+
+def model_text(h: PanelResult) -> str:
+    """``PanelResult.model_text`` in the interface language."""
+    return _("Poisson PML (pyfixest) on nationality × route × month counts, {start}..{end}; "
+             "treatment = after the event × route × the nationality's pre-event share of "
+             "{treated}; {spec}; errors clustered by nationality ({clusters} clusters, "
+             "small-sample corrected: CR1 with G/(G − 1) · (N − 1)/(N − k) and t({df}) "
+             "critical values; no wild bootstrap, which pyfixest offers for OLS only); "
+             "intervals with critical values {crit} (fall) and {crit_extra} (extra "
+             "crossings; the ratio's Fieller interval uses the larger), {basis}.").format(
+        start=f"{h.window.pre_start:%Y-%m}", end=f"{h.window.post_end:%Y-%m}",
+        treated=h.treated, spec=describe_spec(h.spec), clusters=h.n_clusters,
+        df=h.n_clusters - 1, crit=i18n.number(h.crit, 2), crit_extra=i18n.number(h.crit_extra, 2),
+        basis=crit_basis(h.crit_basis))
 
 
 @dataclass(frozen=True)
@@ -108,7 +192,7 @@ def event_row(view: ShiftView) -> dict:
     """Date, precision and title of the view's event."""
     if view.event == "date":
         return {"id": None, "date": pd.Timestamp(view.date), "date_precision": "day",
-                "title": f"chosen date {view.date}", "confirmed": True}
+                "title": _("chosen date {date}").format(date=view.date), "confirmed": True}
     row = events().set_index("id").loc[view.event]
     return {"id": view.event, "date": pd.Timestamp(row["date"]),
             "date_precision": row["date_precision"], "title": row["title"],
@@ -136,7 +220,7 @@ def calibrate(view: ShiftView) -> Calibration:
     return cal
 
 
-@st.cache_data(show_spinner="Estimating …", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _analyse(view: ShiftView, build_key: str, calibrated: bool) -> RouteEvent | str:
     ev = event_row(view)
     try:
@@ -150,10 +234,11 @@ def _analyse(view: ShiftView, build_key: str, calibrated: bool) -> RouteEvent | 
 
 def analyse(view: ShiftView) -> RouteEvent | str:
     """The page's one result object, or the reason the event cannot be analysed."""
-    return _analyse(view, db.build_key(), calibration(view) is not None)
+    with st.spinner(_("Estimating …")):
+        return _analyse(view, db.build_key(), calibration(view) is not None)
 
 
-@st.cache_data(show_spinner="Estimating the event study …", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _event_study(view: ShiftView, build_key: str, calibrated: bool) -> EventStudy | str:
     result = _analyse(view, build_key, calibrated)
     if isinstance(result, str):
@@ -166,11 +251,12 @@ def _event_study(view: ShiftView, build_key: str, calibrated: bool) -> EventStud
 
 def event_study(view: ShiftView) -> EventStudy | str:
     """Leads and lags by quarter, fitted on the headline's own panel (``analysis.leads_lags``)."""
-    return _event_study(view, db.build_key(), calibration(view) is not None)
+    with st.spinner(_("Estimating the event study …")):
+        return _event_study(view, db.build_key(), calibration(view) is not None)
 
 
 def quarter_label(q: int) -> str:
-    return f"Q{q:+d}".replace("-", "−") if q else "Q0"
+    return _("Q{n}").format(n=f"{q:+d}".replace("-", "−") if q else "0")
 
 
 def event_study_table(result: RouteEvent, es: EventStudy) -> pd.DataFrame:
@@ -185,8 +271,7 @@ def event_study_table(result: RouteEvent, es: EventStudy) -> pd.DataFrame:
     return pd.DataFrame({
         "Route": [names.get(r, r) for r in c["route_code"]],
         "Route code": c["route_code"],
-        "Role": c["role"].map({"treated": "treated (all nationalities)",
-                               "receiving": "receiving (most exposed nationality)"}),
+        "Role": c["role"].map(lambda r: _(ROLES_EVENT_STUDY[r])),
         "Quarter": c["quarter"],
         "Quarter label": [quarter_label(q) for q in c["quarter"]],
         "Log change": (c["estimate"] * scale).round(4),
@@ -202,21 +287,26 @@ def pretrend_words(es: EventStudy) -> list[str]:
     names = routes()
     out = []
     for r, t in es.pretrend.items():
-        role = "treated route" if r == es.treated else "exposed nationalities"
-        verdict = ("no pre-trend detected" if t.p_value >= 0.05 else "pre-trend: the leads "
-                   "are not zero")
+        role = _("treated route") if r == es.treated else _("exposed nationalities")
+        verdict = (_("no pre-trend detected") if t.p_value >= 0.05 else
+                   _("pre-trend: the leads are not zero"))
         out.append(f"{names.get(r, r)} ({role}): F({t.df_num}, {t.df_den}) = "
-                   f"{t.statistic:,.2f}, p = {fmt_p(t.p_value)} — {verdict}")
+                   f"{i18n.number(t.statistic, 2)}, p = {fmt_p(t.p_value)} — {verdict}")
     return out
 
 
 def pct(x: float) -> str:
     """A share as a percentage, or "not computed" when missing (an older stored calibration)."""
-    return "not computed" if x is None or np.isnan(x) else f"{100 * x:.1f} %"
+    return _("not computed") if x is None or np.isnan(x) else pct_of(x)
+
+
+def pct_of(x: float, digits: int = 1) -> str:
+    """A share as '12.3 %' · '12,3 %'."""
+    return i18n.number(100 * x, digits) + " %"
 
 
 def fmt_p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "< " + i18n.number(0.001, 3) if p < 0.001 else i18n.number(p, 3)
 
 
 def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
@@ -237,8 +327,10 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
         lo = g["Interval low"].clip(-limit, limit)
         over = g["Log change"].abs() > limit
         if over.any():
-            clipped.append(f"{g['Route'].iloc[0]}: {over.sum()} quarter(s) beyond the axis, "
-                           f"drawn at its edge (largest {g.loc[over, 'Log change'].abs().max():,.1f})")
+            clipped.append(_("{route}: {n} quarter(s) beyond the axis, drawn at its edge "
+                             "(largest {largest})").format(
+                route=g["Route"].iloc[0], n=over.sum(),
+                largest=i18n.number(g.loc[over, "Log change"].abs().max(), 1)))
         fig.add_trace(go.Scatter(
             x=g["Quarter"], y=y, mode="lines+markers", name=g["Route"].iloc[0],
             line=dict(color=colour, width=3 if code == result.treated else 1.5),
@@ -247,24 +339,27 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
             error_y=dict(type="data", symmetric=False, array=hi - y, arrayminus=y - lo,
                          color=colour, thickness=1),
             customdata=g[["Log change", "Interval low", "Interval high"]].to_numpy(),
-            hovertemplate="%{x}: %{customdata[0]:.2f} (%{customdata[1]:.2f} to "
-                          "%{customdata[2]:.2f})<extra>%{fullData.name}</extra>"))
+            hovertemplate="%{x}: %{customdata[0]:.2f} (%{customdata[1]:.2f} " + _("to")
+                          + " %{customdata[2]:.2f})<extra>%{fullData.name}</extra>"))
     fig.add_vline(x=-0.5, line=dict(color="#555", width=1, dash="dot"),
-                  annotation_text="event", annotation_position="top")
+                  annotation_text=_("event"), annotation_position="top")
     fig.add_hline(y=0, line=dict(color="#333", width=1))
     quarters = sorted(table["Quarter"].unique())
-    charts._frame(fig, title=f"Event study by quarter around {event_row_from(result)}",
+    charts._frame(fig, title=_("Event study by quarter around {event}").format(
+                      event=event_row_from(result)),
                   footer=source.footer_line(), plot_height=charts.PLOT_HEIGHT, left=70)
     fig.update_layout(
-        xaxis=dict(title="Quarter relative to the event (Q0 = the first three full months "
-                         "after it)", tickvals=quarters,
+        xaxis=dict(title=_("Quarter relative to the event (Q0 = the first three full months "
+                           "after it)"), tickvals=quarters,
                    ticktext=[quarter_label(q) for q in quarters]),
-        yaxis=dict(title="Log change (95 % interval)", range=[-limit * 1.05, limit * 1.05]),
+        yaxis=dict(title=_("Log change (95 {pct} interval)").format(pct="%"),
+                   range=[-limit * 1.05, limit * 1.05]),
         legend=dict(x=1.02, y=1, xanchor="left", yanchor="top"),
         margin=dict(r=230))
     names = routes()
     tests = "; ".join(f"{names.get(r, r)} p = {fmt_p(t.p_value)}" for r, t in es.pretrend.items())
-    notes = [f"Pre-trend test (quarters before the event = 0): {tests}.", *clipped]
+    notes = [_("Pre-trend test (quarters before the event = 0): {tests}.").format(tests=tests),
+             *clipped]
     return _notes_above_plot(fig, notes, 90)
 
 
@@ -286,9 +381,10 @@ def _notes_above_plot(fig: go.Figure, notes: list[str], width: int) -> go.Figure
 def window_message(view: ShiftView) -> str:
     """Plain words for an event the data cannot analyse (too close to the edges)."""
     first, last = monthly()["month"].min(), monthly()["month"].max()
-    return (f"The data run from {first:%B %Y} to {last:%B %Y}; the analysis needs "
-            f"{view.before} months before the event (at least 12) and {view.after} after it "
-            "(at least 6). Choose a later or earlier event, or shorter windows.")
+    return _("The data run from {first} to {last}; the analysis needs {before} months before "
+             "the event (at least 12) and {after} after it (at least 6). Choose a later or "
+             "earlier event, or shorter windows.").format(
+        first=month(first), last=month(last), before=view.before, after=view.after)
 
 
 def series(view: ShiftView, result: RouteEvent | None) -> pd.DataFrame:
@@ -311,9 +407,10 @@ def series(view: ShiftView, result: RouteEvent | None) -> pd.DataFrame:
 
 def title(view: ShiftView) -> str:
     ev = event_row(view)
-    who = f", {nationalities()[view.nationality]} nationals" if view.nationality else ""
-    return (f"Monthly detections by route around {ev['title']} "
-            f"({ev['date']:%-d %b %Y}){who}")
+    who = (_(", {nationality} nationals").format(nationality=nationalities()[view.nationality])
+           if view.nationality else "")
+    return _("Monthly detections by route around {event} ({date}){who}").format(
+        event=ev["title"], date=i18n.date(ev["date"]), who=who)
 
 
 def series_figure(data: pd.DataFrame, view: ShiftView, result: RouteEvent | None,
@@ -324,18 +421,19 @@ def series_figure(data: pd.DataFrame, view: ShiftView, result: RouteEvent | None
         if log else data
     fig = charts.time_series(plotted, title=title(view), source=source, grain="month",
                              stacked=False, order=order,
-                             y_title="Detections per month (count"
-                                     + (", log scale; months with 0 not drawn)" if log else ")"))
+                             y_title=_("Detections per month (count, log scale; months "
+                                       "with 0 not drawn)") if log else
+                             _("Detections per month (count)"))
     if log:
         fig.update_yaxes(type="log")
     if result is not None:
         w = result.headline.window
         fig.add_vrect(x0=w.pre_start, x1=w.first_post - pd.DateOffset(days=1),
                       fillcolor="#1f4e79", opacity=0.06, line_width=0,
-                      annotation_text="pre window", annotation_position="top left")
+                      annotation_text=_("pre window"), annotation_position="top left")
         fig.add_vrect(x0=w.first_post, x1=w.post_end + pd.offsets.MonthEnd(0),
                       fillcolor="#c55a11", opacity=0.06, line_width=0,
-                      annotation_text="post window", annotation_position="top left")
+                      annotation_text=_("post window"), annotation_position="top left")
     ev = event_row(view)
     charts.add_events(fig, pd.DataFrame([{"date": ev["date"], "title": ev["title"],
                                           "confirmed": ev["confirmed"]}]))
@@ -350,8 +448,7 @@ def routes_table(result: RouteEvent) -> pd.DataFrame:
     return pd.DataFrame({
         "Route": [names.get(r, r) for r in t["route_code"]],
         "Route code": t["route_code"],
-        "Role": t["role"].map({"treated": "treated (all nationalities)",
-                               "receiving": "receiving (exposed nationalities)"}),
+        "Role": t["role"].map(lambda r: _(ROLES[r])),
         "Change in detections": t["change"].round(0),
         "Interval low": t["lo"].round(0),
         "Interval high": t["hi"].round(0),
@@ -360,14 +457,18 @@ def routes_table(result: RouteEvent) -> pd.DataFrame:
 
 def strip_table(result: RouteEvent) -> pd.DataFrame:
     s = result.strip
+    specs = specifications(result.headline.spec)
+    details = [describe_spec(specs[name]) if name in specs and note == specs[name].describe()
+               else note for name, note in zip(s["specification"], s["note"])]
     return pd.DataFrame({
-        "Specification": s["specification"],
+        "Specification": s["specification"].map(
+            lambda n: _(SPECIFICATIONS[n]) if n in SPECIFICATIONS else n),
         "Fall on the treated route": s["fall"].round(0),
         "Extra on the other routes": s["extra"].round(0),
         "Displacement ratio": s["ratio"].round(3),
-        "Inside the headline interval": s["inside_headline_interval"].map({True: "yes",
-                                                                           False: "no"}),
-        "Details": s["note"],
+        "Inside the headline interval": s["inside_headline_interval"].map(
+            lambda inside: _("yes") if inside else _("no")),
+        "Details": details,
     })
 
 
@@ -376,21 +477,22 @@ def gaps(result: RouteEvent) -> list[str]:
     out = []
     h = result.headline
     if result.calibration is None:
-        out.append("Intervals are not calibrated on placebo dates (nominal clustered errors, "
-                   "known to be too narrow).")
+        out.append(_("Intervals are not calibrated on placebo dates (nominal clustered "
+                     "errors, known to be too narrow)."))
     elif not result.calibration.within_target:
         c = result.calibration
-        out.append(f"Placebo calibration of {result.treated} fails out of sample "
-                   f"(rejection at nominal 5 %: {100 * c.loo_rejection_fall:.0f} % leave-one-out, "
-                   f"{100 * c.split_rejection_fall:.0f} % split by period): read the fall's "
-                   "interval as too narrow.")
+        out.append(_("Placebo calibration of {route} fails out of sample (rejection at "
+                     "nominal {nominal}: {loo} leave-one-out, {split} split by period): read "
+                     "the fall's interval as too narrow.").format(
+            route=result.treated, nominal=pct_of(0.05, 0), loo=pct_of(c.loo_rejection_fall, 0),
+            split=pct_of(c.split_rejection_fall, 0)))
     status = h.ratio_status
     if status == "no-fall":
-        out.append("The treated route did not fall: the displacement ratio is undefined.")
+        out.append(_("The treated route did not fall: the displacement ratio is undefined."))
     elif status == "unbounded":
-        out.append("Ratio unbounded: the fall itself is not distinguishable from zero.")
+        out.append(_("Ratio unbounded: the fall itself is not distinguishable from zero."))
     if not result.robust:
-        out.append("The result depends on the specification (see the sensitivity table).")
+        out.append(_("The result depends on the specification (see the sensitivity table)."))
     return out
 
 
@@ -399,15 +501,17 @@ def ratio_words(result: RouteEvent) -> str:
     h = result.headline
     status = h.ratio_status
     if status == "no-fall":
-        return "undefined: the treated route did not fall"
+        return _("undefined: the treated route did not fall")
     if status == "unbounded":
-        return (f"{h.ratio:,.3f}, interval unbounded: the fall itself is not distinguishable "
-                "from zero")
-    text = f"{h.ratio:,.3f} (interval {h.ratio_lo:,.3f} to {h.ratio_hi:,.3f})"
+        return _("{ratio}, interval unbounded: the fall itself is not distinguishable "
+                 "from zero").format(ratio=i18n.number(h.ratio, 3))
+    text = _("{ratio} (interval {lo} to {hi})").format(
+        ratio=i18n.number(h.ratio, 3), lo=i18n.number(h.ratio_lo, 3),
+        hi=i18n.number(h.ratio_hi, 3))
     if status == "negative":
-        text += " — negative: the exposed nationalities fell on the other routes too"
+        text += _(" — negative: the exposed nationalities fell on the other routes too")
     elif status == "above-one":
-        text += " — above 1: more extra crossings elsewhere than the fall itself"
+        text += _(" — above 1: more extra crossings elsewhere than the fall itself")
     return text
 
 
@@ -416,7 +520,7 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
     """Change per route with its interval; the axis fits the receiving routes, and a value
     beyond it is drawn at the edge and written out."""
     data = table.copy()
-    rec = data[data["Role"].str.startswith("receiving")]
+    rec = data[data["Route code"] != result.treated]
     span = rec[["Change in detections", "Interval low", "Interval high"]].abs()
     limit = float(np.nanmax(span.to_numpy())) * 1.15 if len(rec) else 1.0
     limit = max(limit, 1.0)
@@ -429,21 +533,25 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
     fig = charts.interval_chart(
         data, label="Route", value="Change in detections", low="Interval low",
         high="Interval high", highlight=data["Route code"] == result.treated,
-        title=f"Change in detections after {ev}, by route (post window)",
-        x_title="Detections over the post window (fit − counterfactual; 95 % interval)",
+        title=_("Change in detections after {event}, by route (post window)").format(event=ev),
+        x_title=_("Detections over the post window (fit − counterfactual; 95 {pct} "
+                  "interval)").format(pct="%"),
         source=source)
     fig.update_xaxes(range=[-limit * 1.05, limit * 1.05])
     notes = []
     for row in table.itertuples(index=False):
         if row.Route in set(clipped):
-            notes.append(f"{row.Route}: {row[3]:,.0f} ({row[4]:,.0f} to {row[5]:,.0f}), "
-                         "beyond the axis")
+            notes.append(_("{route}: {change} ({lo} to {hi}), beyond the axis").format(
+                route=row.Route, change=i18n.number(row[3]), lo=i18n.number(row[4]),
+                hi=i18n.number(row[5])))
     notes.extend(gaps(result))
     return _notes_above_plot(fig, notes, 60)
 
 
 def event_row_from(result: RouteEvent) -> str:
-    return f"{result.title} ({result.event_date:%-d %b %Y})"
+    title = (result.title if result.event_id is not None
+             else _("chosen date {date}").format(date=f"{result.event_date:%Y-%m-%d}"))
+    return f"{title} ({i18n.date(result.event_date)})"
 
 
 def source(view: ShiftView) -> charts.Source:
@@ -451,4 +559,4 @@ def source(view: ShiftView) -> charts.Source:
 
 
 def fmt(x: float, digits: int = 2) -> str:
-    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:,.{digits}f}"
+    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else i18n.number(x, digits)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import db
+from dashboard import db, i18n
+from dashboard.i18n import N_, _
 from core import metadata, registry
 
 # Staging table each metadata dataset is read from, its per-file coverage query (reading that
@@ -22,6 +23,10 @@ from core import metadata, registry
 STAGING_TABLES = registry.staging_tables()
 COVERAGE_QUERIES = {d.name: d.coverage_query for d in registry.datasets()}
 FOCUS_GEO = {d.name: d.focus_geo for d in registry.datasets() if d.focus_geo}
+#: The kinds of geography a coverage query counts (``dashboard/sql/sources_coverage_*.sql``).
+GEO_KINDS = {"MMP routes": N_("MMP routes"), "economies and aggregates":
+             N_("economies and aggregates"), "geos": N_("geos"), "countries": N_("countries"),
+             "routes": N_("routes")}
 SHA_SHOWN = 12  # hex digits of sha256 shown on screen (the CSV has all 64)
 
 FILE_COLUMNS = ["publisher", "dataset", "codes", "file_name", "vintage", "retrieved_at",
@@ -76,7 +81,8 @@ def _coverage_text(row, focus: str | None) -> str:
         parts.append(f"{focus} {_span(row.focus_first_year, row.focus_last_year)}")
     span = _span(row.first_year, row.last_year)
     if row.geos and not pd.isna(row.geos):
-        parts.append(f"{int(row.geos)} {row.geo_kind} {span}")
+        kind = _(GEO_KINDS[row.geo_kind]) if row.geo_kind in GEO_KINDS else row.geo_kind
+        parts.append(f"{i18n.number(int(row.geos))} {kind} {span}")
     elif not parts:
         parts.append(span)
     return "; ".join(p for p in parts if p)
@@ -156,33 +162,33 @@ def _text(value) -> str:
 
 def markdown_text(label: str, text: str) -> str:
     """One note as a Markdown paragraph ('$' escaped so it is never read as maths)."""
-    body = text or f"(no {label.lower()} note in the dataset's metadata)"
+    body = text or _("(no {label} note in the dataset's metadata)").format(label=label.lower())
     return f"**{label}.** " + body.replace("$", "\\$")
 
 
 def scope(view: SourcesView) -> str:
-    return ", ".join(view.publishers) if view.publishers else "all publishers"
+    return ", ".join(view.publishers) if view.publishers else _("all publishers")
 
 
 def files_title(view: SourcesView) -> str:
-    return f"Publisher files loaded in the warehouse, {scope(view)}"
+    return _("Publisher files loaded in the warehouse, {scope}").format(scope=scope(view))
 
 
 def not_loaded_title(view: SourcesView) -> str:
-    return f"Expected datasets not loaded, {scope(view)}"
+    return _("Expected datasets not loaded, {scope}").format(scope=scope(view))
 
 
 def notes_title(view: SourcesView) -> str:
-    return f"Dataset caveats, vintage notes and licences, {scope(view)}"
+    return _("Dataset caveats, vintage notes and licences, {scope}").format(scope=scope(view))
 
 
 TABLE_SOURCES = {
-    "files": ("the warehouse's provenance table (one row per publisher file as imported), "
+    "files": N_("the warehouse's provenance table (one row per publisher file as imported), "
               "with dataset codes and coverage read from the staging rows of each file; "
               "retrieved_at is UTC"),
-    "not_loaded": ("the warehouse's coverage table, rows with loaded = false (expected "
+    "not_loaded": N_("the warehouse's coverage table, rows with loaded = false (expected "
                    "datasets with no data); fetch_command needs internet"),
-    "notes": "the project's dataset metadata files (etl/metadata/<dataset>.yml)",
+    "notes": N_("the project's dataset metadata files (etl/metadata/<dataset>.yml)"),
 }
 
 
@@ -191,12 +197,13 @@ def csv_bytes(data: pd.DataFrame, title: str, table: str) -> bytes:
     rows are, the publishers in it and the export time."""
     out = io.StringIO()
     out.write(f"# {title}\n")
-    out.write(f"# Source: {TABLE_SOURCES[table]}.\n")
+    out.write("# " + _("Source: {what}.").format(what=_(TABLE_SOURCES[table])) + "\n")
     names = sorted(set(data["publisher"].dropna())) if "publisher" in data else []
-    out.write(f"# Publishers: {', '.join(names) or 'none'}; each file's licence and vintage "
-              "are stated per row or in the dataset notes; cite each publisher as its licence "
-              "says.\n")
-    out.write(f"# Exported: {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n")
+    out.write("# " + _("Publishers: {names}; each file's licence and vintage are stated per "
+                       "row or in the dataset notes; cite each publisher as its licence "
+                       "says.").format(names=", ".join(names) or _("none")) + "\n")
+    out.write("# " + _("Exported: {time}").format(
+        time=f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}") + "\n")
     data.to_csv(out, index=False, date_format="%Y-%m-%d %H:%M:%S", lineterminator="\n")
     return out.getvalue().encode("utf-8")
 
@@ -207,9 +214,12 @@ def file_stem(table: str, view: SourcesView) -> str:
 
 
 # ----------------------------------------------------------------------------- refresh
-REFRESH_OFF = ("Refresh is switched off on this installation (read-only: MIGFLOWS_READ_ONLY "
+#: ``core.refresh.OFFLINE_LINE`` (the same English words), translated where shown.
+OFFLINE_LINE = N_("No internet connection: no publisher could be reached, nothing was "
+                  "fetched and the data are unchanged.")
+REFRESH_OFF = N_("Refresh is switched off on this installation (read-only: MIGFLOWS_READ_ONLY "
                "is set); the data are updated where the dashboard is built.")
-REFRESH_HELP = ("Downloads each publisher's current files (needs internet) in a separate "
+REFRESH_HELP = N_("Downloads each publisher's current files (needs internet) in a separate "
                 "process, stages what is new and rebuilds the warehouse; the figures shown "
                 "stay as they are until it has finished.")
 
@@ -218,15 +228,18 @@ def refresh_step(event: dict) -> str | None:
     """One progress event of the fetch as a line for the page (None: nothing to show)."""
     kind = event.get("event")
     if kind == "source":
-        return f"{event['index']}/{event['total']} · {event['source']}: fetching …"
+        return _("{index}/{total} · {source}: fetching …").format(
+            index=event["index"], total=event["total"], source=event["source"])
     if kind == "staged":
-        state = "new" if event.get("written") else "unchanged"
+        state = _("new") if event.get("written") else _("unchanged")
         return f"{event['source']}: {event['dataset']}/{event['file']} {state}"
     if kind == "failed":
-        return f"{event['source']}: failed — {event['reason']}"
+        return _("{source}: failed — {reason}").format(source=event["source"],
+                                                       reason=event["reason"])
     if kind == "build":
-        return ("Rebuilding the warehouse …" if event.get("state") == "running"
-                else "Warehouse rebuilt." if event.get("ok") else "Warehouse rebuild failed.")
+        return (_("Rebuilding the warehouse …") if event.get("state") == "running"
+                else _("Warehouse rebuilt.") if event.get("ok")
+                else _("Warehouse rebuild failed."))
     return None
 
 

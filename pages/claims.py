@@ -29,9 +29,10 @@ def resolve(s: dict) -> dict:
 
 bind = Binding("cc", {"documents": (), "verdicts": (), "revised": False, "claim": ""}, resolve)
 if saved_id:
-    st.success(f"Saved claim {saved_id}; its verdicts are computed with the others.")
+    st.success(_("Saved claim {id}; its verdicts are computed with the others.").format(
+        id=saved_id))
 if deleted := st.session_state.pop("cc_deleted", None):
-    st.success(f"Deleted claim {deleted}.")
+    st.success(_("Deleted claim {id}.").format(id=deleted))
 
 st.title(_("Claim check"))
 st.markdown(_("Published statements tested against the publishers' own series, **twice**: "
@@ -45,24 +46,25 @@ with st.sidebar:
     st.multiselect(_("Source document"), list(documents), key="cc_documents",
                    format_func=documents.get)
     st.multiselect(_("Verdict (now)"), list(claims.BADGES), key="cc_verdicts",
-                   format_func=claims.BADGES.get)
+                   format_func=claims.badge)
     st.checkbox(_("Revised since stated"), key="cc_revised",
-                help="Claims whose data value or verdict changed between the vintage held "
-                     "when the claim was made and the newest one.")
+                help=_("Claims whose data value or verdict changed between the vintage held "
+                       "when the claim was made and the newest one."))
 
 shown = [v for v in verdicts
          if (not st.session_state["cc_documents"]
              or claims.document_key(v.claim.document) in st.session_state["cc_documents"])
          and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])
          and (not st.session_state["cc_revised"] or v.revised)]
-st.dataframe(claims.table(shown), hide_index=True, width="stretch")
+st.dataframe(claims.table(shown), hide_index=True, width="stretch",
+             column_config=claims.headers(claims.TABLE_COLUMNS))
 report = claims.engine.report(shown)
 c1, c2, c3 = st.columns(3)
-c1.download_button("Claims report (CSV)", report.to_csv(index=False).encode("utf-8"),
+c1.download_button(_("Claims report (CSV)"), report.to_csv(index=False).encode("utf-8"),
                    file_name="claims_report.csv", mime="text/csv", on_click="ignore")
-c2.download_button("Claims report (Markdown)", claims.engine.markdown(shown).encode("utf-8"),
+c2.download_button(_("Claims report (Markdown)"), claims.engine.markdown(shown).encode("utf-8"),
                    file_name="claims_report.md", mime="text/markdown", on_click="ignore")
-c3.download_button("One-page brief (HTML, printable)", claims.brief(shown),
+c3.download_button(_("One-page brief (HTML, printable)"), claims.brief(shown),
                    file_name="claims_brief.html", mime="text/html", on_click="ignore")
 
 st.subheader(_("Claim detail"))
@@ -70,29 +72,33 @@ ids = [v.claim.id for v in shown] or list(by_id)
 if st.session_state["cc_claim"] not in ids:
     st.session_state["cc_claim"] = claims.default_claim([by_id[i] for i in ids])
 st.selectbox(_("Claim"), ids, key="cc_claim",
-             format_func=lambda i: f"{i} · {claims.BADGES[by_id[i].verdict]} · {by_id[i].claim.claim[:80]}")
+             format_func=lambda i: f"{i} · {claims.badge(by_id[i].verdict)} · "
+                                   f"{by_id[i].claim.claim[:80]}")
 verdict = by_id[st.session_state["cc_claim"]]
 claim = verdict.claim
-stated = claim.stated_on.words() if claim.stated_on else "no date given"
-st.markdown(f"**{claim.id}** — {claim.claim}  \n*{claim.document}, {claim.location}; "
-            f"period {claim.period}; stated {stated}.*")
+stated = claims.stated_words(claim.stated_on) if claim.stated_on else _("no date given")
+st.markdown(f"**{claim.id}** — {claim.claim}  \n*" + _(
+    "{document}, {location}; period {period}; stated {stated}.").format(
+        document=claim.document, location=claim.location, period=claim.period,
+        stated=stated) + "*")
 now_col, then_col = st.columns(2)
-now_col.markdown(f"**Now:** {claims.BADGES[verdict.verdict]}  \n"
-                 f"vintage {verdict.vintage or '–'}")
-then_col.markdown(f"**When stated:** {claims.BADGES[verdict.verdict_at_statement]}  \n"
-                  f"{verdict.statement_note}")
-for line in (claim.test and f"**Test:** {claim.test}",
-             claim.baseline and f"**Baseline (every part):** {claim.baseline}",
-             claim.tolerance_basis and f"**Band from the wording:** {claim.tolerance_basis}",
-             claim.definition and f"**Definition:** {claim.definition}",
-             claim.notes and f"**Note:** {claim.notes}"):
-    if line:
-        st.markdown(line)
-st.dataframe(claims.checks_table(verdict), hide_index=True, width="stretch")
+now_col.markdown(_("**Now:** {verdict}").format(verdict=claims.badge(verdict.verdict)) + "  \n"
+                 + _("vintage {vintage}").format(vintage=verdict.vintage or "–"))
+then_col.markdown(_("**When stated:** {verdict}").format(
+    verdict=claims.badge(verdict.verdict_at_statement)) + "  \n"
+    + claims.statement_note(verdict))
+basis = claims.tolerance_basis(claim)
+for label, text in ((_("Test"), claim.test), (_("Baseline (every part)"), claim.baseline),
+                    (_("Band from the wording"), basis), (_("Definition"), claim.definition),
+                    (_("Note"), claim.notes)):
+    if text:
+        st.markdown(f"**{label}:** {text}")
+st.dataframe(claims.checks_table(verdict), hide_index=True, width="stretch",
+             column_config=claims.headers(claims.CHECK_COLUMNS))
 data = claims.evidence(verdict)
 if data.empty or ("data_value" in data and data["data_value"].isna().all()):
-    st.info("No data for this claim in the loaded warehouse: see “why” above for the dataset "
-            "and the command that would load it.", icon="🕳️")
+    st.info(_("No data for this claim in the loaded warehouse: see “why” above for the "
+              "dataset and the command that would load it."), icon="🕳️")
 else:
     components.chart(claims.figure(verdict, data), data, claims.source(verdict),
                      claims.title(verdict), f"claim_{claim.id}")
@@ -117,15 +123,15 @@ if st.session_state.pop("cf_clear", False):
 own = claims.user_claim_ids()
 if own:
     pick, edit, remove = st.columns([3, 1, 1])
-    chosen = pick.selectbox("A claim of your own", own, key="cf_pick")
-    if edit.button("Edit", key="cf_edit"):
+    chosen = pick.selectbox(_("A claim of your own"), own, key="cf_pick")
+    if edit.button(_("Edit"), key="cf_edit"):
         st.session_state["cf_load"] = chosen
         st.rerun()
-    if remove.button("Delete", key="cf_delete"):
+    if remove.button(_("Delete"), key="cf_delete"):
         try:
             claims.delete(chosen)
         except ClaimError as exc:
-            st.error(f"Not deleted: {exc}")
+            st.error(_("Not deleted: {reason}").format(reason=exc))
         else:
             st.session_state["cc_deleted"] = chosen
             if st.session_state.get("cf_editing") == chosen:
@@ -133,13 +139,14 @@ if own:
             st.rerun()
 
 editing = st.session_state.get("cf_editing")
-st.markdown(f"**Editing claim {editing}**" if editing else "**Add a claim**")
+st.markdown("**" + (_("Editing claim {id}").format(id=editing) if editing
+                    else _("Add a claim")) + "**")
 left, right = st.columns(2)
 left.text_input(_("Id (one word)"), key="cf_id", placeholder="U01", max_chars=20)
 right.text_input(_("Claim (paraphrased)"), key="cf_claim", max_chars=2000)
 left.text_input(_("Source document"), key="cf_document", max_chars=2000)
 right.text_input(_("Where in it (page, section)"), key="cf_location", max_chars=2000)
-left.date_input("Stated on (the document's date)", key="cf_stated_on",
+left.date_input(_("Stated on (the document's date)"), key="cf_stated_on",
                 format="YYYY-MM-DD")
 right.text_input(_("Period (label)"), key="cf_period", placeholder="2024", max_chars=200)
 left.text_input(_("Claimed number as stated"), key="cf_stated",
@@ -149,10 +156,11 @@ if st.session_state["cf_stated"].strip():
 left.selectbox(_("Series (mart)"), marts, key="cf_mart")
 right.selectbox(_("Aggregation"), AGGREGATES, key="cf_aggregate")
 left.text_input(_("Value column"), key="cf_value", placeholder="applicants")
-right.text_input(_("Unit"), key="cf_unit", placeholder="persons", max_chars=200)
+right.text_input(_("Unit"), key="cf_unit", placeholder=_("persons"), max_chars=200)
 left.text_input(_("Publisher dataset codes (comma-separated)"), key="cf_datasets",
                 placeholder="migr_asyappctza")
-st.caption("Columns of this series: " + ", ".join(columns[st.session_state["cf_mart"]]))
+st.caption(_("Columns of this series: {columns}").format(
+    columns=", ".join(columns[st.session_state["cf_mart"]])))
 st.text_area(_("Filters, one per line: column = value (a, b for a list; 2014..2016 for a range)"),
              key="cf_filters", placeholder="geo = NL\ncitizenship_iso3 = TOTAL\nyear = 2024")
 save_col, cancel_col = st.columns([1, 4])
@@ -161,7 +169,7 @@ if save_col.button(_("Check and save"), key="cf_save", type="primary"):
     try:
         saved = claims.save(form, replaces=editing)
     except ClaimError as exc:
-        st.error(f"Not saved: {exc}")
+        st.error(_("Not saved: {reason}").format(reason=exc))
     else:
         st.session_state["cc_saved"] = saved.id
         st.session_state["cf_clear"] = True

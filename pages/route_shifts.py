@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import components, risk
+from dashboard import components, i18n, risk
 from dashboard import route_shifts as rs
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -14,10 +14,11 @@ through_app()
 bind = Binding("rs", asdict(rs.ShiftView()), lambda s: asdict(rs.resolve(rs.ShiftView(**s))))
 events = rs.events()
 labels = dict(zip(events["id"], events["date"].astype(str).str[:10] + " · " + events["title"]
-                  + events["confirmed"].map({True: "", False: " (unconfirmed)"})))
-labels["date"] = "A date of my choice …"
+                  + events["confirmed"].map({True: "", False: " " + _("(unconfirmed)")})))
+labels["date"] = _("A date of my choice …")
 route_names = rs.routes()
-nat_names = {"": "All nationalities"} | rs.nationalities()
+nat_names = {"": _("All nationalities")} | rs.nationalities()
+scales = {"linear": _("linear"), "log": _("log")}
 
 
 def on_event_change():
@@ -27,14 +28,14 @@ def on_event_change():
 
 
 st.title(_("Route shifts"))
-st.markdown(
+st.markdown(_(
     "When a policy closes one route, do the same people cross elsewhere? The estimate is a "
     "Poisson model of detections by nationality, route and month: the fall on the treated "
     "route against its own seasonally adjusted pre-event level, and the extra crossings on "
     "every other route by the nationalities that used the treated route before (their share "
     "of it), compared with the other nationalities on the same route and month. "
     "Pre-registered default: 12 months after the event (from its first full month), "
-    "24 months before; intervals calibrated on placebo dates of the same route.")
+    "24 months before; intervals calibrated on placebo dates of the same route."))
 
 with st.sidebar:
     st.header(_("Question"))
@@ -47,7 +48,8 @@ with st.sidebar:
     st.slider(_("Months after"), 6, 24, key="rs_after")
     st.slider(_("Months before"), 12, 36, key="rs_before")
     st.header(_("Series chart"))
-    st.radio(_("Scale"), ["linear", "log"], key="rs_scale", horizontal=True)
+    st.radio(_("Scale"), list(scales), key="rs_scale", horizontal=True,
+             format_func=scales.get)
     st.selectbox(_("Nationality"), list(nat_names), key="rs_nationality",
                  format_func=nat_names.get)
 
@@ -61,115 +63,139 @@ components.chart(rs.series_figure(data, view, result if ok else None, source), d
                  rs.title(view), "route_shifts")
 
 if not ok:
-    st.warning(f"This event cannot be analysed: {result}. {rs.window_message(view)}")
+    st.warning(_("This event cannot be analysed: {reason}. {window}").format(
+        reason=result, window=rs.window_message(view)))
     bind.permalink_box()
     st.stop()
 
 h = result.headline
 st.subheader(_("Headline"))
-st.markdown(f"**{result.title}**, treated route **{route_names[result.treated]}**, post window "
-            f"{h.window.first_post:%B %Y} to {h.window.post_end:%B %Y}: {result.reading}.")
+event_title = rs.event_row_from(result).rsplit(" (", 1)[0]
+st.markdown(_("**{event}**, treated route **{route}**, post window {first} to {last}: "
+              "{reading}.").format(event=event_title, route=route_names[result.treated],
+                                   first=rs.month(h.window.first_post),
+                                   last=rs.month(h.window.post_end), reading=rs.reading(result)))
 for gap in rs.gaps(result):
     st.info(gap)
 if result.calibration is None:
-    if st.button(f"Calibrate on placebo dates of {route_names[view.treated]} (takes about a "
-                 "minute, stored for this data build)"):
-        with st.spinner("Fitting the model on every placebo date …"):
+    if st.button(_("Calibrate on placebo dates of {route} (takes about a minute, stored for "
+                   "this data build)").format(route=route_names[view.treated])):
+        with st.spinner(_("Fitting the model on every placebo date …")):
             rs.calibrate(view)
         st.rerun()
 c1, c2, c3 = st.columns(3)
-c1.metric(f"Fall on {route_names[result.treated]}", f"{h.fall_treated.estimate:,.0f}",
-          help=f"interval {h.fall_treated.lo:,.0f} to {h.fall_treated.hi:,.0f} detections")
-c2.metric("Extra crossings on the other routes", f"{h.extra_total.estimate:,.0f}",
-          help=f"interval {h.extra_total.lo:,.0f} to {h.extra_total.hi:,.0f} detections")
-c3.metric("Displacement ratio", f"{h.ratio:,.3f}" if h.ratio == h.ratio else "undefined",
-          help="extra crossings of the exposed nationalities elsewhere ÷ the fall; 1 = all of "
-               "the fall reappeared elsewhere, 0 = none")
-st.markdown(f"Displacement ratio: {rs.ratio_words(result)}.")
+interval = _("interval {lo} to {hi} detections")
+c1.metric(_("Fall on {route}").format(route=route_names[result.treated]),
+          i18n.number(h.fall_treated.estimate),
+          help=interval.format(lo=i18n.number(h.fall_treated.lo),
+                               hi=i18n.number(h.fall_treated.hi)))
+c2.metric(_("Extra crossings on the other routes"), i18n.number(h.extra_total.estimate),
+          help=interval.format(lo=i18n.number(h.extra_total.lo),
+                               hi=i18n.number(h.extra_total.hi)))
+c3.metric(_("Displacement ratio"), i18n.number(h.ratio, 3) if h.ratio == h.ratio
+          else _("undefined"),
+          help=_("extra crossings of the exposed nationalities elsewhere ÷ the fall; 1 = all "
+                 "of the fall reappeared elsewhere, 0 = none"))
+st.markdown(_("Displacement ratio: {words}.").format(words=rs.ratio_words(result)))
 
 st.subheader(_("Change on each route"))
 table = rs.routes_table(result)
 components.chart(rs.effects_figure(result, table, source), table, source,
-                 f"Change on each route, {rs.title(view)}", "route_shifts_effects")
+                 _("Change on each route, {title}").format(title=rs.title(view)),
+                 "route_shifts_effects")
 st.dataframe(table, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="localized")
-    for c in ("Change in detections", "Interval low", "Interval high")})
+    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
+    for c in ("Change in detections", "Interval low", "Interval high")} | {
+    c: _(rs.COLUMNS[c]) for c in ("Route", "Route code", "Role")})
 
-st.subheader("Risk on the routes, before and after")
+st.subheader(_("Risk on the routes, before and after"))
 if risk.available():
     w = h.window
     shown = [result.treated] + [r for r in table["Route code"] if r != result.treated]
     windows = risk.windows(shown, (w.pre_start.date(), w.pre_end.date()),
                            (w.first_post.date(), w.post_end.date()))
     risk_rows = risk.windows_table(windows, route_names, result.treated)
-    risk_title = (f"Recorded dead and missing per 1,000 detections, pre window "
-                  f"{w.pre_start:%b %Y}–{w.pre_end:%b %Y} and post window "
-                  f"{w.first_post:%b %Y}–{w.post_end:%b %Y}, {rs.title(view)}")
+    risk_title = _("Recorded dead and missing per {thousand} detections, pre window "
+                   "{pre_start}–{pre_end} and post window {post_start}–{post_end}, "
+                   "{title}").format(
+        thousand=i18n.number(1000), pre_start=rs.month_short(w.pre_start),
+        pre_end=rs.month_short(w.pre_end), post_start=rs.month_short(w.first_post),
+        post_end=rs.month_short(w.post_end), title=rs.title(view))
     risk_source = risk.source(*risk.vintages())
     left_out = [route_names.get(r, r) for r in shown if r not in set(risk_rows.get("route_code", []))]
-    st.markdown("The same windows as the estimate above. Routes no MMP route maps to are "
-                "left out" + (f" ({', '.join(left_out)})" if left_out else "") + ".")
+    st.markdown(_("The same windows as the estimate above. Routes no MMP route maps to are "
+                  "left out") + (f" ({', '.join(left_out)})" if left_out else "") + ".")
     if risk_rows.empty:
-        st.info("No route of this event has MMP data mapped to it.")
+        st.info(_("No route of this event has MMP data mapped to it."))
     else:
+        headers = risk.window_columns()
         st.dataframe(risk_rows, hide_index=True, column_config={
-            c: st.column_config.NumberColumn(format="localized")
+            c: st.column_config.NumberColumn(headers.get(c), format="localized")
             for c in risk_rows.columns if c.startswith(("dead", "detections"))} | {
-            c: st.column_config.NumberColumn(format="%.1f")
-            for c in risk_rows.columns if "per_1000" in c})
+            c: st.column_config.NumberColumn(headers.get(c), format="%.1f")
+            for c in risk_rows.columns if "per_1000" in c} | {
+            c: headers[c] for c in ("route", "route_code") if c in risk_rows.columns})
         for note in risk.window_gaps(windows):
             st.caption(note)
         components.source_footer(risk_source)
         components.csv_download(risk_rows, risk_source, risk_title, "route_shifts_risk")
 else:
-    st.info("The risk comparison needs IOM's Missing Migrants Project data: "
-            "`python -m etl import ../shared/data/iom`.")
+    st.info(_("The risk comparison needs IOM's Missing Migrants Project data: "
+              "`python -m etl import ../shared/data/iom`."))
 
-st.subheader("Before and after, by quarter")
+st.subheader(_("Before and after, by quarter"))
 es = rs.event_study(view)
 if isinstance(es, str):
-    st.info(f"The event study cannot be estimated for this window: {es}")
+    st.info(_("The event study cannot be estimated for this window: {reason}").format(reason=es))
 else:
     es_table = rs.event_study_table(result, es)
     components.chart(rs.event_study_figure(result, es, es_table, source), es_table, source,
-                     f"Event study by quarter, {rs.title(view)}", "route_shifts_event_study")
-    st.markdown(
+                     _("Event study by quarter, {title}").format(title=rs.title(view)),
+                     "route_shifts_event_study")
+    st.markdown(_(
         "The same model with one term per quarter instead of a single 'after' term. Treated "
         "route: its level in each quarter against the same season of the last year before "
         "the event. Other routes: the change for the most exposed nationality against the "
         "last quarter before the event, compared with the other nationalities on the same "
         "route and month. Joint test that the quarters before the event are zero "
-        "(clustered by nationality, small-sample corrected):")
+        "(clustered by nationality, small-sample corrected):"))
     for line in rs.pretrend_words(es):
         st.markdown(f"- {line}")
-    st.caption("The treated route's test uses errors that cannot see shocks common to the "
-               "whole route, so it rejects too easily; the other routes' tests are the ones "
-               "that bear on displacement.")
+    st.caption(_("The treated route's test uses errors that cannot see shocks common to the "
+                 "whole route, so it rejects too easily; the other routes' tests are the ones "
+                 "that bear on displacement."))
 
 st.subheader(_("Sensitivity"))
-st.markdown("The headline is **robust**: every other specification's ratio lies inside its "
-            "interval." if result.robust else
-            "The reading **depends on the specification**: not every specification's ratio "
-            "lies inside the headline's interval (or the headline is unbounded).")
+st.markdown(_("The headline is **robust**: every other specification's ratio lies inside its "
+              "interval.") if result.robust else
+            _("The reading **depends on the specification**: not every specification's ratio "
+              "lies inside the headline's interval (or the headline is unbounded)."))
 strip = rs.strip_table(result)
 st.dataframe(strip, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(format="localized")
-    for c in ("Fall on the treated route", "Extra on the other routes")})
-components.csv_download(strip, source, f"Sensitivity, {rs.title(view)}", "route_shifts_sensitivity")
+    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
+    for c in ("Fall on the treated route", "Extra on the other routes")} | {
+    c: _(rs.COLUMNS[c]) for c in ("Specification", "Displacement ratio",
+                                  "Inside the headline interval", "Details")})
+components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
+                        "route_shifts_sensitivity")
 
 with st.expander(_("Model and calibration")):
-    st.write(h.model_text())
+    st.write(rs.model_text(h))
     cal = result.calibration
     if cal is not None:
-        st.write(f"Placebo dates: {cal.n} ({cal.first_date} to {cal.last_date}), months whose "
-                 f"post window holds no listed event of {route_names[cal.route]}. Rejection of "
-                 f"'no change' at nominal 5 %: uncalibrated {100 * cal.rejection_rate_5pct:.1f} %; "
-                 f"calibrated, leave-one-out {100 * cal.loo_rejection_fall:.1f} %, split by "
-                 f"period {100 * cal.split_rejection_fall:.1f} % (target 3–7 %). The block-t "
-                 f"rule (placebo spread × a t quantile for few independent windows): "
-                 f"leave-one-out {rs.pct(cal.loo_rejection_fall_t)}, split by period "
-                 f"{rs.pct(cal.split_rejection_fall_t)}.")
-    st.write("No synthetic-control second opinion: its donor routes must be free of "
-             "spillover, and every other Frontex route can receive displaced crossings, so "
-             "no sound donor pool exists in these data.")
+        st.write(_("Placebo dates: {n} ({first} to {last}), months whose post window holds "
+                   "no listed event of {route}. Rejection of 'no change' at nominal {nominal}: "
+                   "uncalibrated {uncalibrated}; calibrated, leave-one-out {loo}, split by "
+                   "period {split} (target {target}). The block-t rule (placebo spread × a t "
+                   "quantile for few independent windows): leave-one-out {loo_t}, split by "
+                   "period {split_t}.").format(
+            n=cal.n, first=cal.first_date, last=cal.last_date,
+            route=route_names[cal.route], nominal=rs.pct_of(0.05, 0),
+            uncalibrated=rs.pct_of(cal.rejection_rate_5pct),
+            loo=rs.pct_of(cal.loo_rejection_fall), split=rs.pct_of(cal.split_rejection_fall),
+            target="3–7 %", loo_t=rs.pct(cal.loo_rejection_fall_t),
+            split_t=rs.pct(cal.split_rejection_fall_t)))
+    st.write(_("No synthetic-control second opinion: its donor routes must be free of "
+               "spillover, and every other Frontex route can receive displaced crossings, so "
+               "no sound donor pool exists in these data."))
 bind.permalink_box()

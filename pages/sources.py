@@ -7,7 +7,7 @@ from core import refresh
 from dashboard import sources as src
 from dashboard.binding import Binding
 from dashboard.entry import through_app
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 
 through_app()
 
@@ -24,7 +24,7 @@ st.markdown(_("Every publisher file in the warehouse: where it came from, which 
 
 with st.sidebar:
     st.header(_("Filters"))
-    st.multiselect(_("Publisher"), names, key="src_publishers", placeholder="All publishers")
+    st.multiselect(_("Publisher"), names, key="src_publishers", placeholder=_("All publishers"))
 
 
 
@@ -37,34 +37,40 @@ def csv_button(data, title: str, table: str) -> None:
 
 st.subheader(_("Files loaded"))
 files = src.files(view)
-st.caption(f"{src.files_title(view)}: {len(files)} file(s). The checksum is shortened here; "
-           "the CSV has it in full.")
+st.caption(ngettext(
+    "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
+    "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
+    len(files)).format(title=src.files_title(view), n=len(files)))
 st.dataframe(src.files_display(files), hide_index=True, width="stretch", column_config={
-    "publisher": "Publisher",
-    "dataset": "Dataset",
-    "codes": "Publisher dataset codes",
-    "file_name": "File",
-    "vintage": st.column_config.DateColumn("Vintage", format="YYYY-MM-DD"),
-    "retrieved_at": st.column_config.DatetimeColumn("Retrieved/imported at (UTC)",
+    "publisher": _("Publisher"),
+    "dataset": _("Dataset"),
+    "codes": _("Publisher dataset codes"),
+    "file_name": _("File"),
+    "vintage": st.column_config.DateColumn(_("Vintage"), format="YYYY-MM-DD"),
+    "retrieved_at": st.column_config.DatetimeColumn(_("Retrieved/imported at (UTC)"),
                                                     format="YYYY-MM-DD HH:mm"),
     "sha256": "sha256",
-    "size": st.column_config.NumberColumn("Size (bytes)", format="localized"),
-    "rows": st.column_config.NumberColumn("Rows", format="localized"),
-    "coverage": "Coverage (geo, years)",
-    "coverage_start": st.column_config.DateColumn("Coverage start", format="YYYY-MM-DD"),
-    "coverage_end": st.column_config.DateColumn("Coverage end", format="YYYY-MM-DD"),
-    "licence": "Licence",
+    "size": st.column_config.NumberColumn(_("Size (bytes)"), format="localized"),
+    "rows": st.column_config.NumberColumn(_("Rows"), format="localized"),
+    "coverage": _("Coverage (geo, years)"),
+    "coverage_start": st.column_config.DateColumn(_("Coverage start"), format="YYYY-MM-DD"),
+    "coverage_end": st.column_config.DateColumn(_("Coverage end"), format="YYYY-MM-DD"),
+    "licence": _("Licence"),
     "source_url": st.column_config.TextColumn("URL"),
 })
 csv_button(files, src.files_title(view), "files")
 
 st.subheader(_("Not loaded"))
 missing = src.not_loaded(view)
-st.caption(f"{src.not_loaded_title(view)}: {len(missing)} dataset(s) with no data at all. "
-           "The commands need internet; an empty command means there is no fetcher yet.")
+st.caption(ngettext(
+    "{title}: {n} dataset(s) with no data at all. The commands need internet; an empty "
+    "command means there is no fetcher yet.",
+    "{title}: {n} dataset(s) with no data at all. The commands need internet; an empty "
+    "command means there is no fetcher yet.",
+    len(missing)).format(title=src.not_loaded_title(view), n=len(missing)))
 st.dataframe(missing, hide_index=True, width="stretch", column_config={
-    "publisher": "Publisher", "dataset": "Dataset", "description": "Description",
-    "fetch_command": "Command that would load it",
+    "publisher": _("Publisher"), "dataset": _("Dataset"), "description": _("Description"),
+    "fetch_command": _("Command that would load it"),
 })
 csv_button(missing, src.not_loaded_title(view), "not_loaded")
 
@@ -72,32 +78,32 @@ st.subheader(_("Caveats and vintages"))
 notes = src.notes(view)
 for row in notes.itertuples(index=False):
     with st.expander(f"{row.publisher} · {row.dataset}: {row.title}"):
-        st.markdown(src.markdown_text("Caveat", row.caveat))
-        st.markdown(src.markdown_text("Vintage", row.vintage_note))
-        st.markdown(src.markdown_text("Licence", row.licence))
+        st.markdown(src.markdown_text(_("Caveat"), row.caveat))
+        st.markdown(src.markdown_text(_("Vintage"), row.vintage_note))
+        st.markdown(src.markdown_text(_("Licence"), row.licence))
 csv_button(notes, src.notes_title(view), "notes")
 
-st.subheader("Refresh data")
+st.subheader(_("Refresh data"))
 if refresh.read_only():
-    st.caption(src.REFRESH_OFF)
-elif st.button("Refresh data", key="src_refresh", help=src.REFRESH_HELP):
+    st.caption(_(src.REFRESH_OFF))
+elif st.button(_("Refresh data"), key="src_refresh", help=_(src.REFRESH_HELP)):
     run = refresh.start()
-    bar = st.progress(0.0, text="Fetching …")
-    with st.status("Refreshing data …", expanded=True) as status:
+    bar = st.progress(0.0, text=_("Fetching …"))
+    with st.status(_("Refreshing data …"), expanded=True) as status:
         for event in run.follow():
             if line := src.refresh_step(event):
                 st.write(line)
-            bar.progress(src.refresh_fraction(run.events), text=line or "Fetching …")
+            bar.progress(src.refresh_fraction(run.events), text=line or _("Fetching …"))
         result = refresh.summary(run.events)
-        status.update(label="Refresh finished" if result.ended and not result.failed
-                      else "Refresh finished with problems", state="complete"
+        status.update(label=_("Refresh finished") if result.ended and not result.failed
+                      else _("Refresh finished with problems"), state="complete"
                       if result.ended and not result.failed else "error", expanded=False)
     if result.offline:
-        st.warning(refresh.OFFLINE_LINE)
+        st.warning(_(src.OFFLINE_LINE))
     else:
         for line in result.lines():
             st.markdown(f"- {line}")
 else:
-    st.caption(src.REFRESH_HELP)
+    st.caption(_(src.REFRESH_HELP))
 
 bind.permalink_box()

@@ -161,3 +161,189 @@ def test_lang_nl_puts_dutch_inside_the_charts_title_axes_legend_and_footer():
     assert spec["layout"]["yaxis"]["title"]["text"] == "Personen"
     assert "Bron: Eurostat, " in footer(spec) and "Eenheid: personen" in footer(spec)
     assert "(versie " in footer(spec) and " 2025)" in footer(spec)
+
+
+# ------------------------------------------------------------- Route shifts, Claim check, Sources
+def _plot_specs(at):
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _text(value) -> str:
+    return (value if isinstance(value, str) else value["text"]).replace("<br>", " ")
+
+
+def _page(page: str, **params):
+    from pages import run_page
+
+    return run_page(page, timeout=180, **params)
+
+
+def _headers(frame) -> dict[str, str]:
+    """column → the header the page gives it (``column_config`` label, else the name)."""
+    import json
+
+    config = json.loads(frame.proto.columns or "{}")
+    return {c: config.get(c, {}).get("label", c) for c in frame.value.columns}
+
+
+def test_route_shift_readings_are_the_analysis_verdicts_in_english():
+    """The page maps the analysis' verdict codes to words: in English the same words."""
+    from analysis import route_event
+    from analysis.panel import specifications
+    from dashboard import route_shifts as rs
+
+    assert set(rs.READINGS) == set(route_event.VERDICTS)
+    for code, text in route_event.VERDICTS.items():
+        assert rs.READINGS[code] == text
+    assert list(rs.SPECIFICATIONS) == list(specifications())
+    for spec in specifications().values():
+        assert rs.describe_spec(spec) == spec.describe()
+    with i18n.use("nl"):
+        assert rs.READINGS["negative"] != i18n._(rs.READINGS["negative"])
+        assert rs.describe_spec(specifications()["with pre-trend"]) == (
+            "12 maanden erna, 24 ervoor; voortrend op de behandelde route; top 30 "
+            "nationaliteiten")
+
+
+def test_the_offline_line_is_the_refresh_module_s():
+    from core import refresh
+    from dashboard import sources as src
+
+    assert src.OFFLINE_LINE == refresh.OFFLINE_LINE
+
+
+@pytest.mark.usefixtures("built_warehouse")
+def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
+    at = _page("pages/route_shifts.py", lang="nl")
+    assert not at.error
+    assert at.title[0].value == "Routeverschuivingen"
+    assert [s.value for s in at.subheader][:2] == ["Hoofdresultaat", "Verandering per route"]
+    # The default headline (EU–Turkey Statement, Eastern Mediterranean; bundled June 2025
+    # vintage): the English page shows 495,779 · -33,020 · -0.067.
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Daling op Eastern Mediterranean Route", "495.779"),
+        ("Extra grensoverschrijdingen op de andere routes", "-33.020"),
+        ("Verplaatsingsratio", "-0,067")]
+    text = " ".join(m.value for m in at.markdown)
+    assert "de blootgestelde nationaliteiten daalden ook op de andere routes" in text
+    assert "periode na de gebeurtenis april 2016 tot en met maart 2017" in text
+    assert "Verplaatsingsratio: -0,067 (interval" in text
+    series, effects, event_study = _plot_specs(at)
+    assert series["layout"]["separators"] == ",."
+    assert _text(series["layout"]["title"]).startswith(
+        "Detecties per maand en per route rond EU–Turkey")
+    assert "(20 maart 2016)" in _text(series["layout"]["title"])
+    assert _text(series["layout"]["yaxis"]["title"]) == "Detecties per maand (aantal)"
+    assert _text(effects["layout"]["title"]).startswith("Verandering in detecties na EU–Turkey")
+    assert _text(effects["layout"]["xaxis"]["title"]).startswith(
+        "Detecties in de periode na de gebeurtenis")
+    assert _text(event_study["layout"]["title"]).startswith("Eventstudie per kwartaal rond")
+    assert _text(event_study["layout"]["yaxis"]["title"]) == (
+        "Logverandering (95%-betrouwbaarheidsinterval)")
+    assert "K0" in event_study["layout"]["xaxis"]["ticktext"]
+    notes = " ".join(_text(a) for a in event_study["layout"]["annotations"] if "text" in a)
+    assert "Toets op een voortrend" in notes
+    # the routes table: Dutch headers and role words over the same numbers
+    routes = at.dataframe[0]
+    assert _headers(routes)["Change in detections"] == "Verandering in detecties"
+    assert routes.value.loc[routes.value["Route code"] == "EMR", "Role"].iloc[0] == (
+        "behandeld (alle nationaliteiten)")
+    strip = next(d for d in at.dataframe if "Specification" in d.value.columns).value
+    assert strip["Specification"].tolist()[0] == "standaard"
+    assert set(strip["Inside the headline interval"]) <= {"ja", "nee"}
+
+
+@pytest.mark.usefixtures("built_warehouse")
+def test_route_shifts_in_english_are_unchanged():
+    at = _page("pages/route_shifts.py")
+    assert at.title[0].value == "Route shifts"
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Fall on Eastern Mediterranean Route", "495,779"),
+        ("Extra crossings on the other routes", "-33,020"), ("Displacement ratio", "-0.067")]
+    series, effects, event_study = _plot_specs(at)
+    assert _text(series["layout"]["yaxis"]["title"]) == "Detections per month (count)"
+    assert "(20 Mar 2016)" in _text(series["layout"]["title"])
+    assert _text(event_study["layout"]["yaxis"]["title"]) == "Log change (95 % interval)"
+    assert _headers(at.dataframe[0])["Change in detections"] == "Change in detections"
+
+
+@pytest.fixture
+def _no_user_claims(tmp_path, monkeypatch):
+    from core import paths
+
+    monkeypatch.setattr(paths, "USER_CLAIMS", tmp_path / "user_claims.yml")
+
+
+@pytest.mark.usefixtures("built_warehouse", "_no_user_claims")
+def test_lang_nl_renders_the_claim_check_in_dutch_with_dutch_numbers():
+    at = _page("pages/claims.py", lang="nl", claim="R15")
+    assert not at.error
+    assert at.title[0].value == "Beweringen toetsen"
+    listed = at.dataframe[0]
+    assert _headers(listed)["when stated"] == "toen gedaan"
+    r15 = listed.value.set_index("id").loc["R15"]
+    # R15 against the bundled Frontex file (vintage 2025-06-03): 7,741 against "7,000".
+    assert r15[["verdict", "when stated", "deviation"]].tolist() == [
+        "🟢 bevestigd", "🟢 bevestigd", "+10,6 %"]
+    detail = at.dataframe[1]
+    assert _headers(detail)["data value"] == "waarde in de gegevens"
+    assert detail.value.iloc[0][["claimed", "data value", "band", "deviation", "verdict"]
+                                ].tolist() == ["7.000", "7.741", "6.000 tot 8.000", "+10,6 %",
+                                               "🟢 bevestigd"]
+    assert detail.value.iloc[0]["why"] == (
+        'gegevens 7.741 tegenover de marge 6.000 tot 8.000 ("about 7 thousand"); afwijking +741 '
+        "(+10,6 % van de bewering)")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Nu:** 🟢 bevestigd" in text and "versie 2025-06-03" in text
+    assert "**Marge volgens de formulering:**" in text
+    [chart] = _plot_specs(at)
+    assert _text(chart["layout"]["title"]).startswith("Bewering R15 getoetst aan de gegevens")
+    assert chart["layout"]["separators"] == ",."
+
+
+@pytest.mark.usefixtures("built_warehouse", "_no_user_claims")
+def test_claim_check_in_english_is_unchanged():
+    at = _page("pages/claims.py", claim="R15")
+    assert at.title[0].value == "Claim check"
+    detail = at.dataframe[1]
+    assert _headers(detail)["data value"] == "data value"
+    assert detail.value.iloc[0][["claimed", "data value", "band", "deviation"]].tolist() == [
+        "7,000", "7,741", "6,000 to below 8,000", "+10.6 %"]
+    assert detail.value.iloc[0]["why"] == (
+        'data 7,741 against the band 6,000 to below 8,000 ("about 7 thousand"); deviation +741 '
+        "(+10.6 % of the claim)")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Now:** 🟢 supported" in text and "vintage 2025-06-03" in text
+
+
+@pytest.mark.usefixtures("built_warehouse")
+def test_lang_nl_renders_sources_in_dutch():
+    at = _page("pages/sources.py", lang="nl")
+    assert not at.error
+    assert at.title[0].value == "Bronnen en herkomst"
+    assert [s.value for s in at.subheader][:2] == ["Geladen bestanden", "Niet geladen"]
+    files = at.dataframe[0]
+    assert _headers(files)["coverage"] == "Dekking (gebied, jaren)"
+    assert _headers(files)["publisher"] == "Uitgever"
+    shown = files.value.set_index("file_name")
+    # pinned from the bundled 2017 Eurostat export, as in test_app_sources
+    assert shown.loc["dw2017_migr_eiord_1_Data.csv", "coverage"] == (
+        "NL 2010–2016; 33 gebieden 2010–2016")
+    assert at.caption[0].value.startswith("Bestanden van uitgevers in de database, alle "
+                                          "uitgevers: 22 bestanden.")
+    labels = " ".join(m.value for m in at.markdown)
+    assert "**Kanttekening.**" in labels and "**Licentie.**" in labels
+
+
+@pytest.mark.usefixtures("built_warehouse")
+def test_sources_in_english_are_unchanged():
+    at = _page("pages/sources.py")
+    assert at.title[0].value == "Sources & provenance"
+    files = at.dataframe[0]
+    assert _headers(files)["coverage"] == "Coverage (geo, years)"
+    assert files.value.set_index("file_name").loc["dw2017_migr_eiord_1_Data.csv",
+                                                  "coverage"] == "NL 2010–2016; 33 geos 2010–2016"
+    assert at.caption[0].value.startswith(
+        "Publisher files loaded in the warehouse, all publishers: 22 file(s).")
