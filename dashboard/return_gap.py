@@ -69,6 +69,12 @@ class ReturnGapView:
     per_100k: bool = False         # the counts per 100,000 residents of the geography
     map_series: str = "asylum_applicants_per_100k"  # the map's series (MAP_SERIES)
     map_year: int = 0              # the map's year; 0 = latest with data
+    # the rate across several geographies: which geographies, which definition (RATES)
+    across: tuple[str, ...] = ("NL", "BE", "DE", "FR", "EU27_2020")
+    across_rate: str = "return_rate_total"
+
+
+ACROSS_MAX = 8  # geographies on the across-geographies chart (more lines cannot be told apart)
 
 
 def geographies() -> dict[str, str]:
@@ -87,9 +93,13 @@ def resolve(view: ReturnGapView, geos: dict[str, str]) -> ReturnGapView:
     map_year_list = map_years(series)
     map_year = (int(view.map_year) if int(view.map_year) in map_year_list
                 else (map_year_list[-1] if map_year_list else 0))
+    across = tuple(dict.fromkeys(g for g in view.across if g in geos))[:ACROSS_MAX]
     return ReturnGapView(geo=geo, compare=compare, start=start, end=max(start, end), year=year,
                          top_n=max(1, min(int(view.top_n), 30)), per_100k=bool(view.per_100k),
-                         map_series=series, map_year=map_year)
+                         map_series=series, map_year=map_year,
+                         across=across or tuple(g for g in ReturnGapView.across if g in geos),
+                         across_rate=(view.across_rate if view.across_rate in RATES
+                                      else ReturnGapView.across_rate))
 
 
 def citizenship_years(geo: str) -> list[int]:
@@ -133,9 +143,10 @@ def per_100k(data: pd.DataFrame, geo: str) -> pd.DataFrame:
     return out
 
 
-def rates(view: ReturnGapView) -> pd.DataFrame:
-    """Exactly the plotted rows of the rate chart: geo × year × definition, NaN where missing."""
-    geos = [g for g in (view.geo, view.compare) if g]
+def rates(view: ReturnGapView, geos: list[str] | None = None) -> pd.DataFrame:
+    """Exactly the plotted rows of the rate chart: geo × year × definition, NaN where missing
+    (``geos``: these geographies instead of the view's geography and comparison)."""
+    geos = geos or [g for g in (view.geo, view.compare) if g]
     rows = db.query("return_gap_rates", geos=geos)
     long = rows.melt(id_vars=["geo", "year", "is_computed", "source_file", "vintage"],
                      value_vars=list(RATES), var_name="definition", value_name="value")
@@ -277,6 +288,43 @@ def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) 
                               y_format=".0%",
                               hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
                               dashed=dashed)
+
+
+def across(view: ReturnGapView) -> pd.DataFrame:
+    """Exactly the plotted rows of the across-geographies chart: one rate definition,
+    geography × year of the view's span, NaN where missing."""
+    data = rates(view, list(view.across))
+    return data[data["definition"] == view.across_rate].reset_index(drop=True)
+
+
+def across_title(view: ReturnGapView) -> str:
+    return _("{definition}: {n} geographies, {start}–{end}").format(
+        definition=_(RATES[view.across_rate]), n=len(view.across), start=view.start,
+        end=view.end)
+
+
+def across_missing(data: pd.DataFrame, geos: dict[str, str]) -> str | None:
+    """The years each geography lacks, in one sentence for the figure's own footer."""
+    parts = []
+    for geo, rows in data.groupby("geo", sort=False):
+        missing = rows.loc[rows["value"].isna(), "year"].astype(int).tolist()
+        if missing:
+            parts.append(f"{name(geo, geos)} {spans(missing)}")
+    return (_("Rate missing (drawn as gaps): {parts}.").format(parts="; ".join(parts))
+            if parts else None)
+
+
+def across_source(data: pd.DataFrame, geos: dict[str, str]) -> charts.Source:
+    notes = [n for n in (across_missing(data, geos),) if n]
+    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), *notes, _(RATE_CAVEAT))
+
+
+def across_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
+    plot = data.assign(series=data["geo"].map(lambda g: name(g, geos)))
+    return charts.time_series(plot, title=across_title(view), source=across_source(data, geos),
+                              grain="year", stacked=False, y_title=_("Returned ÷ ordered (%)"),
+                              y_format=".0%", hover_format=".1%",
+                              order=[name(g, geos) for g in view.across])
 
 
 def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:

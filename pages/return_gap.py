@@ -59,6 +59,16 @@ else:
     st.info(_("No orders to leave by citizenship are loaded for {geo}: run `{command}`.").format(
         geo=geos.get(view.geo), command=rg.FETCH))
 
+st.subheader(_("Return rate across geographies"))
+left, right = st.columns([2, 1])
+left.multiselect(_("Geographies (up to {n})").format(n=rg.ACROSS_MAX), list(geos),
+                 key="rg_across", format_func=geos.get, max_selections=rg.ACROSS_MAX)
+right.selectbox(_("Definition"), list(rg.RATES), key="rg_across_rate",
+                format_func=lambda d: _(rg.RATES[d]))
+spread = rg.across(view)
+components.chart(rg.across_figure(spread, view, geos), spread, rg.across_source(spread, geos),
+                 rg.across_title(view), "return_rate_across")
+
 st.subheader(_("Map"))
 left, right = st.columns(2)
 left.selectbox(_("Series"), list(rg.MAP_SERIES), key="rg_map_series",

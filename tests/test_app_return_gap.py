@@ -95,7 +95,7 @@ def test_permalink_round_trip():
     assert at.selectbox(key="rg_year").value == 2014
     charts = specs(at)
     assert title(charts[0]).endswith("Greece, 2012–2016")
-    assert len(charts) == 4  # one geography, the rates, by citizenship, the map
+    assert len(charts) == 5  # one geography, the rates, by citizenship, across, the map
     assert title(charts[2]).startswith("Top 5 citizenships by orders to leave, Greece, 2014")
     assert dict(at.query_params) == {"geo": "EL", "compare": "", "start": "2012",
                                      "end": "2016", "year": "2014", "top_n": "5"}
@@ -167,3 +167,29 @@ def test_per_100k_figure_says_which_part_is_missing(per_100k):
                and "Netherlands" in n for n in notes)
     # the rate chart (a ratio of two counts) keeps its own unit
     assert "Unit: persons per 100,000" not in footer(specs(per_100k)[2])
+
+
+def test_the_rate_across_geographies_plots_one_line_per_chosen_geography(default):
+    """Default: NL, BE, DE, FR and the EU sum, returned (any country) ÷ ordered, the values
+    of the marts; a geography's missing years are named inside the figure."""
+    spec = next(s for s in specs(default) if title(s).startswith(
+        "Returned (any country) ÷ ordered, same year: 5 geographies"))
+    lines = line_traces(spec)
+    assert list(lines) == ["Netherlands", "Belgium", "Germany", "France",
+                           "European Union - 27 countries (from 2020)"]
+    rates = line_traces(specs(default)[2])  # the NL/EU rate chart draws the same numbers
+    nl = rates["Netherlands: Returned (any country) ÷ ordered, same year"]
+    def no_nan(series):
+        return {k: None if math.isnan(v) else v for k, v in series.items()}
+    assert no_nan(lines["Netherlands"]) == no_nan(nl)
+    assert lines["Netherlands"]["2016-01-01"] == pytest.approx(11_750 / 32_950)
+    assert math.isnan(lines["Netherlands"]["2017-01-01"])
+    assert "Rate missing (drawn as gaps): Netherlands 2008–2009, 2017–2024; Belgium" in footer(spec)
+
+
+def test_the_rate_across_geographies_follows_its_link_and_refuses_unknown_codes():
+    at = run_page(PAGE, across="SE,XX,EL", across_rate="return_rate_lagged")
+    spec = next(s for s in specs(at) if title(s).startswith(
+        "Returned ÷ mean of orders in t−1 and t: 2 geographies"))
+    assert list(line_traces(spec)) == ["Sweden", "Greece"]
+    assert at.multiselect(key="rg_across").value == ["SE", "EL"]
