@@ -27,7 +27,10 @@ def _number(value: float, percent: bool) -> str:
     return i18n.number(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1)
 
 
-def _period(x) -> str:
+def _period(x, labels: dict | None = None) -> str:
+    """A year, a date, or for a numeric axis (e.g. quarters of event time) its tick label."""
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
+        return str((labels or {}).get(x, x))
     stamp = pd.Timestamp(x)
     return str(stamp.year) if stamp.month == 1 and stamp.day == 1 else i18n.date(stamp)
 
@@ -66,13 +69,14 @@ def describe(fig: go.Figure) -> str:
             title=title, count=count, items=items,
             more="; …" if len(pairs) > MAX_ITEMS else "")
     fmt = layout.yaxis.tickformat or ""
+    ticks = dict(zip(_values(layout.xaxis.tickvals), _values(layout.xaxis.ticktext)))
     latest = []
     for t in traces:
         points = [(x, y) for x, y in zip(_values(t.x), _values(t.y)) if _finite(y)]
         if points and t.x is not None:
             x, y = points[-1]
             try:
-                when = _period(x)
+                when = _period(x, ticks)
             except (ValueError, TypeError):
                 when = str(x)
             latest.append(_("{series} {value} ({period})").format(

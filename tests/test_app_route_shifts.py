@@ -89,6 +89,9 @@ def test_event_study_chart_and_pretrend_tests_come_from_the_headline_fit(data):
     t = es.pretrend["EMR"]
     assert (t.df_num, t.df_den, round(t.statistic, 2)) == (4, 30, 440.36)
     assert es.pretrend["CMR"].df_num == 7 and round(es.pretrend["CMR"].statistic, 2) == 71.11
+    # its text alternative names quarters of event time, never dates of 1970
+    alt = next(c.value for c in at.caption if c.value.startswith("Line chart: Event study"))
+    assert "1970" not in alt and "(Q+3)" in alt, alt
 
 
 def test_series_chart_has_title_source_and_log_toggle():
