@@ -56,7 +56,7 @@ shown = [v for v in verdicts
              or claims.document_key(v.claim.document) in st.session_state["cc_documents"])
          and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])
          and (not st.session_state["cc_revised"] or v.revised)]
-st.dataframe(claims.table(shown), hide_index=True, width="stretch",
+st.dataframe(claims.table(shown), hide_index=True, width="stretch", height="content",
              column_config=claims.headers(claims.TABLE_COLUMNS))
 report = claims.engine.report(shown)
 c1, c2, c3 = st.columns(3)

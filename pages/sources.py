@@ -41,7 +41,8 @@ st.caption(ngettext(
     "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
     "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
     len(files)).format(title=src.files_title(view), n=len(files)))
-st.dataframe(src.files_display(files), hide_index=True, width="stretch", column_config={
+st.dataframe(src.files_display(files), hide_index=True, width="stretch", height="content",
+             column_config={
     "publisher": _("Publisher"),
     "dataset": _("Dataset"),
     "codes": _("Publisher dataset codes"),
