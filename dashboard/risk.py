@@ -55,7 +55,8 @@ def source(mmp_vintage: dt.date, frontex_vintage: dt.date) -> charts.Source:
     return charts.Source(publisher=f"{iom.publisher}; {frontex.publisher}",
                          dataset=f"{iom.dataset}, {frontex.dataset}",
                          vintage=max(mmp_vintage, frontex_vintage), unit=UNIT,
-                         footer=f"{iom.footer} {frontex.footer}", caveats=(CAVEAT,))
+                         footer=f"{iom.footer} {frontex.footer}", caveats=(CAVEAT,),
+                         vintages=iom.vintages + frontex.vintages)
 
 
 def vintages(data: pd.DataFrame | None = None) -> tuple[dt.date, dt.date]:

@@ -4,6 +4,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from dashboard import components
+from dashboard.chart_data import Series
 from dashboard import return_gap as rg
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -43,7 +44,9 @@ for geo in (g for g in (view.geo, view.compare) if g):
 st.subheader(_("Return rate"))
 rates = rg.rates(view)
 components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
-                 rg.rates_title(view, geos), "return_rate")
+                 rg.rates_title(view, geos), "return_rate",
+                 series=Series(of_rows=lambda d: d["geo"].map(lambda g: rg.name(g, geos)) + ": "
+                               + d["definition"].map(rg.RATES)))
 
 st.subheader(_("By citizenship"))
 years = rg.citizenship_years(view.geo)
@@ -54,7 +57,8 @@ if years:
     cit = rg.by_citizenship(view)
     components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
                      rg.citizenship_title(view, geos),
-                     f"return_gap_citizenship_{view.geo}_{view.year}")
+                     f"return_gap_citizenship_{view.geo}_{view.year}",
+                     series=Series(columns=("ordered_to_leave", "returned_total")))
 else:
     st.info(f"No orders to leave by citizenship are loaded for {geos.get(view.geo)}: "
             f"run `{rg.FETCH}`.")

@@ -58,7 +58,7 @@ ok = not isinstance(result, str)
 
 data = rs.series(view, result if ok else None)
 components.chart(rs.series_figure(data, view, result if ok else None, source), data, source,
-                 rs.title(view), "route_shifts")
+                 rs.title(view), "route_shifts", scale=False)  # the page's own linear/log
 
 if not ok:
     st.warning(f"This event cannot be analysed: {result}. {rs.window_message(view)}")
