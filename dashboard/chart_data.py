@@ -132,9 +132,8 @@ def is_count_time_series(fig: go.Figure) -> bool:
 
 def log_scale(fig: go.Figure) -> go.Figure:
     out = go.Figure(fig)
-    out.update_layout(yaxis=dict(type="log", rangemode="normal",
-                                 title=dict(text=f"{fig.layout.yaxis.title.text or ''} "
-                                                 f"({_('log scale')})")))
+    title = _("{axis} (log scale)").format(axis=fig.layout.yaxis.title.text or "")
+    out.update_layout(yaxis=dict(type="log", rangemode="normal", title=dict(text=title)))
     return out
 
 

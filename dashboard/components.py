@@ -144,6 +144,7 @@ def permalink_box(query: str) -> None:
         base = (st.context.url or "").split("?")[0]
     except AttributeError:
         pass
-    st.markdown(f"**{_('Share this view')}**")
+    label = _("Share this view")
+    st.markdown(f"**{label}**")
     st.code(f"{base}?{query}" if query else base or _("(default view)"), language=None)
     st.caption(_("The link restores every choice on this page."))
