@@ -85,7 +85,9 @@ def find_series(fig: go.Figure, data: pd.DataFrame) -> Series | None:
     if names <= set(data.columns):
         return Series(columns={n: n for n in names})
     for col in data.columns:
-        if data[col].dtype == object and names <= set(data[col].dropna().astype(str)):
+        s = data[col]
+        if (s.dtype == object or pd.api.types.is_string_dtype(s)) and \
+                names <= set(s.dropna().astype(str)):
             return Series(column=col)
     return None
 
