@@ -201,7 +201,7 @@ def _missing_reason(row: pd.Series, values: list[str], codes: list[str]) -> str 
         return None
     code = row.get("source_dataset") if isinstance(row.get("source_dataset"), str) else None
     command = fetch_command(code or (codes[0] if codes else ""))
-    run = f": run `{command}`" if command else ""
+    run = (": " + _("run `{command}`").format(command=command)) if command else ""
     part = row.get("missing")
     if isinstance(part, str) and part:  # the page's own reason (per 100,000: which part)
         if part == "population":

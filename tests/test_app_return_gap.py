@@ -167,3 +167,67 @@ def test_per_100k_figure_says_which_part_is_missing(per_100k):
                and "Netherlands" in n for n in notes)
     # the rate chart (a ratio of two counts) keeps its own unit
     assert "Unit: persons per 100,000" not in footer(specs(per_100k)[2])
+
+
+# ------------------------------------------------------------------ table tab, picker, share
+def test_every_chart_has_a_table_tab_with_the_plotted_data_formatted(default):
+    from pages import chart_tables
+
+    labels = [t.label for t in default.tabs]
+    charts = len(default.get("plotly_chart"))
+    assert labels.count("Table") == labels.count("Chart") == charts
+    assert labels.count("Cite this chart") == charts
+    nl = chart_tables(default)[0]
+    assert list(nl.columns[-3:]) == ["Dataset code", "Vintage", "Missing reason"]
+    rows = nl.set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
+    assert rows.loc[("ordered_to_leave", "2017"), ["Value", "Missing reason"]].tolist() == [
+        "", "not loaded: run `python -m etl fetch eurostat`"]
+    # the text alternative and the footer stay under the chart
+    captions = [c.value for c in default.caption]
+    assert any(c.startswith("Source: Eurostat, migr_asyappctza") for c in captions)
+
+
+def test_table_tab_in_dutch_uses_dutch_separators():
+    from pages import chart_tables
+
+    at = run_page(PAGE, lang="nl")
+    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32.950"
+    assert rows.loc[("ordered_to_leave", "2017"), "Missing reason"] == \
+        "niet geladen: voer `python -m etl fetch eurostat` uit"
+    assert "Tabel" in [t.label for t in at.tabs]
+
+
+def test_series_picker_changes_the_chart_and_the_table(default):
+    from pages import chart_tables
+
+    at = run_page(PAGE)
+    at.multiselect(key="pick-return_gap_NL").set_value(["Ordered to leave", "Returned (any country)"])
+    at.run()
+    assert not at.exception
+    assert [t["name"] for t in specs(at)[0]["data"]] == ["Ordered to leave",
+                                                         "Returned (any country)"]
+    assert len(specs(at)[1]["data"]) == 5  # the other charts keep every series
+    table = chart_tables(at)[0]
+    assert set(table["Measure"]) == {"ordered_to_leave", "returned"}
+    assert len(table) == 2 * 17
+
+
+def test_log_scale_for_counts_but_not_for_rates(default):
+    keys = [t.key for t in default.toggle]
+    assert "log-return_gap_NL" in keys and "log-return_rate" not in keys
+    at = run_page(PAGE)
+    at.toggle(key="log-return_gap_NL").set_value(True)
+    at.run()
+    assert specs(at)[0]["layout"]["yaxis"]["type"] == "log"
+    assert specs(at)[1]["layout"]["yaxis"].get("type") != "log"
+
+
+def test_share_link_is_shown_not_collapsed():
+    at = run_page(PAGE, geo="BE")
+    assert any("**Share this view**" in m.value for m in at.markdown)
+    assert any(c.value.endswith("?geo=BE") for c in at.code)
+    assert not any(e.label == "Link to this view" for e in at.expander)
+    cite = [c.value for c in at.code if c.value.startswith("Eurostat.")]
+    assert cite and cite[0].splitlines()[-1].endswith("?geo=BE")  # the view, in the citation
