@@ -31,7 +31,7 @@ VALUE_COLUMNS = ("value", "detections", "dead_and_missing_per_1000", "received_p
                  "Change in detections", "Log change", "new")
 # columns that hold a ratio, a share or a model estimate: decimals even when whole
 _DECIMAL_WORDS = ("rate", "pct", "per_", "share", "relative", "log", "coefficient", "error",
-                  "ratio", "interval", "gdp_usd", "_usd")
+                  "ratio", "interval", "gdp_usd", "_usd", "index")
 
 
 # ------------------------------------------------------------------------------ the series
@@ -139,6 +139,56 @@ def log_scale(fig: go.Figure) -> go.Figure:
     return out
 
 
+def _lines(fig: go.Figure) -> list:
+    return [t for t in fig.data if (getattr(t, "yaxis", None) or "y") == "y"
+            and t.showlegend is not False and _has_points(t)]
+
+
+def index_years(fig: go.Figure) -> list[int]:
+    """The years a time series can be indexed on (= 100): the years on its time axis."""
+    years: set[int] = set()
+    for t in _lines(fig):
+        years |= set(pd.to_datetime(pd.Series(list(t.x))).dt.year)
+    return sorted(int(y) for y in years)
+
+
+def _indexed(x, y, year: int) -> list:
+    when = pd.to_datetime(pd.Series(list(x))).dt.year.tolist()
+    values = pd.to_numeric(pd.Series(list(y)), errors="coerce").tolist()
+    base = next((v for w, v in zip(when, values) if w == year and pd.notna(v)), None)
+    if not base:
+        return [None] * len(values)
+    return [None if pd.isna(v) else v * 100 / base for v in values]
+
+
+def index_figure(fig: go.Figure, year: int) -> go.Figure:
+    """Each line as an index, its value in ``year`` = 100 (a line with no value that year is
+    not drawn: the table says why)."""
+    out = go.Figure(fig)
+    for t in _lines(out):
+        t.y = _indexed(t.x, t.y, year)
+        if t.hovertemplate:
+            t.hovertemplate = t.hovertemplate.replace("%{y:,d}", "%{y:,.1f}").replace(
+                "%{y:,.0f}", "%{y:,.1f}")
+    out.update_layout(yaxis=dict(title=dict(text=_("Index ({year} = 100)").format(year=year)),
+                                 tickformat=",.0f"))
+    return out
+
+
+def index_column(data: pd.DataFrame, series: Series | None, year: int) -> pd.DataFrame:
+    """The frame with ``index_<year>``: each series' value ÷ its value in ``year`` × 100."""
+    values = _value_columns(data, series)
+    names = series.names(data) if series is not None else None
+    if not values or names is None or not ({"year", "period"} & set(data.columns)):
+        return data
+    when = (data["year"] if "year" in data else pd.to_datetime(data["period"]).dt.year)
+    value = pd.to_numeric(data[values[0]], errors="coerce")
+    base = value.where(when == year).groupby(names).transform("max")
+    out = data.copy()
+    out[f"index_{year}"] = (value * 100 / base.where(base != 0)).astype(float)
+    return out
+
+
 # ------------------------------------------------------------------------------ provenance
 @cache
 def _metadata_files() -> dict[str, dict]:
@@ -197,7 +247,12 @@ def _value_columns(data: pd.DataFrame, series: Series | None) -> list[str]:
 
 
 def _missing_reason(row: pd.Series, values: list[str], codes: list[str]) -> str | None:
-    if not values or all(pd.notna(row[c]) for c in values):
+    if values and all(pd.notna(row[c]) for c in values):
+        index = [c for c in row.index if str(c).startswith("index_")]
+        if index and pd.isna(row[index[0]]):
+            return _("no value in {year} to index on").format(year=index[0][6:])
+        return None
+    if not values:
         return None
     code = row.get("source_dataset") if isinstance(row.get("source_dataset"), str) else None
     command = fetch_command(code or (codes[0] if codes else ""))

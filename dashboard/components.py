@@ -67,14 +67,20 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
         controls.append("log")
     chosen = None
     if controls:
-        cols = st.columns([3, 1] if len(controls) == 2 else [1])
+        cols = st.columns([4, 1, 1] if len(controls) == 2 else [1])
         if "pick" in controls:
             chosen = cols[0].multiselect(
                 _("Series shown (and exported)"), names, default=names,
                 key=f"pick-{file_stem}")
         if "log" in controls:
-            cols[-1].toggle(_("Log scale"), key=f"log-{file_stem}")
+            cols[-2].toggle(_("Log scale"), key=f"log-{file_stem}")
+            cols[-1].selectbox(_("Index (= 100 in)"), [None] + chart_data.index_years(fig),
+                               key=f"index-{file_stem}",
+                               format_func=lambda y: _("off") if y is None else str(y))
     fig, data = chart_data.pick(fig, data, chosen, series)
+    if "log" in controls and (year := st.session_state.get(f"index-{file_stem}")):
+        fig = chart_data.index_figure(fig, year)
+        data = chart_data.index_column(data, series, year)
     if "log" in controls and st.session_state.get(f"log-{file_stem}"):
         fig = chart_data.log_scale(fig)
     table = chart_data.rows(data, source, series)

@@ -231,3 +231,23 @@ def test_share_link_is_shown_not_collapsed():
     assert not any(e.label == "Link to this view" for e in at.expander)
     cite = [c.value for c in at.code if c.value.startswith("Eurostat.")]
     assert cite and cite[0].splitlines()[-1].endswith("?geo=BE")  # the view, in the citation
+
+
+def test_index_100_in_a_chosen_year_on_screen_and_in_the_rows():
+    from pages import chart_tables
+
+    at = run_page(PAGE)
+    at.selectbox(key="index-return_gap_NL").set_value(2014)
+    at.run()
+    assert not at.exception
+    spec = specs(at)[0]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Index (2014 = 100)"
+    nl = line_traces(spec)
+    assert nl["Ordered to leave"]["2014-01-01"] == pytest.approx(100)
+    assert nl["Ordered to leave"]["2016-01-01"] == pytest.approx(32_950 / 33_735 * 100)
+    # found illegally present is loaded from 2014: indexed; a series with no 2014 value would
+    # not be drawn, and its rows say why
+    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Index 2014"] == "97.7"
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
+    assert specs(at)[1]["layout"]["yaxis"]["title"]["text"] != "Index (2014 = 100)"
