@@ -67,7 +67,8 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
         controls.append("log")
     chosen = None
     if controls:
-        cols = st.columns([4, 1, 1] if len(controls) == 2 else [1])
+        cols = st.columns(([4] if "pick" in controls else []) + ([1, 1] if "log" in controls
+                                                                   else []))
         if "pick" in controls:
             chosen = cols[0].multiselect(
                 _("Series shown (and exported)"), names, default=names,
