@@ -305,7 +305,8 @@ def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd
 
 
 # -------------------------------------------------------------------------------- outputs
-def header_lines(source: Source, title: str, vintages: list[str], exported: dt.datetime) -> list[str]:
+def header_lines(source: Source, title: str, vintages: list[str],
+                 exported: dt.datetime) -> list[str]:
     return [title, source.footer_line(),
             f"Publisher: {source.publisher}; dataset: {source.dataset}; "
             f"vintage(s): {', '.join(vintages) or source.vintage.isoformat()}; unit: {source.unit}",

@@ -75,7 +75,8 @@ if years:
     data = rev.chart_data(view)
     title = rev.chart_title(view, data)
     components.chart(rev.figure(data, view), data, source, title,
-                     rev.file_stem(view, str(view.year)), series=Series(columns=("old", "new")))
+                     rev.file_stem(view, str(view.year)),
+                     series=Series(columns=("old", "new")))
 
     st.subheader(_("Largest revisions"))
     top = rev.largest(view)

@@ -265,3 +265,24 @@ def test_cite_text_names_codes_vintages_urls_and_the_view():
                                   accessed=dt.date(2026, 12, 2))
     assert "Dataset migr_eiord, versie 27 maart 2018" in nl
     assert "Geraadpleegd op 2 december 2026." in nl
+
+
+def test_csv_per_100k_says_which_part_of_a_rate_is_missing():
+    """NL per 100,000 residents: demo_pjan is not loaded for 2023–2024 (the footer says so),
+    so those rates are missing with "population not loaded" on their rows."""
+    from dashboard import chart_data
+
+    view = rg.ReturnGapView(geo="NL", compare="", start=2020, end=2024, per_100k=True)
+    data = rg.measures("NL", view)
+    table = chart_data.rows(data, rg.measures_source(data)).set_index(["measure", "year"])
+    assert table.loc[("asylum_applicants", 2024), "count"] == 33_515
+    assert table.loc[("asylum_applicants", 2024), "missing_reason"] == \
+        "population not loaded (demo_pjan): run `python -m etl fetch eurostat`"
+    assert pd_isna(table.loc[("asylum_applicants", 2024), "value"])
+    assert table.loc[("asylum_applicants", 2022), "missing_reason"] is None
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
