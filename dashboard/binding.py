@@ -23,6 +23,15 @@ from dashboard import i18n
 from dashboard.i18n import _
 
 
+CURRENT = "_view_query"  # session-state key: the query string of the view being drawn
+
+
+def current_query() -> str | None:
+    """The query string of the view being drawn (its Binding's), None without one."""
+    query = st.session_state.get(CURRENT)
+    return query if isinstance(query, str) else None
+
+
 def encode(value) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
@@ -88,20 +97,29 @@ class Binding:
         for name, value in self.values.items():
             if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
                 ss[self.key(name)] = _session(value)
+        ss[CURRENT] = self.query()  # the view a chart's "cite this chart" links to
         for notice in self.notices:
             st.warning(notice)
 
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}"
 
-    def publish(self) -> str:
-        """Write the choices that differ from the resolved defaults to the URL (only if the
-        URL says something else); return the query string."""
+    def changed(self) -> dict[str, str]:
+        """The choices that differ from the resolved defaults, and the chosen language."""
         base = (self._baseline(dict(self.values)) if self._baseline
                 else self._resolve(dict(self.defaults)))
         base = {k: encode(v) for k, v in base.items()}
         changed = {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
-        changed |= i18n.url_params()  # the chosen language stays in every permalink
+        return changed | i18n.url_params()  # the chosen language stays in every permalink
+
+    def query(self) -> str:
+        """This view's query string (what :meth:`publish` writes), before it is written."""
+        return urlencode(self.changed(), safe=",")
+
+    def publish(self) -> str:
+        """Write the choices that differ from the resolved defaults to the URL (only if the
+        URL says something else); return the query string."""
+        changed = self.changed()
         if dict(st.query_params) != changed:
             st.query_params.from_dict(changed)
         return urlencode(changed, safe=",")

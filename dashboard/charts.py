@@ -32,6 +32,7 @@ class Source:
     unit: str
     footer: str  # full footer sentence(s), e.g. "Source: Frontex … Detections, not persons."
     caveats: tuple[str, ...] = ()  # caveats that apply to this chart (e.g. a computed value)
+    vintages: tuple[tuple[str, dt.date], ...] = ()  # (dataset code, vintage) of each code
 
     def footer_line(self) -> str:
         extra = "".join(f" {c}" for c in self.caveats)
@@ -59,7 +60,8 @@ def source_for(dataset: str, vintages: dt.date | dict[str, dt.date], *,
     footer = localized(meta, "footer").strip().format(vintage=i18n.date(latest), datasets=codes)
     return Source(publisher=meta["publisher"], dataset=label, vintage=latest,
                   unit=i18n._(unit) if unit else localized(meta, "unit"),
-                  footer=" ".join(footer.split()), caveats=tuple(caveats))
+                  footer=" ".join(footer.split()), caveats=tuple(caveats),
+                  vintages=tuple(items) if isinstance(vintages, dict) else ((dataset, latest),))
 
 
 def localized(meta: dict, key: str) -> str:

@@ -278,9 +278,19 @@ def rates_source(data: pd.DataFrame) -> charts.Source:
     return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), _(RATE_CAVEAT))
 
 
+def rate_series(data: pd.DataFrame, geos: dict[str, str]) -> pd.Series:
+    """Each row's series (legend) name on the rate chart: 'geography: definition'."""
+    return (data["geo"].map(lambda g: name(g, geos)) + ": "
+            + data["definition"].map(lambda d: _(RATES[d])))
+
+
+def across_series(data: pd.DataFrame, geos: dict[str, str]) -> pd.Series:
+    """Each row's series name on the across-geographies chart: the geography."""
+    return data["geo"].map(lambda g: name(g, geos))
+
+
 def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
-    plot = data.assign(series=data["geo"].map(lambda g: name(g, geos)) + ": "
-                       + data["definition"].map(lambda d: _(RATES[d])))
+    plot = data.assign(series=rate_series(data, geos))
     dashed = tuple(plot.loc[plot["definition"] != "return_rate_total", "series"].unique())
     return charts.time_series(plot, title=rates_title(view, geos), source=rates_source(data),
                               grain="year",
@@ -320,7 +330,7 @@ def across_source(data: pd.DataFrame, geos: dict[str, str]) -> charts.Source:
 
 
 def across_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
-    plot = data.assign(series=data["geo"].map(lambda g: name(g, geos)))
+    plot = data.assign(series=across_series(data, geos))
     return charts.time_series(plot, title=across_title(view), source=across_source(data, geos),
                               grain="year", stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%", hover_format=".1%",

@@ -79,7 +79,8 @@ def source(mmp_vintage: dt.date, frontex_vintage: dt.date) -> charts.Source:
     return charts.Source(publisher=f"{iom.publisher}; {frontex.publisher}",
                          dataset=f"{iom.dataset}, {frontex.dataset}",
                          vintage=max(mmp_vintage, frontex_vintage), unit=_(UNIT),
-                         footer=f"{iom.footer} {frontex.footer}", caveats=(_(CAVEAT),))
+                         footer=f"{iom.footer} {frontex.footer}", caveats=(_(CAVEAT),),
+                         vintages=iom.vintages + frontex.vintages)
 
 
 def vintages(data: pd.DataFrame | None = None) -> tuple[dt.date, dt.date]:

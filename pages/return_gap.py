@@ -4,6 +4,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from dashboard import components, i18n
+from dashboard.chart_data import Series
 from dashboard import return_gap as rg
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -43,7 +44,8 @@ for geo in (g for g in (view.geo, view.compare) if g):
 st.subheader(_("Return rate"))
 rates = rg.rates(view)
 components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
-                 rg.rates_title(view, geos), "return_rate")
+                 rg.rates_title(view, geos), "return_rate",
+                 series=Series(of_rows=lambda d: rg.rate_series(d, geos)))
 
 st.subheader(_("By citizenship"))
 years = rg.citizenship_years(view.geo)
@@ -54,7 +56,8 @@ if years:
     cit = rg.by_citizenship(view)
     components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
                      rg.citizenship_title(view, geos),
-                     f"return_gap_citizenship_{view.geo}_{view.year}")
+                     f"return_gap_citizenship_{view.geo}_{view.year}",
+                     series=Series(columns=("ordered_to_leave", "returned_total")))
 else:
     st.info(_("No orders to leave by citizenship are loaded for {geo}: run `{command}`.").format(
         geo=geos.get(view.geo), command=rg.FETCH))
@@ -67,7 +70,8 @@ right.selectbox(_("Definition"), list(rg.RATES), key="rg_across_rate",
                 format_func=lambda d: _(rg.RATES[d]))
 spread = rg.across(view)
 components.chart(rg.across_figure(spread, view, geos), spread, rg.across_source(spread, geos),
-                 rg.across_title(view), "return_rate_across")
+                 rg.across_title(view), "return_rate_across",
+                 series=Series(of_rows=lambda d: rg.across_series(d, geos)))
 
 st.subheader(_("Map"))
 left, right = st.columns(2)

@@ -4,6 +4,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from dashboard import components
+from dashboard.chart_data import Series
 from dashboard import revisions as rev
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -74,7 +75,8 @@ if years:
     data = rev.chart_data(view)
     title = rev.chart_title(view, data)
     components.chart(rev.figure(data, view), data, source, title,
-                     rev.file_stem(view, str(view.year)))
+                     rev.file_stem(view, str(view.year)),
+                     series=Series(columns=("old", "new")))
 
     st.subheader(_("Largest revisions"))
     top = rev.largest(view)

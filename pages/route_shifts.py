@@ -60,7 +60,7 @@ ok = not isinstance(result, str)
 
 data = rs.series(view, result if ok else None)
 components.chart(rs.series_figure(data, view, result if ok else None, source), data, source,
-                 rs.title(view), "route_shifts")
+                 rs.title(view), "route_shifts", scale=False)  # the page's own linear/log
 
 if not ok:
     st.warning(_("This event cannot be analysed: {reason}. {window}").format(

@@ -57,3 +57,14 @@ def csv_table(data: pd.DataFrame, source, title: str) -> tuple[list[str], pd.Dat
     text = components.csv_bytes(data, source, title).decode()
     header = [line for line in text.splitlines() if line.startswith("#")]
     return header, pd.read_csv(io.StringIO(text), comment="#")
+
+
+def page_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's own tables (st.dataframe), without the Table tab of each chart (whose last
+    column is the chart table's "Missing reason")."""
+    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] != ["Missing reason"]]
+
+
+def chart_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The Table tab of each chart, in the order of the charts."""
+    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] == ["Missing reason"]]

@@ -193,3 +193,87 @@ def test_the_rate_across_geographies_follows_its_link_and_refuses_unknown_codes(
         "Returned ÷ mean of orders in t−1 and t: 2 geographies"))
     assert list(line_traces(spec)) == ["Sweden", "Greece"]
     assert at.multiselect(key="rg_across").value == ["SE", "EL"]
+
+
+# ------------------------------------------------------------------ table tab, picker, share
+def test_every_chart_has_a_table_tab_with_the_plotted_data_formatted(default):
+    from pages import chart_tables
+
+    labels = [t.label for t in default.tabs]
+    charts = len(default.get("plotly_chart"))
+    assert labels.count("Table") == labels.count("Chart") == charts
+    assert labels.count("Cite this chart") == charts
+    nl = chart_tables(default)[0]
+    assert list(nl.columns[-3:]) == ["Dataset code", "Vintage", "Missing reason"]
+    rows = nl.set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
+    assert rows.loc[("ordered_to_leave", "2017"), ["Value", "Missing reason"]].tolist() == [
+        "", "not loaded: run `python -m etl fetch eurostat`"]
+    # the text alternative and the footer stay under the chart
+    captions = [c.value for c in default.caption]
+    assert any(c.startswith("Source: Eurostat, migr_asyappctza") for c in captions)
+
+
+def test_table_tab_in_dutch_uses_dutch_separators():
+    from pages import chart_tables
+
+    at = run_page(PAGE, lang="nl")
+    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32.950"
+    assert rows.loc[("ordered_to_leave", "2017"), "Missing reason"] == \
+        "niet geladen: voer `python -m etl fetch eurostat` uit"
+    assert "Tabel" in [t.label for t in at.tabs]
+
+
+def test_series_picker_changes_the_chart_and_the_table(default):
+    from pages import chart_tables
+
+    at = run_page(PAGE)
+    at.multiselect(key="pick-return_gap_NL").set_value(["Ordered to leave", "Returned (any country)"])
+    at.run()
+    assert not at.exception
+    assert [t["name"] for t in specs(at)[0]["data"]] == ["Ordered to leave",
+                                                         "Returned (any country)"]
+    assert len(specs(at)[1]["data"]) == 5  # the other charts keep every series
+    table = chart_tables(at)[0]
+    assert set(table["Measure"]) == {"ordered_to_leave", "returned"}
+    assert len(table) == 2 * 17
+
+
+def test_log_scale_for_counts_but_not_for_rates(default):
+    keys = [t.key for t in default.toggle]
+    assert "log-return_gap_NL" in keys and "log-return_rate" not in keys
+    at = run_page(PAGE)
+    at.toggle(key="log-return_gap_NL").set_value(True)
+    at.run()
+    assert specs(at)[0]["layout"]["yaxis"]["type"] == "log"
+    assert specs(at)[1]["layout"]["yaxis"].get("type") != "log"
+
+
+def test_share_link_is_shown_not_collapsed():
+    at = run_page(PAGE, geo="BE")
+    assert any("**Share this view**" in m.value for m in at.markdown)
+    assert any(c.value.endswith("?geo=BE") for c in at.code)
+    assert not any(e.label == "Link to this view" for e in at.expander)
+    cite = [c.value for c in at.code if c.value.startswith("Eurostat.")]
+    assert cite and cite[0].splitlines()[-1].endswith("?geo=BE")  # the view, in the citation
+
+
+def test_index_100_in_a_chosen_year_on_screen_and_in_the_rows():
+    from pages import chart_tables
+
+    at = run_page(PAGE)
+    at.selectbox(key="index-return_gap_NL").set_value(2014)
+    at.run()
+    assert not at.exception
+    spec = specs(at)[0]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Index (2014 = 100)"
+    nl = line_traces(spec)
+    assert nl["Ordered to leave"]["2014-01-01"] == pytest.approx(100)
+    assert nl["Ordered to leave"]["2016-01-01"] == pytest.approx(32_950 / 33_735 * 100)
+    # found illegally present is loaded from 2014: indexed; a series with no 2014 value would
+    # not be drawn, and its rows say why
+    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Index 2014"] == "97.7"
+    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
+    assert specs(at)[1]["layout"]["yaxis"]["title"]["text"] != "Index (2014 = 100)"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core import warehouse
-from pages import csv_table, decode, footer, run_page, specs, title
+from pages import csv_table, decode, footer, page_tables, run_page, specs, title
 
 pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
@@ -76,7 +76,7 @@ def test_default_is_frontex_oldest_vs_newest_latest_year(default, frontex):
 
 
 def test_by_year_table_says_how_many_months_each_year_compares(default, frontex):
-    summary = default.dataframe[0].value.set_index("year")
+    summary = page_tables(default)[0].set_index("year")
     totals = frontex.groupby(["year", "vintage"])["detections"].sum().unstack()
     assert summary["old"].to_dict() == totals[pd.Timestamp("2018-07-06")].to_dict()
     assert summary["new"].to_dict() == totals[pd.Timestamp("2025-06-03")].to_dict()
@@ -90,7 +90,7 @@ def test_by_year_table_says_how_many_months_each_year_compares(default, frontex)
 
 
 def test_largest_revisions_table(default, frontex):
-    top = default.dataframe[1].value
+    top = page_tables(default)[1]
     assert len(top) == 10
     assert (top["revision"] != 0).all()
     assert top["revision"].abs().is_monotonic_decreasing

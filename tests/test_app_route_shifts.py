@@ -11,7 +11,7 @@ import analysis
 from analysis import route_event
 from analysis.panel import PanelSpec
 from core import warehouse
-from pages import run_page
+from pages import page_tables, run_page
 
 pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
@@ -43,7 +43,7 @@ def test_default_view_prints_the_result_objects_numbers(data):
     text = " ".join(m.value for m in at.markdown)
     assert "fell on the other routes too" in text
     # the routes table and the chart read the same fit
-    table = at.dataframe[0].value
+    table = page_tables(at)[0]
     assert table.loc[table["Route code"] == "EMR", "Change in detections"].iloc[0] == \
         round(-h.fall_treated.estimate)
     effects = json.loads(at.get("plotly_chart")[1].proto.spec)

@@ -390,6 +390,29 @@ def test_return_gap_map(server, page, width):
 
 
 # ------------------------------------------------------------ languages, widths, axe-core
+@pytest.mark.parametrize("width", [1400, 800])
+def test_chart_table_tab_citation_and_share_link(server, page, width):
+    """Return gap's first chart: its Table tab shows the plotted rows (a missing value an
+    empty cell with the reason), its Cite tab the citation; the share link is shown open."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_and_wait(page, f"{server}/return_gap")
+    assert_no_errors(page)
+    page.get_by_role("tab", name="Table").first.click()
+    grid = page.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+    grid.wait_for(state="visible", timeout=CHART_TIMEOUT_MS)
+    screenshot(page, f"return_gap_table_{width}.png")
+    violations = axe_violations(page)
+    assert not violations, violations
+    page.get_by_role("tab", name="Cite this chart").first.click()
+    cite = page.locator('[data-testid="stCode"]').locator("visible=true").first
+    cite.wait_for(state="visible", timeout=CHART_TIMEOUT_MS)
+    text = cite.inner_text()
+    assert text.startswith("Eurostat.") and "migr_eiord, vintage 27 Mar 2018" in text, text
+    share = page.get_by_text("Share this view")
+    assert share.is_visible()
+    screenshot(page, f"return_gap_cite_{width}.png")
+
+
 # Every page at 800 and 1400 px in both languages: it renders without error, it is in the
 # chosen language (its title), and at both widths axe-core finds no serious or critical
 # WCAG 2.1 A/AA violation. Screenshots land in test-artifacts/browser/.

@@ -127,3 +127,162 @@ def test_a_map_exports_offline_from_the_bundled_geometry(nl_chart):
     assert svg.count("choroplethlocation") > 20  # the countries were drawn
     text = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
     assert "by reporting country, 2022" in text and "Not on the map" in text
+
+
+# ------------------------------------------------------------- picker, CSV, Excel, citation
+def _legend(svg: bytes) -> list[str]:
+    """The legend entries of an exported SVG."""
+    return re.findall(r'class="legendtext"[^>]*>([^<]*)<', svg.decode("utf-8"))
+
+
+def test_the_series_picker_is_honoured_by_the_server_image(nl_chart):
+    from dashboard import chart_data
+
+    fig, data = nl_chart
+    series = chart_data.find_series(fig, data)
+    assert series.column == "series"
+    picked, rows = chart_data.pick(fig, data, ["Ordered to leave", "Returned (any country)"],
+                                   series)
+    every = _legend(export.image_bytes(fig, "svg"))
+    shown = _legend(export.image_bytes(picked, "svg"))
+    assert "Found illegally present" in every and "Asylum applicants" in every
+    assert shown == ["Ordered to leave", "Returned (any country)"]
+    assert set(rows["measure"]) == {"ordered_to_leave", "returned"}
+
+
+def _nl_rows(start=2010, end=2020):
+    from dashboard import chart_data
+
+    view = rg.ReturnGapView(geo="NL", compare="", start=start, end=end)
+    data = rg.measures("NL", view)
+    source = rg.measures_source(data)
+    return data, source, chart_data.rows(data, source)
+
+
+def test_csv_has_one_row_per_point_with_code_vintage_and_missing_reason():
+    """Return gap, NL 2010–2020: ordered to leave is loaded 2010–2016 (the 2017 export) and
+    not after; returned to a third country comes from a newer file than the other counts."""
+    import io
+
+    import pandas as pd
+
+    from dashboard import chart_data
+
+    data, source, table = _nl_rows()
+    text = chart_data.csv_bytes(table, source, "t").decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("2018-03-27" in h and "2024-09-20" in h and "vintage(s)" in h for h in header)
+    assert any(h.startswith("# Exported: ") for h in header)
+    assert "33735," in text and "33735.0" not in text  # a count is written as an integer
+    csv = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    assert len(csv) == 5 * 11
+    assert list(csv.columns[-3:]) == ["dataset_code", "vintage", "missing_reason"]
+    rows = csv.set_index(["measure", "year"])
+    assert rows.loc[("ordered_to_leave", "2014"), ["value", "dataset_code", "vintage",
+                                                   "missing_reason"]].tolist() == \
+        ["33735", "migr_eiord", "2018-03-27", ""]
+    assert rows.loc[("ordered_to_leave", "2018"), "value"] == ""
+    assert rows.loc[("ordered_to_leave", "2018"), "missing_reason"] == \
+        "not loaded: run `python -m etl fetch eurostat`"
+    assert rows.loc[("returned_third_country", "2016"), "vintage"] == "2024-09-20"
+    assert rows.loc[("asylum_applicants", "2015"), ["value", "dataset_code"]].tolist() == \
+        ["44970", "migr_asyappctza"]  # migr_asyappctza_sdmxcsv2_TOTAL_UA_2008-2024.csv
+
+
+def test_csv_rates_stay_decimals_and_a_two_publisher_ratio_names_both_vintages():
+    import io
+
+    import pandas as pd
+
+    from dashboard import chart_data, risk
+
+    data = risk.yearly(["CMR"], 2015, 2016)
+    source = risk.source(*risk.vintages(data))
+    text = chart_data.csv_bytes(chart_data.rows(risk.table(data), source), source,
+                                "t").decode()
+    csv = pd.read_csv(io.StringIO(text), comment="#")
+    assert csv["dead_and_missing"].tolist() == [3_149, 4_574]
+    assert csv["dead_and_missing_per_1000"].tolist() == pytest.approx(
+        [3_149 / 153_946 * 1000, 4_574 / 181_376 * 1000])
+    assert set(csv["dataset_code"]) == {"iom_mmp, frontex_ibc"}
+    assert set(csv["vintage"]) == {"2025-06-04, 2025-06-03"}
+
+
+def test_xlsx_holds_the_csv_rows_and_a_source_sheet():
+    import datetime as dt
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from dashboard import chart_data
+
+    data, source, table = _nl_rows()
+    text = chart_data.csv_bytes(table, source, "t").decode()
+    csv = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    book = openpyxl.load_workbook(io.BytesIO(chart_data.xlsx_bytes(
+        table, source, "t", permalink="https://example.org/return_gap?geo=NL")))
+    assert book.sheetnames == ["data", "source"]
+    sheet = list(book["data"].iter_rows(values_only=True))
+    assert list(sheet[0]) == list(csv.columns)
+
+    def as_csv(v):
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat()
+        return str(v)
+
+    assert [[as_csv(v) for v in row] for row in sheet[1:]] == csv.values.tolist()
+    value = list(csv.columns).index("value")
+    numbers = [row[value] for row in sheet[1:] if row[value] is not None]
+    assert numbers and all(isinstance(v, int) for v in numbers)  # numbers, not text
+    about = dict(book["source"].iter_rows(min_row=2, values_only=True))
+    assert about["publisher"] == "Eurostat"
+    assert about["dataset codes"] == "migr_asyappctza, migr_eiord, migr_eipre, migr_eirtn"
+    assert "2018-03-27" in about["vintages"] and "2024-09-20" in about["vintages"]
+    assert about["url migr_eiord"] == \
+        "https://ec.europa.eu/eurostat/databrowser/view/migr_eiord/default/table"
+    assert about["permalink"] == "https://example.org/return_gap?geo=NL"
+
+
+def test_cite_text_names_codes_vintages_urls_and_the_view():
+    import datetime as dt
+
+    from dashboard import chart_data, i18n
+
+    _data, source, table = _nl_rows()
+    text = chart_data.cite_text(source, "Return gap NL", table,
+                                permalink="https://example.org/return_gap?geo=NL",
+                                accessed=dt.date(2026, 12, 2))
+    assert text.startswith("Eurostat. Return gap NL.")
+    assert ("Dataset migr_eiord, vintage 27 Mar 2018: "
+            "https://ec.europa.eu/eurostat/databrowser/view/migr_eiord/default/table.") in text
+    assert "Dataset migr_eirtn, vintage 27 Mar 2018, 20 Sep 2024" in text
+    assert "Accessed 2 Dec 2026." in text and "https://example.org/return_gap?geo=NL" in text
+    with i18n.use("nl"):
+        nl = chart_data.cite_text(source, "t", table, permalink="",
+                                  accessed=dt.date(2026, 12, 2))
+    assert "Dataset migr_eiord, versie 27 maart 2018" in nl
+    assert "Geraadpleegd op 2 december 2026." in nl
+
+
+def test_csv_per_100k_says_which_part_of_a_rate_is_missing():
+    """NL per 100,000 residents: demo_pjan is not loaded for 2023–2024 (the footer says so),
+    so those rates are missing with "population not loaded" on their rows."""
+    from dashboard import chart_data
+
+    view = rg.ReturnGapView(geo="NL", compare="", start=2020, end=2024, per_100k=True)
+    data = rg.measures("NL", view)
+    table = chart_data.rows(data, rg.measures_source(data)).set_index(["measure", "year"])
+    assert table.loc[("asylum_applicants", 2024), "count"] == 33_515
+    assert table.loc[("asylum_applicants", 2024), "missing_reason"] == \
+        "population not loaded (demo_pjan): run `python -m etl fetch eurostat`"
+    assert pd_isna(table.loc[("asylum_applicants", 2024), "value"])
+    assert table.loc[("asylum_applicants", 2022), "missing_reason"] is None
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

@@ -1,0 +1,414 @@
+"""The data behind a chart, as a briefing needs it: one row per plotted point, the series
+picker applied, dataset code, vintage and the reason for a missing value on every row; the
+same rows as CSV and as an Excel workbook; the "cite this chart" text.
+
+No Streamlit here (``dashboard.components`` draws the widgets); every function takes the
+figure and the frame a page already passes to ``components.chart``.
+
+A chart's frame is one row per plotted point ("long": a column names the series, e.g.
+``series`` or ``route``) or one row per category with a column per series ("wide": a bar per
+column, e.g. ordered to leave and returned by citizenship). :class:`Series` says which, and
+is found from the figure's trace names where the page does not say it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import cache
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core import metadata
+from core.paths import METADATA_DIR
+from dashboard.charts import Source
+from dashboard.i18n import _
+
+# the columns a chart's frame plots its values from, in the order they are looked for
+VALUE_COLUMNS = ("value", "detections", "dead_and_missing_per_1000", "received_pct_gdp",
+                 "Change in detections", "Log change", "new")
+# columns that hold a ratio, a share or a model estimate: decimals even when whole
+_DECIMAL_WORDS = ("rate", "pct", "per_", "share", "relative", "log", "coefficient", "error",
+                  "ratio", "interval", "gdp_usd", "_usd", "index")
+
+
+# ------------------------------------------------------------------------------ the series
+def _has_points(trace) -> bool:
+    values = [getattr(trace, a, None) for a in ("y", "x", "z")]
+    return any(v is not None and any(p is not None for p in v) for v in values
+               if not isinstance(v, str))
+
+
+def trace_names(fig: go.Figure) -> list[str]:
+    """The names of the figure's series a reader can pick (legend entries that draw data,
+    not a legend key such as "hatched: computed"), in order."""
+    names: list[str] = []
+    for t in fig.data:
+        if t.name and t.showlegend is not False and t.name not in names and _has_points(t):
+            names.append(str(t.name))
+    return names
+
+
+@dataclass(frozen=True)
+class Series:
+    """How a frame's rows (or columns) belong to the figure's series.
+
+    ``column``: long frames, the column holding the trace name; ``of_rows``: long frames
+    whose trace name is built from several columns (a function frame → names); ``columns``:
+    wide frames, trace name → the frame's column of that series (or the columns in the
+    order of the figure's series: :meth:`bound` names them)."""
+    column: str | None = None
+    of_rows: Callable[[pd.DataFrame], pd.Series] | None = None
+    columns: dict[str, str] | tuple[str, ...] | None = None
+
+    def bound(self, fig: go.Figure) -> "Series":
+        if isinstance(self.columns, tuple):
+            return Series(columns=dict(zip(trace_names(fig), self.columns)))
+        return self
+
+    def names(self, data: pd.DataFrame) -> pd.Series | None:
+        if self.column is not None:
+            return data[self.column].astype(str)
+        if self.of_rows is not None:
+            return self.of_rows(data).astype(str)
+        return None
+
+
+def find_series(fig: go.Figure, data: pd.DataFrame) -> Series | None:
+    """The frame's column that names every series of the figure (``series``, ``route`` …),
+    or None when no column does (then the page passes a :class:`Series`)."""
+    names = set(trace_names(fig))
+    if not names:
+        return None
+    if names <= set(data.columns):
+        return Series(columns={n: n for n in names})
+    for col in data.columns:
+        s = data[col]
+        if (s.dtype == object or pd.api.types.is_string_dtype(s)) and \
+                names <= set(s.dropna().astype(str)):
+            return Series(column=col)
+    return None
+
+
+def pick(fig: go.Figure, data: pd.DataFrame, chosen: list[str] | None,
+         series: Series | None) -> tuple[go.Figure, pd.DataFrame]:
+    """The figure without the series not chosen, and the frame without their rows (long)
+    or columns (wide). ``chosen`` None: everything."""
+    names = trace_names(fig)
+    if chosen is None or set(chosen) >= set(names):
+        return fig, data
+    dropped = set(names) - set(chosen)
+    picked = go.Figure(fig)
+    picked.data = [t for t in picked.data if not (t.name and str(t.name) in dropped)]
+    if series is None:
+        return picked, data
+    if series.columns is not None:
+        gone = [c for n, c in series.columns.items() if n in dropped and c in data]
+        return picked, data.drop(columns=gone)
+    of_row = series.names(data)
+    return picked, data[~of_row.isin(dropped)]
+
+
+# ------------------------------------------------------------------------- the time axis
+def is_count_time_series(fig: go.Figure) -> bool:
+    """Lines of counts over time: where a log scale and an index make sense (not rates or
+    shares, not bars, not maps, not values below zero)."""
+    lines = [t for t in fig.data
+             if (getattr(t, "yaxis", None) or "y") == "y" and t.showlegend is not False]
+    if not lines or any(t.type != "scatter" or t.x is None or t.y is None for t in lines):
+        return False
+    y_axis = fig.layout.yaxis
+    title = ((y_axis.title.text if y_axis.title else None) or "").lower()
+    if "%" in (y_axis.tickformat or "") or any(w in title for w in ("%", "per ", "÷", "rate",
+                                                                     "share", "ratio", "log")):
+        return False
+    try:
+        pd.to_datetime(pd.Series(list(lines[0].x)))
+    except (ValueError, TypeError):
+        return False
+    values = pd.to_numeric(pd.Series([v for t in lines for v in t.y]), errors="coerce")
+    return bool(values.notna().any()) and bool((values.dropna() >= 0).all())
+
+
+def log_scale(fig: go.Figure) -> go.Figure:
+    out = go.Figure(fig)
+    title = _("{axis} (log scale)").format(axis=fig.layout.yaxis.title.text or "")
+    out.update_layout(yaxis=dict(type="log", rangemode="normal", title=dict(text=title)))
+    return out
+
+
+def _lines(fig: go.Figure) -> list:
+    return [t for t in fig.data if (getattr(t, "yaxis", None) or "y") == "y"
+            and t.showlegend is not False and _has_points(t)]
+
+
+def index_years(fig: go.Figure) -> list[int]:
+    """The years a time series can be indexed on (= 100): the years on its time axis."""
+    years: set[int] = set()
+    for t in _lines(fig):
+        years |= set(pd.to_datetime(pd.Series(list(t.x))).dt.year)
+    return sorted(int(y) for y in years)
+
+
+def _indexed(x, y, year: int) -> list:
+    when = pd.to_datetime(pd.Series(list(x))).dt.year.tolist()
+    values = pd.to_numeric(pd.Series(list(y)), errors="coerce").tolist()
+    base = next((v for w, v in zip(when, values) if w == year and pd.notna(v)), None)
+    if not base:
+        return [None] * len(values)
+    return [None if pd.isna(v) else v * 100 / base for v in values]
+
+
+def index_figure(fig: go.Figure, year: int) -> go.Figure:
+    """Each line as an index, its value in ``year`` = 100 (a line with no value that year is
+    not drawn: the table says why)."""
+    out = go.Figure(fig)
+    for t in _lines(out):
+        t.y = _indexed(t.x, t.y, year)
+        if t.hovertemplate:
+            t.hovertemplate = t.hovertemplate.replace("%{y:,d}", "%{y:,.1f}").replace(
+                "%{y:,.0f}", "%{y:,.1f}")
+    out.update_layout(yaxis=dict(title=dict(text=_("Index ({year} = 100)").format(year=year)),
+                                 tickformat=",.0f"))
+    return out
+
+
+def index_column(data: pd.DataFrame, series: Series | None, year: int) -> pd.DataFrame:
+    """The frame with ``index_<year>``: each series' value ÷ its value in ``year`` × 100."""
+    values = _value_columns(data, series)
+    names = series.names(data) if series is not None else None
+    if not values or names is None or not ({"year", "period"} & set(data.columns)):
+        return data
+    when = (data["year"] if "year" in data else pd.to_datetime(data["period"]).dt.year)
+    value = pd.to_numeric(data[values[0]], errors="coerce")
+    base = value.where(when == year).groupby(names).transform("max")
+    out = data.copy()
+    out[f"index_{year}"] = (value * 100 / base.where(base != 0)).astype(float)
+    return out
+
+
+# ------------------------------------------------------------------------------ provenance
+@cache
+def _metadata_files() -> dict[str, dict]:
+    return {p.stem: metadata.dataset(p.stem) for p in sorted(METADATA_DIR.glob("*.yml"))}
+
+
+def _codes_of(meta: dict) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for part in ("datasets", "tables", "indicators"):
+        out.update(meta.get(part) or {})
+    return out
+
+
+def dataset_info(code: str) -> tuple[str, dict]:
+    """(metadata name, metadata) of a publisher dataset code or a metadata name."""
+    files = _metadata_files()
+    if code in files:
+        return code, files[code]
+    for name, meta in files.items():
+        if code in _codes_of(meta):
+            return name, meta
+    raise KeyError(code)
+
+
+def dataset_url(code: str) -> str | None:
+    """The publisher's page of a dataset code (its table page), else the source's page."""
+    try:
+        _name, meta = dataset_info(code)
+    except KeyError:
+        return None
+    entry = _codes_of(meta).get(code) or {}
+    return entry.get("page") or meta.get("source_page")
+
+
+def fetch_command(code: str) -> str | None:
+    try:
+        return dataset_info(code)[1].get("fetch_command")
+    except KeyError:
+        return None
+
+
+def source_codes(source: Source) -> list[str]:
+    return [c.strip() for c in source.dataset.split(",") if c.strip()]
+
+
+def _iso(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _value_columns(data: pd.DataFrame, series: Series | None) -> list[str]:
+    if series is not None and series.columns:
+        return [c for c in series.columns.values() if c in data]
+    return [c for c in VALUE_COLUMNS if c in data][:1]
+
+
+def _missing_reason(row: pd.Series, values: list[str], codes: list[str]) -> str | None:
+    if values and all(pd.notna(row[c]) for c in values):
+        index = [c for c in row.index if str(c).startswith("index_")]
+        if index and pd.isna(row[index[0]]):
+            return _("no value in {year} to index on").format(year=index[0][6:])
+        return None
+    if not values:
+        return None
+    code = row.get("source_dataset") if isinstance(row.get("source_dataset"), str) else None
+    command = fetch_command(code or (codes[0] if codes else ""))
+    run = (": " + _("run `{command}`").format(command=command)) if command else ""
+    part = row.get("missing")
+    if isinstance(part, str) and part:  # the page's own reason (per 100,000: which part)
+        if part == "population":
+            return _("population not loaded (demo_pjan)") + run
+        if part == "count":
+            return _("count not loaded") + run
+        return _("count and population not loaded") + run
+    return _("not loaded") + run
+
+
+def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd.DataFrame:
+    """One row per plotted point: the frame's columns, then ``dataset_code``, ``vintage`` and
+    ``missing_reason`` on every row; whole-number counts as integers (rates stay decimals)."""
+    out = data.reset_index(drop=True).copy()
+    codes = source_codes(source)
+    if "source_dataset" in out:
+        code = out["source_dataset"].where(out["source_dataset"].notna(), ", ".join(codes))
+    else:
+        code = pd.Series(", ".join(codes), index=out.index)
+    if "vintage" in out:
+        vintage = out["vintage"].map(_iso)
+        vintage = vintage.where(vintage.notna(), None)
+        out = out.drop(columns="vintage")
+    else:  # one vintage per dataset code of the chart, in the order of the codes
+        known = dict(source.vintages)
+        if known and "source_dataset" not in out:
+            code = pd.Series(", ".join(known), index=out.index)
+            text = ", ".join(v.isoformat() for v in known.values())
+        else:
+            text = source.vintage.isoformat()
+        vintage = pd.Series(text, index=out.index)
+    values = _value_columns(out, series)
+    reason = [_missing_reason(r, values, codes) for _i, r in out.iterrows()]
+    for col in out.columns:
+        s = out[col]
+        if s.dtype.kind == "f" and not any(w in col.lower() for w in _DECIMAL_WORDS):
+            known = s.dropna()
+            if len(known) and (known == known.round()).all() and known.abs().max() < 2**53:
+                out[col] = s.round().astype("Int64")
+        elif s.dtype.kind == "M":
+            out[col] = s.dt.date
+    out["dataset_code"] = code.astype(str)
+    out["vintage"] = vintage
+    out["missing_reason"] = pd.Series(reason, index=out.index, dtype=object)
+    return out
+
+
+# -------------------------------------------------------------------------------- outputs
+def header_lines(source: Source, title: str, vintages: list[str],
+                 exported: dt.datetime) -> list[str]:
+    return [title, source.footer_line(),
+            f"Publisher: {source.publisher}; dataset: {source.dataset}; "
+            f"vintage(s): {', '.join(vintages) or source.vintage.isoformat()}; unit: {source.unit}",
+            f"Exported: {exported:%Y-%m-%dT%H:%M:%SZ}"]
+
+
+def _vintages(table: pd.DataFrame) -> list[str]:
+    if "vintage" not in table:
+        return []
+    return sorted({part for v in table["vintage"] if isinstance(v, str)
+                   for part in v.split(", ")})
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def csv_bytes(table: pd.DataFrame, source: Source, title: str,
+              exported: dt.datetime | None = None) -> bytes:
+    """The rows as CSV (UTF-8, comma, '.' decimals), behind a '#' header block naming
+    title, source, the vintages of the rows and the export time."""
+    out = io.StringIO()
+    for line in header_lines(source, title, _vintages(table), exported or now()):
+        out.write(f"# {line}\n")
+    table.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(table: pd.DataFrame, source: Source, title: str, *, permalink: str = "",
+               exported: dt.datetime | None = None) -> bytes:
+    """The same rows as an Excel workbook: sheet ``data`` (numbers as numbers, dates as
+    dates), sheet ``source`` (title, publisher, codes, vintages, unit, footer, export time,
+    permalink)."""
+    exported = exported or now()
+    codes = source_codes(source)
+    about = [("title", title), ("publisher", source.publisher),
+             ("dataset codes", ", ".join(codes)),
+             ("vintages", ", ".join(_vintages(table)) or source.vintage.isoformat()),
+             ("unit", source.unit), ("footer", source.footer_line()),
+             *((f"url {c}", dataset_url(c) or "") for c in codes),
+             ("exported", f"{exported:%Y-%m-%dT%H:%M:%SZ}"), ("permalink", permalink)]
+    data = table.astype(object).where(table.notna(), None)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        data.to_excel(xl, sheet_name="data", index=False)
+        pd.DataFrame(about, columns=["field", "value"]).to_excel(xl, sheet_name="source",
+                                                                  index=False)
+    return buf.getvalue()
+
+
+def cite_text(source: Source, title: str, table: pd.DataFrame, *, permalink: str,
+              accessed: dt.date | None = None) -> str:
+    """"Cite this chart": publisher, title, dataset codes with their vintages and pages,
+    access date and the link to this view, in the interface language."""
+    from dashboard import i18n
+
+    accessed = accessed or now().date()
+    vintages: dict[str, set[str]] = {}
+    if "dataset_code" in table and "vintage" in table:
+        for code, vintage in zip(table["dataset_code"], table["vintage"]):
+            if not isinstance(vintage, str):
+                continue
+            codes, seen = str(code).split(", "), vintage.split(", ")
+            for c, v in zip(codes, seen if len(seen) == len(codes) else seen[:1] * len(codes)):
+                vintages.setdefault(c, set()).add(v)
+    lines = [f"{source.publisher}. {title}."]
+    for code in source_codes(source):
+        seen = sorted(vintages.get(code, ())) or [source.vintage.isoformat()]
+        when = ", ".join(i18n.date(dt.date.fromisoformat(v)) for v in seen)
+        url = dataset_url(code)
+        lines.append(_("Dataset {code}, vintage {vintage}").format(code=code, vintage=when)
+                     + (f": {url}" if url else "") + ".")
+    lines.append(_("Accessed {date}.").format(date=i18n.date(accessed)))
+    if permalink:
+        lines.append(_("This view: {url}").format(url=permalink))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ the table
+def plain(column: str) -> str:
+    text = column.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows for reading on screen: numbers with the language's separators, dates as
+    dates, a missing value an empty cell (its reason beside it), plain column names."""
+    from dashboard import i18n
+
+    shown = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        s = table[col]
+        if any(w in col.lower() for w in ("year", "quarter")) and s.dtype.kind in "iuf":
+            shown[col] = s.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        elif str(s.dtype) == "Int64" or s.dtype.kind in "iu":
+            shown[col] = s.map(lambda v: "" if pd.isna(v) else i18n.number(int(v)))
+        elif s.dtype.kind == "f":
+            digits = 3 if s.dropna().abs().max(skipna=True) < 10 else 1
+            shown[col] = s.map(lambda v, d=digits: "" if pd.isna(v) else i18n.number(v, d))
+        elif s.dtype.kind == "b":
+            shown[col] = s.map({True: _("yes"), False: _("no")})
+        else:
+            shown[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str)
+                                                              and pd.isna(v)) else str(v))
+    return shown.rename(columns=plain)
