@@ -156,8 +156,10 @@ SIMULATE_MD_HEAD = (
     "| AR(1) coefficient | route-wide shock sd | series | placebo dates per series | "
     "nominal, treated coefficient | nominal, displacement ratio | placebo-calibrated, "
     "treated coefficient | placebo-calibrated, displacement ratio | block-t, treated "
-    "coefficient | block-t, displacement ratio |\n"
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    "coefficient | block-t, displacement ratio | pooled b_T (other series), treated "
+    "coefficient | pooled b_T, displacement ratio | pooled studentised (other series), "
+    "treated coefficient | pooled studentised, displacement ratio |\n"
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 
 
 def simulate_rows_md(rows: list[dict]) -> str:
@@ -167,7 +169,9 @@ def simulate_rows_md(rows: list[dict]) -> str:
              f"{r['placebos_per_series']:.0f} | {pct(r['coverage_fall'])} | "
              f"{pct(r['coverage_ratio'])} | {pct(r['coverage_fall_cal'])} | "
              f"{pct(r['coverage_ratio_cal'])} | {pct(r['coverage_fall_t'])} | "
-             f"{pct(r['coverage_ratio_t'])} |" for r in rows]
+             f"{pct(r['coverage_ratio_t'])} | {pct(r['coverage_fall_pooled_b'])} | "
+             f"{pct(r['coverage_ratio_pooled_b'])} | {pct(r['coverage_fall_pooled_z'])} | "
+             f"{pct(r['coverage_ratio_pooled_z'])} |" for r in rows]
     return SIMULATE_MD_HEAD + "\n".join(lines) + "\n"
 
 
@@ -188,7 +192,9 @@ def simulate(args) -> int:
     print(f"\nSynthetic series (analysis.placebo.simulate_panel): 20 nationalities, "
           f"{SIM_MONTHS} months, the event 12 months before the end; fall 50 %, planted "
           f"ratio 0.5; 95 % intervals, nominal (CRV1 by nationality, t(G - 1)) and calibrated "
-          f"on every {args.every}th month of the same series before the event.")
+          f"on every {args.every}th month of the same series before the event; pooled rules "
+          f"calibrated on the placebo dates of the other {args.panels - 1} series of the row "
+          f"(leave-series-out).")
     return 0
 
 
