@@ -29,6 +29,16 @@ The calibration is judged **out of sample**, so it can fail:
   and the other way round (the rate reported is over both halves).
 
 The target is a rejection rate at nominal 5 % between 3 % and 7 %.
+
+A third rule pools placebo information **across routes** (``calibrate_pooled``): one route's
+thirteen years hold only a handful of independent windows, but the statistic
+z = b_T / s — the log-scale fall divided by the route's own volatility before the date
+(``route_scale``: the standard deviation of 12-month changes of log(1 + the route's monthly
+detections) over the 24 months before) — is scale-free, so the placebos of the other routes
+can set its critical value. It is judged leave-one-ROUTE-out (calibrated on the other routes,
+tested on this one) and, in addition, split by period. In simulation the same idea is
+leave-series-out (``simulate_coverage``: each series calibrated on the other series'
+placebos).
 """
 from __future__ import annotations
 

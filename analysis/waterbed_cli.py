@@ -4,6 +4,7 @@
     python -m analysis waterbed --events ID:ROUTE,ID:ROUTE,... --format md    (one table row per event)
     python -m analysis placebo --route ROUTE [--window MONTHS] --format json|md
     python -m analysis placebo --simulate [--panels N] --format json|md   (coverage on synthetic panels)
+    python -m analysis placebo --pooled --route CMR,EMR,WMR,WBR [--donors WAR,...] --format json|md
 
 Both read the warehouse read-only. Placebo calibrations are stored per warehouse build
 under ``data/.warehouse-placebo/`` (a new build computes them again).
@@ -198,6 +199,42 @@ def simulate(args) -> int:
     return 0
 
 
+POOLED_MD_HEAD = (
+    "| route | placebo dates | donor routes | donor placebos | critical value of the absolute b_T / s | "
+    "leave-one-route-out | split by period (and route) | unstudentised b_T pooled, "
+    "leave-one-route-out | within 3–7 % |\n"
+    "|---|---:|---|---:|---:|---:|---:|---:|---|\n")
+
+
+def pooled_rows_md(cals: list[dict]) -> str:
+    def pct(x):
+        return f"{100 * x:.1f} %"
+    lines = [f"| {c['route']} | {c['n']} | {c['donors'].replace(',', ', ')} | "
+             f"{c['n_donor_placebos']} | {c['crit']:.2f} | {pct(c['loro_rejection'])} | "
+             f"{pct(c['split_rejection'])} | {pct(c['loro_rejection_b'])} | "
+             f"{'yes' if c['within_target'] else 'no'} |" for c in cals]
+    return POOLED_MD_HEAD + "\n".join(lines) + "\n"
+
+
+def pooled(args, frame, events, fingerprint, spec) -> int:
+    from analysis import placebo as pl
+    from analysis import route_event
+
+    routes = [r.strip() for r in args.route.split(",")]
+    donors = [r.strip() for r in args.donors.split(",")] if args.donors else []
+    tables = {r: route_event.fall_table(frame, events, r, spec, store=STORE,
+                                        fingerprint=fingerprint) for r in [*routes, *donors]}
+    cals = [c.as_dict() for c in pl.calibrate_pooled(tables, routes, donors)]
+    if args.format == "json":
+        print(json.dumps(cals, indent=1))
+    else:
+        print(pooled_rows_md(cals), end="")
+        print(f"\nSpecification: {spec.describe()}; s = sd of the 12-month changes of "
+              f"log(1 + the route's monthly detections) over the {pl.SCALE_MONTHS} months "
+              f"before each date.")
+    return 0
+
+
 def placebo(args) -> int:
     from analysis import route_event
     from analysis.panel import DEFAULT_SPEC
@@ -207,6 +244,8 @@ def placebo(args) -> int:
 
     frame, events, fingerprint = _load()
     spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
+    if args.pooled:
+        return pooled(args, frame, events, fingerprint, spec)
     cals = []
     for route in args.route.split(","):
         cals.append(calibration_for(frame, events, fingerprint, route.strip(), spec).as_dict())
@@ -239,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--route-sd", default="0,0.15",
                         help="simulation: sd(s) of the route-wide AR(1) shock, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pooled", action="store_true",
+                        help="the pooled studentised rule, judged leave-one-route-out on "
+                             "the --route routes")
+    parser.add_argument("--donors", default="",
+                        help="with --pooled: routes that only donate placebos, comma-separated")
     args = parser.parse_args(rest)
     if not args.simulate and not args.route:
         parser.error("give --route ROUTE (or --simulate)")
