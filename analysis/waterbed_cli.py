@@ -181,7 +181,7 @@ def simulate(args) -> int:
 
     rows = []
     for route_sd in [float(x) for x in args.route_sd.split(",")]:
-        for rho in (0.3, 0.6, 0.85):
+        for rho in [float(x) for x in args.rho.split(",")]:
             rows.append(simulate_coverage(rho, panels=args.panels, seed=args.seed,
                                           route_sd=route_sd, every=args.every))
     rows = [{k: (float(v) if not isinstance(v, str) else v) for k, v in r.items()}
@@ -277,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="simulation: a placebo date every N months of each series")
     parser.add_argument("--route-sd", default="0,0.15",
                         help="simulation: sd(s) of the route-wide AR(1) shock, comma-separated")
+    parser.add_argument("--rho", default="0.3,0.6,0.85",
+                        help="simulation: AR(1) coefficient(s), comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pooled", action="store_true",
                         help="the pooled studentised rule, judged leave-one-route-out on "
