@@ -475,8 +475,8 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
     cover.update({"fall_pooled_b": 0, "ratio_pooled_b": 0, "fall_pooled_z": 0,
                   "ratio_pooled_z": 0})
     for i, s in enumerate(series):
-        others = pd.concat([o["table"] for j, o in enumerate(series) if j != i],
-                           ignore_index=True)
+        rest = [o["table"] for j, o in enumerate(series) if j != i]
+        others = pd.concat(rest, ignore_index=True) if rest else pd.DataFrame()
         if others.empty:
             continue
         r, b, planted = s["result"], s["b"], s["planted"]
@@ -493,4 +493,6 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
            "placebos_per_series": float(np.median(n_placebo)) if n_placebo else float("nan")}
     for k, v in cover.items():
         out[f"coverage_{k}"] = v / n if n else float("nan")
+        if "pooled" in k and n < 2:          # leave-series-out needs another series
+            out[f"coverage_{k}"] = float("nan")
     return out
