@@ -29,6 +29,16 @@ The calibration is judged **out of sample**, so it can fail:
   and the other way round (the rate reported is over both halves).
 
 The target is a rejection rate at nominal 5 % between 3 % and 7 %.
+
+A third rule pools placebo information **across routes** (``calibrate_pooled``): one route's
+thirteen years hold only a handful of independent windows, but the statistic
+z = b_T / s — the log-scale fall divided by the route's own volatility before the date
+(``route_scale``: the standard deviation of 12-month changes of log(1 + the route's monthly
+detections) over the 24 months before) — is scale-free, so the placebos of the other routes
+can set its critical value. It is judged leave-one-ROUTE-out (calibrated on the other routes,
+tested on this one) and, in addition, split by period. In simulation the same idea is
+leave-series-out (``simulate_coverage``: each series calibrated on the other series'
+placebos).
 """
 from __future__ import annotations
 
@@ -66,14 +76,16 @@ def placebo_table(frame: pd.DataFrame, events: pd.DataFrame, treated: str,
     ``fall_only``: only the treated route's coefficient (``panel.treated_coefficient``,
     identical to the full fit's and several times faster); the other columns are NaN."""
     rows = []
+    totals = route_totals(frame)[treated]
     for d in placebo_dates(frame, events, treated, spec)[::every]:
+        scale = route_scale(totals, d)
         if fall_only:
             try:
                 b_t = treated_coefficient(frame, d, treated, spec)
             except ValueError:
                 continue
             rows.append({"date": d, "b_treated": b_t, "t_fall": np.nan, "t_extra": np.nan,
-                         "nominal_crit": np.nan})
+                         "nominal_crit": np.nan, "scale": scale})
             continue
         try:
             r = fit_panel(frame, d, treated, spec)
@@ -84,7 +96,7 @@ def placebo_table(frame: pd.DataFrame, events: pd.DataFrame, treated: str,
                      "fall": r.fall_treated.estimate, "se_fall": r.fall_treated.se,
                      "t_fall": r.t_fall, "extra": r.extra_total.estimate,
                      "se_extra": r.extra_total.se, "t_extra": r.t_extra,
-                     "nominal_crit": r.crit})
+                     "nominal_crit": r.crit, "scale": scale})
     return pd.DataFrame(rows)
 
 
@@ -246,6 +258,108 @@ def calibrate(table: pd.DataFrame, route: str, spec: PanelSpec = DEFAULT_SPEC) -
     )
 
 
+#: months before a date over which a route's own volatility is measured (``route_scale``)
+SCALE_MONTHS = 24
+#: the four main routes, judged; other routes may only donate placebo information
+MAIN = ("CMR", "EMR", "WMR", "WBR")
+
+
+def route_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Monthly detections per route (all nationalities): month × route_code."""
+    return frame.groupby(["month", "route_code"])["detections"].sum().unstack(fill_value=0)
+
+
+def route_scale(totals: pd.DataFrame | pd.Series, date, route: str | None = None,
+                months: int = SCALE_MONTHS) -> float:
+    """A route's own pre-period volatility: the standard deviation of the 12-month changes of
+    log(1 + monthly detections of the whole route) over the ``months`` months before
+    ``date`` (``months`` − 12 changes). NaN when the data do not cover those months."""
+    series = totals if route is None else totals[route]
+    date = pd.Timestamp(date)
+    pre = series.loc[(series.index < date)
+                     & (series.index >= date - pd.DateOffset(months=months))]
+    if len(pre) < months:
+        return float("nan")
+    ly = np.log1p(pre.to_numpy(float))
+    return float(np.std(ly[12:] - ly[:-12], ddof=1))
+
+
+def pooled_critical_value(z, level: float = LEVEL) -> float:
+    """The pooled studentised rule: the ``level`` quantile of |z| over the donors' placebos,
+    z = b_T / s (``route_scale``); "no change" is rejected when |b_T / s| exceeds it and the
+    interval for b_T is b_T ± c · s."""
+    z = np.abs(np.asarray(z, dtype=float))
+    z = z[np.isfinite(z)]
+    if len(z) == 0:
+        return float("nan")
+    return float(np.quantile(z, level, method="higher"))
+
+
+@dataclass
+class PooledCalibration:
+    """The pooled studentised rule judged on one route, leave-one-ROUTE-out: the critical
+    value comes only from the placebos of the other routes (``donors``)."""
+
+    route: str
+    n: int
+    donors: str                         # the routes whose placebos set the critical value
+    n_donor_placebos: int
+    crit: float                         # from every donor placebo
+    loro_rejection: float               # this route's placebos against ``crit``
+    split_rejection: float              # donors of the other half of the period only
+    loro_rejection_b: float             # the unstudentised |b_T| pooled the same way
+
+    @property
+    def within_target(self) -> bool:
+        return all(0.03 <= v <= 0.07 for v in (self.loro_rejection, self.split_rejection))
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"within_target": self.within_target}
+
+
+def calibrate_pooled(tables: dict[str, pd.DataFrame], routes=MAIN, donors=(),
+                     level: float = LEVEL) -> list[PooledCalibration]:
+    """Leave-one-route-out judgement of the pooled studentised rule.
+
+    ``tables``: route → ``placebo_table`` (``b_treated``, ``scale``, ``date``). For each
+    route in ``routes``, the critical value is learned from the placebos of the other
+    ``routes`` plus ``donors`` and applied to this route's placebos (``loro_rejection``);
+    ``split_rejection`` learns it from the donors' placebos of one half of the period
+    (before or after the median date of all judged routes' placebos) and applies it to this
+    route's placebos of the other half — out of sample in route and in time."""
+    def z_of(t):
+        return (t["b_treated"] / t["scale"]).to_numpy(float)
+
+    all_dates = pd.concat([pd.to_datetime(tables[r]["date"]) for r in routes])
+    median = all_dates.sort_values().iloc[len(all_dates) // 2]
+    out = []
+    for r in routes:
+        test = tables[r]
+        pool = [tables[d] for d in [*routes, *donors] if d != r and d in tables]
+        pool_t = pd.concat(pool, ignore_index=True)
+        pool_t = pool_t[np.isfinite(z_of(pool_t))]
+        test = test[np.isfinite(z_of(test))]
+        z_test, z_pool = z_of(test), z_of(pool_t)
+        crit = pooled_critical_value(z_pool, level)
+        loro = float(np.mean(np.abs(z_test) > crit)) if len(z_test) else float("nan")
+        early_pool = pd.to_datetime(pool_t["date"]).to_numpy() < median
+        early_test = pd.to_datetime(test["date"]).to_numpy() < median
+        rejected = []
+        for half in (True, False):
+            c = pooled_critical_value(z_pool[early_pool == half], level)
+            rejected.extend(np.abs(z_test[early_test != half]) > c)
+        b_pool = np.abs(pool_t["b_treated"].to_numpy(float))
+        c_b = float(np.quantile(b_pool, level, method="higher"))
+        out.append(PooledCalibration(
+            route=r, n=int(len(test)),
+            donors=",".join(d for d in [*routes, *donors] if d != r and d in tables),
+            n_donor_placebos=int(len(pool_t)), crit=crit, loro_rejection=loro,
+            split_rejection=float(np.mean(rejected)) if rejected else float("nan"),
+            loro_rejection_b=float(np.mean(
+                np.abs(test["b_treated"].to_numpy(float)) > c_b))))
+    return out
+
+
 SIM_START = pd.Timestamp("2012-01-01")
 
 
@@ -308,11 +422,13 @@ def series_placebos(frame: pd.DataFrame, event: pd.Timestamp, treated: str = "CM
     first = frame["month"].min() + pd.DateOffset(months=spec.months_before)
     last = event - pd.DateOffset(months=spec.months_after)
     rows = []
+    totals = route_totals(frame)[treated]
     for d in pd.date_range(first, last, freq="MS")[::every]:
         r = fit_panel(frame, d, treated, spec)
         rows.append({"date": d, "b_treated": float(r.coefficients.set_index("route_code")
                                                    .at[treated, "coefficient"]),
-                     "t_fall": r.t_fall, "t_extra": r.t_extra, "nominal_crit": r.crit})
+                     "t_fall": r.t_fall, "t_extra": r.t_extra, "nominal_crit": r.crit,
+                     "scale": route_scale(totals, d)})
     return pd.DataFrame(rows)
 
 
@@ -330,6 +446,7 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
     n = 0
     cover = {"fall": 0, "ratio": 0, "fall_cal": 0, "ratio_cal": 0, "fall_t": 0, "ratio_t": 0}
     n_placebo = []
+    series = []          # per series: what the pooled (leave-series-out) rules need
     for _ in range(panels):
         frame, planted, event = simulate_panel(rho, rng, route_sd=route_sd, fall=fall,
                                                ratio=ratio, n_months=n_months)
@@ -350,8 +467,32 @@ def simulate_coverage(rho: float, *, panels: int = 50, seed: int = 0,
         cover["fall_t"] += abs(b - truth_b) <= h
         cal_t = r.calibrated(-h, h, crit_extra)
         cover["ratio_t"] += bool(cal_t.ratio_lo <= planted <= cal_t.ratio_hi)
+        series.append({"result": r, "b": b, "planted": planted, "table": table,
+                       "scale": route_scale(route_totals(frame)["CMR"], event)})
+    # pooled rules, leave-series-out: each series is calibrated on the placebos of the
+    # OTHER series of the same design (never its own), so the critical value rests on
+    # (panels − 1) × placebos dates instead of one series' few
+    cover.update({"fall_pooled_b": 0, "ratio_pooled_b": 0, "fall_pooled_z": 0,
+                  "ratio_pooled_z": 0})
+    for i, s in enumerate(series):
+        rest = [o["table"] for j, o in enumerate(series) if j != i]
+        others = pd.concat(rest, ignore_index=True) if rest else pd.DataFrame()
+        if others.empty:
+            continue
+        r, b, planted = s["result"], s["b"], s["planted"]
+        crit_extra = critical_value(others["t_extra"], r.crit)
+        q_lo, q_hi = quantiles(others["b_treated"])
+        cover["fall_pooled_b"] += (b - q_hi) <= truth_b <= (b - q_lo)
+        cal = r.calibrated(q_lo, q_hi, crit_extra)
+        cover["ratio_pooled_b"] += bool(cal.ratio_lo <= planted <= cal.ratio_hi)
+        h = pooled_critical_value(others["b_treated"] / others["scale"]) * s["scale"]
+        cover["fall_pooled_z"] += abs(b - truth_b) <= h
+        cal_z = r.calibrated(-h, h, crit_extra)
+        cover["ratio_pooled_z"] += bool(cal_z.ratio_lo <= planted <= cal_z.ratio_hi)
     out = {"rho": rho, "route_sd": route_sd, "panels": n,
            "placebos_per_series": float(np.median(n_placebo)) if n_placebo else float("nan")}
     for k, v in cover.items():
         out[f"coverage_{k}"] = v / n if n else float("nan")
+        if "pooled" in k and n < 2:          # leave-series-out needs another series
+            out[f"coverage_{k}"] = float("nan")
     return out

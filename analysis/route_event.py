@@ -110,6 +110,26 @@ def compute_calibration(frame: pd.DataFrame, events: pd.DataFrame, route: str,
     return cal, table
 
 
+def fall_table(frame: pd.DataFrame, events: pd.DataFrame, route: str,
+               spec: PanelSpec = DEFAULT_SPEC, *, store: Path | None = None,
+               fingerprint: str = "") -> pd.DataFrame:
+    """The fall-only placebo table of one route (``placebo_table(..., fall_only=True)``:
+    date, ``b_treated``, ``scale``), stored per warehouse build beside the calibrations."""
+    path = None
+    if store is not None and fingerprint:
+        path = _calibration_path(store, fingerprint, route, spec).with_name(
+            "fall-" + _calibration_path(store, fingerprint, route, spec).stem + ".csv")
+        if path.exists():
+            return pd.read_csv(path, parse_dates=["date"])
+    table = placebo_table(frame, events, route, spec, fall_only=True)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        table[["date", "b_treated", "scale"]].to_csv(tmp, index=False)
+        tmp.replace(path)
+    return table
+
+
 def analyse_route_event(frame: pd.DataFrame, events: pd.DataFrame, *,
                         event_id: str | None = None, event_date=None,
                         treated: str | None = None, spec: PanelSpec = DEFAULT_SPEC,

@@ -4,6 +4,7 @@
     python -m analysis waterbed --events ID:ROUTE,ID:ROUTE,... --format md    (one table row per event)
     python -m analysis placebo --route ROUTE [--window MONTHS] --format json|md
     python -m analysis placebo --simulate [--panels N] --format json|md   (coverage on synthetic panels)
+    python -m analysis placebo --pooled --route CMR,EMR,WMR,WBR [--donors WAR,...] --format json|md
 
 Both read the warehouse read-only. Placebo calibrations are stored per warehouse build
 under ``data/.warehouse-placebo/`` (a new build computes them again).
@@ -156,8 +157,10 @@ SIMULATE_MD_HEAD = (
     "| AR(1) coefficient | route-wide shock sd | series | placebo dates per series | "
     "nominal, treated coefficient | nominal, displacement ratio | placebo-calibrated, "
     "treated coefficient | placebo-calibrated, displacement ratio | block-t, treated "
-    "coefficient | block-t, displacement ratio |\n"
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    "coefficient | block-t, displacement ratio | pooled b_T (other series), treated "
+    "coefficient | pooled b_T, displacement ratio | pooled studentised (other series), "
+    "treated coefficient | pooled studentised, displacement ratio |\n"
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 
 
 def simulate_rows_md(rows: list[dict]) -> str:
@@ -167,7 +170,9 @@ def simulate_rows_md(rows: list[dict]) -> str:
              f"{r['placebos_per_series']:.0f} | {pct(r['coverage_fall'])} | "
              f"{pct(r['coverage_ratio'])} | {pct(r['coverage_fall_cal'])} | "
              f"{pct(r['coverage_ratio_cal'])} | {pct(r['coverage_fall_t'])} | "
-             f"{pct(r['coverage_ratio_t'])} |" for r in rows]
+             f"{pct(r['coverage_ratio_t'])} | {pct(r['coverage_fall_pooled_b'])} | "
+             f"{pct(r['coverage_ratio_pooled_b'])} | {pct(r['coverage_fall_pooled_z'])} | "
+             f"{pct(r['coverage_ratio_pooled_z'])} |" for r in rows]
     return SIMULATE_MD_HEAD + "\n".join(lines) + "\n"
 
 
@@ -176,7 +181,7 @@ def simulate(args) -> int:
 
     rows = []
     for route_sd in [float(x) for x in args.route_sd.split(",")]:
-        for rho in (0.3, 0.6, 0.85):
+        for rho in [float(x) for x in args.rho.split(",")]:
             rows.append(simulate_coverage(rho, panels=args.panels, seed=args.seed,
                                           route_sd=route_sd, every=args.every))
     rows = [{k: (float(v) if not isinstance(v, str) else v) for k, v in r.items()}
@@ -188,7 +193,45 @@ def simulate(args) -> int:
     print(f"\nSynthetic series (analysis.placebo.simulate_panel): 20 nationalities, "
           f"{SIM_MONTHS} months, the event 12 months before the end; fall 50 %, planted "
           f"ratio 0.5; 95 % intervals, nominal (CRV1 by nationality, t(G - 1)) and calibrated "
-          f"on every {args.every}th month of the same series before the event.")
+          f"on every {args.every}th month of the same series before the event; pooled rules "
+          f"calibrated on the placebo dates of the other {args.panels - 1} series of the row "
+          f"(leave-series-out).")
+    return 0
+
+
+POOLED_MD_HEAD = (
+    "| route | placebo dates | donor routes | donor placebos | critical value of the absolute b_T / s | "
+    "leave-one-route-out | split by period (and route) | unstudentised b_T pooled, "
+    "leave-one-route-out | within 3–7 % |\n"
+    "|---|---:|---|---:|---:|---:|---:|---:|---|\n")
+
+
+def pooled_rows_md(cals: list[dict]) -> str:
+    def pct(x):
+        return f"{100 * x:.1f} %"
+    lines = [f"| {c['route']} | {c['n']} | {c['donors'].replace(',', ', ')} | "
+             f"{c['n_donor_placebos']} | {c['crit']:.2f} | {pct(c['loro_rejection'])} | "
+             f"{pct(c['split_rejection'])} | {pct(c['loro_rejection_b'])} | "
+             f"{'yes' if c['within_target'] else 'no'} |" for c in cals]
+    return POOLED_MD_HEAD + "\n".join(lines) + "\n"
+
+
+def pooled(args, frame, events, fingerprint, spec) -> int:
+    from analysis import placebo as pl
+    from analysis import route_event
+
+    routes = [r.strip() for r in args.route.split(",")]
+    donors = [r.strip() for r in args.donors.split(",")] if args.donors else []
+    tables = {r: route_event.fall_table(frame, events, r, spec, store=STORE,
+                                        fingerprint=fingerprint) for r in [*routes, *donors]}
+    cals = [c.as_dict() for c in pl.calibrate_pooled(tables, routes, donors)]
+    if args.format == "json":
+        print(json.dumps(cals, indent=1))
+    else:
+        print(pooled_rows_md(cals), end="")
+        print(f"\nSpecification: {spec.describe()}; s = sd of the 12-month changes of "
+              f"log(1 + the route's monthly detections) over the {pl.SCALE_MONTHS} months "
+              f"before each date.")
     return 0
 
 
@@ -201,6 +244,8 @@ def placebo(args) -> int:
 
     frame, events, fingerprint = _load()
     spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
+    if args.pooled:
+        return pooled(args, frame, events, fingerprint, spec)
     cals = []
     for route in args.route.split(","):
         cals.append(calibration_for(frame, events, fingerprint, route.strip(), spec).as_dict())
@@ -232,7 +277,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="simulation: a placebo date every N months of each series")
     parser.add_argument("--route-sd", default="0,0.15",
                         help="simulation: sd(s) of the route-wide AR(1) shock, comma-separated")
+    parser.add_argument("--rho", default="0.3,0.6,0.85",
+                        help="simulation: AR(1) coefficient(s), comma-separated")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pooled", action="store_true",
+                        help="the pooled studentised rule, judged leave-one-route-out on "
+                             "the --route routes")
+    parser.add_argument("--donors", default="",
+                        help="with --pooled: routes that only donate placebos, comma-separated")
     args = parser.parse_args(rest)
     if not args.simulate and not args.route:
         parser.error("give --route ROUTE (or --simulate)")
