@@ -262,13 +262,13 @@ def test_overview_is_the_landing_page(server, page):
 def test_return_gap_page(server, page):
     open_and_wait(page, f"{server}/return_gap")
     assert_no_errors(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5",
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
                            timeout=CHART_TIMEOUT_MS)
     assert chart_title(page) == ("Asylum applicants, persons found illegally present, ordered "
                                  "to leave and returned, Netherlands, 2008–2024")
     footer = annotation_texts(page)[0]
     assert "migr_eiord (vintage 27 Mar 2018)" in footer
-    assert page.get_by_role("button", name="Download PNG").count() == 5  # 4 charts and the map
+    assert page.get_by_role("button", name="Download PNG").count() == 6  # 5 charts and the map
     # both return definitions are their own series; the years not loaded are written inside
     # the figure (the SVG footer), not only in the page text
     legend = page.locator(f"{CHART} .legendtext").all_text_contents()
