@@ -268,7 +268,9 @@ def test_return_gap_page(server, page):
                                  "to leave and returned, Netherlands, 2008–2024")
     footer = annotation_texts(page)[0]
     assert "migr_eiord (vintage 27 Mar 2018)" in footer
-    assert page.get_by_role("button", name="Download PNG").count() == 6  # 5 charts and the map
+    png = page.get_by_role("button", name="Download PNG")
+    png.nth(5).wait_for(state="attached", timeout=CHART_TIMEOUT_MS)  # drawn after its chart
+    assert png.count() == 6  # 5 charts and the map
     # both return definitions are their own series; the years not loaded are written inside
     # the figure (the SVG footer), not only in the page text
     legend = page.locator(f"{CHART} .legendtext").all_text_contents()
