@@ -16,7 +16,6 @@ reading it until it reopens).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -26,20 +25,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl.staging import sha256_file as sha256
+
 KEEP = 3
 MANIFEST = "manifest.json"
 
 
 def folder(warehouse: Path) -> Path:
     return warehouse.parent / "releases"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def build_id(built_at: dt.datetime, fingerprint: str) -> str:
