@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from core import metadata
 from core.paths import METADATA_DIR
 from dashboard.charts import Source
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 # the columns a chart's frame plots its values from, in the order they are looked for
 VALUE_COLUMNS = ("value", "detections", "dead_and_missing_per_1000", "received_pct_gdp",
@@ -386,7 +386,22 @@ def cite_text(source: Source, title: str, table: pd.DataFrame, *, permalink: str
 
 
 # ------------------------------------------------------------------------------ the table
+# The Table tab's headers of the columns charts share (the CSV keeps the column names).
+COLUMN_LABELS = {
+    "geo": N_("Geography"), "year": N_("Year"), "period": N_("Period"),
+    "measure": N_("Measure"), "series": N_("Series"), "series_code": N_("Series code"),
+    "value": N_("Value"), "detections": N_("Detections"), "is_computed": N_("Is computed"),
+    "basis": N_("Basis"), "flag": N_("Flag"), "source_dataset": N_("Source dataset"),
+    "source_file": N_("Source file"), "months_in_period": N_("Months in period"),
+    "dataset_code": N_("Dataset code"), "vintage": N_("Vintage"),
+    "missing_reason": N_("Missing reason"), "definition": N_("Definition"),
+    "count": N_("Count"), "population": N_("Population"),
+}
+
+
 def plain(column: str) -> str:
+    if column in COLUMN_LABELS:
+        return _(COLUMN_LABELS[column])
     text = column.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 

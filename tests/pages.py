@@ -59,12 +59,15 @@ def csv_table(data: pd.DataFrame, source, title: str) -> tuple[list[str], pd.Dat
     return header, pd.read_csv(io.StringIO(text), comment="#")
 
 
+MISSING_REASON = (["Missing reason"], ["Reden ontbreken"])  # a chart table's last column
+
+
 def page_tables(at: AppTest) -> list[pd.DataFrame]:
     """The page's own tables (st.dataframe), without the Table tab of each chart (whose last
     column is the chart table's "Missing reason")."""
-    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] != ["Missing reason"]]
+    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] not in MISSING_REASON]
 
 
 def chart_tables(at: AppTest) -> list[pd.DataFrame]:
     """The Table tab of each chart, in the order of the charts."""
-    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] == ["Missing reason"]]
+    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] in MISSING_REASON]

@@ -218,9 +218,9 @@ def test_table_tab_in_dutch_uses_dutch_separators():
     from pages import chart_tables
 
     at = run_page(PAGE, lang="nl")
-    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
-    assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32.950"
-    assert rows.loc[("ordered_to_leave", "2017"), "Missing reason"] == \
+    rows = chart_tables(at)[0].set_index(["Maatstaf", "Jaar"])
+    assert rows.loc[("ordered_to_leave", "2016"), "Waarde"] == "32.950"
+    assert rows.loc[("ordered_to_leave", "2017"), "Reden ontbreken"] == \
         "niet geladen: voer `python -m etl fetch eurostat` uit"
     assert "Tabel" in [t.label for t in at.tabs]
 

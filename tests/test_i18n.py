@@ -164,11 +164,14 @@ def test_lang_nl_puts_dutch_inside_the_charts_title_axes_legend_and_footer():
 
 
 # ------------------------------------------------------------- Route shifts, Claim check, Sources
+from pages import MISSING_REASON  # noqa: E402
+
+
 def _own_tables(at):
     """The page's own table elements, not the Table tab of each chart (whose last column is
     "Missing reason", in either language)."""
     return [d for d in at.dataframe
-            if list(d.value.columns)[-1:] not in (["Missing reason"], ["Reden ontbreken"])]
+            if list(d.value.columns)[-1:] not in MISSING_REASON]
 
 
 def _plot_specs(at):
