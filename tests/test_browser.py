@@ -555,3 +555,36 @@ def test_two_servers_read_one_warehouse_while_rebuilds_swap_it(browser, built_wa
     for folder in logs:
         err = (folder / "stderr.log").read_text(errors="replace")
         assert "Traceback" not in err and "Error" not in err, err[-3000:]
+
+
+FOCUSED = """() => { const e = document.activeElement; if (!e) return '';
+  return e.getAttribute('aria-label') || (e.innerText || '').trim().split('\\n')[0]
+         || e.tagName; }"""
+
+
+def test_every_control_on_return_gap_is_reachable_by_keyboard(server, page):
+    """Tab from the top of the page until focus comes round again: every sidebar filter,
+    every chart's controls, its tabs and downloads, the map's choices and the share link get
+    the focus; the chart's tabs then move with the arrow keys."""
+    open_and_wait(page, f"{server}/return_gap")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
+                           timeout=CHART_TIMEOUT_MS)
+    seen: list[str] = []
+    for _press in range(800):  # a bound, not a wait: stops when focus wraps round
+        page.keyboard.press("Tab")
+        label = page.evaluate(FOCUSED)
+        if seen and label == seen[0]:
+            break
+        seen.append(label)
+    expected = {"Geography", "Compare with", "From", "To", "Per 100,000 residents",
+                "Series shown (and exported)", "Log scale", "Index (= 100 in)", "Chart",
+                "Download CSV of the plotted data", "Download Excel (.xlsx)", "Download PNG",
+                "Download SVG", "Year", "Top N citizenships", "Geographies (up to 8)",
+                "Definition", "Series"}
+    assert expected <= set(seen), sorted(expected - set(seen))
+    assert any(label.endswith("/return_gap") for label in seen)  # the share link's code block
+    assert seen.count("Download PNG") == 6
+    # the first chart's tabs: focus "Chart", then the right arrow reaches "Table"
+    page.get_by_role("tab", name="Chart").first.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(FOCUSED) == "Table"
