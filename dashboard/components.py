@@ -67,7 +67,7 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
         controls.append("log")
     chosen = None
     if controls:
-        cols = st.columns(([4] if "pick" in controls else []) + ([1, 1] if "log" in controls
+        cols = st.columns(([3] if "pick" in controls else []) + ([1.2, 1.2] if "log" in controls
                                                                    else []))
         if "pick" in controls:
             chosen = cols[0].multiselect(
