@@ -11,6 +11,9 @@ The URL is read only when a choice is not yet in the session (a first load or a 
 widgets are created with ``key=`` alone, never ``index=``/``default=``/``value=``. A link value
 that cannot be used falls back to the default with a visible notice. ``publish`` compares
 with the *resolved* defaults, so a first load leaves a clean URL clean.
+
+Each chart drawn by ``components.chart`` adds its own controls (series, log scale, index
+year) under its short id (``set_chart_params``); ``publish`` writes them with the page's.
 """
 from __future__ import annotations
 
@@ -23,13 +26,31 @@ from dashboard import i18n
 from dashboard.i18n import _
 
 
-CURRENT = "_view_query"  # session-state key: the query string of the view being drawn
+CURRENT = "_view_query"  # session-state key: the page's choices of the view being drawn
+CHARTS = "_chart_links"  # session-state key: chart id → its controls' link parameters
+
+
+def chart_params() -> dict[str, str]:
+    """The link parameters of the charts drawn so far in this run (their series, log and
+    index choices that differ from the default view)."""
+    out: dict[str, str] = {}
+    for params in (st.session_state.get(CHARTS) or {}).values():
+        out.update(params)
+    return out
+
+
+def set_chart_params(chart: str, params: dict[str, str]) -> None:
+    """Record one chart's link parameters for this run's permalink."""
+    st.session_state.setdefault(CHARTS, {})[chart] = dict(params)
 
 
 def current_query() -> str | None:
-    """The query string of the view being drawn (its Binding's), None without one."""
-    query = st.session_state.get(CURRENT)
-    return query if isinstance(query, str) else None
+    """The query string of the view being drawn (its Binding's choices, the charts drawn so
+    far, the language), None without a Binding."""
+    page = st.session_state.get(CURRENT)
+    if not isinstance(page, dict):
+        return None
+    return urlencode(page | chart_params() | i18n.url_params(), safe=",")
 
 
 def encode(value) -> str:
@@ -97,20 +118,25 @@ class Binding:
         for name, value in self.values.items():
             if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
                 ss[self.key(name)] = _session(value)
-        ss[CURRENT] = self.query()  # the view a chart's "cite this chart" links to
+        ss[CHARTS] = {}  # the charts of this run add their choices as they are drawn
+        ss[CURRENT] = self._page_changed()  # the view a chart's "cite this chart" links to
         for notice in self.notices:
             st.warning(notice)
 
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}"
 
-    def changed(self) -> dict[str, str]:
-        """The choices that differ from the resolved defaults, and the chosen language."""
+    def _page_changed(self) -> dict[str, str]:
         base = (self._baseline(dict(self.values)) if self._baseline
                 else self._resolve(dict(self.defaults)))
         base = {k: encode(v) for k, v in base.items()}
-        changed = {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
-        return changed | i18n.url_params()  # the chosen language stays in every permalink
+        return {k: encode(v) for k, v in self.values.items() if encode(v) != base.get(k)}
+
+    def changed(self) -> dict[str, str]:
+        """The choices that differ from the resolved defaults, those of the charts drawn so
+        far (series, log scale, index year) and the chosen language."""
+        # the chosen language stays in every permalink
+        return self._page_changed() | chart_params() | i18n.url_params()
 
     def query(self) -> str:
         """This view's query string (what :meth:`publish` writes), before it is written."""

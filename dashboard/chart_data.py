@@ -189,6 +189,80 @@ def index_column(data: pd.DataFrame, series: Series | None, year: int) -> pd.Dat
     return out
 
 
+# ------------------------------------------------------------------ the chart in the link
+# A chart's controls in the page's link, under the chart's short id: ``<id>.s`` the series
+# shown (their positions in the legend, 1-based: the same in both languages), ``<id>.log=1``
+# the log scale, ``<id>.idx=<year>`` the index year. Only choices that differ from the
+# default view are written.
+LINK_SERIES, LINK_LOG, LINK_INDEX = "s", "log", "idx"
+
+
+@dataclass(frozen=True)
+class LinkNotice:
+    key: str      # the link's parameter, e.g. ``rate.idx``
+    raw: str      # its value as the link gives it
+    shown: str    # what is shown instead, in the interface language
+
+    def text(self) -> str:
+        return _("Link value '{raw}' for {name} not understood — showing {shown}.").format(
+            raw=self.raw, name=self.key, shown=self.shown)
+
+
+def link_params(chart: str, names: list[str], shown: list[str] | None, log: bool = False,
+                index: int | None = None) -> dict[str, str]:
+    """The link parameters of a chart's controls that differ from its default view (every
+    series, linear, no index)."""
+    out: dict[str, str] = {}
+    if shown is not None and set(shown) != set(names):
+        out[f"{chart}.{LINK_SERIES}"] = ",".join(
+            str(i) for i, name in enumerate(names, 1) if name in shown)
+    if log:
+        out[f"{chart}.{LINK_LOG}"] = "1"
+    if index is not None:
+        out[f"{chart}.{LINK_INDEX}"] = str(index)
+    return out
+
+
+def read_link(chart: str, params: dict[str, str], names: list[str], years: list[int], *,
+              pick: bool, scale: bool) -> tuple[dict, list[LinkNotice]]:
+    """A chart's controls as its link gives them: ``{'shown': [...], 'log': bool,
+    'index': int | None}`` for the parameters present (``pick``/``scale``: the chart has a
+    series picker / log and index controls), and a notice for every value that cannot be
+    used (unknown series, a year the chart has not, garbage); such a value falls back to the
+    default (a series list keeps the series it does name)."""
+    state: dict = {}
+    notices: list[LinkNotice] = []
+    key = f"{chart}.{LINK_SERIES}"
+    if pick and key in params:
+        raw = params[key]
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        known = sorted({int(p) for p in parts if p.isdigit() and 1 <= int(p) <= len(names)})
+        shown = [names[i - 1] for i in known]
+        if len(known) < len(parts) or len(set(parts)) != len(parts):
+            if not shown:
+                shown = list(names)
+            notices.append(LinkNotice(key, raw, ", ".join(shown)))
+        state["shown"] = shown
+    key = f"{chart}.{LINK_LOG}"
+    if scale and key in params:
+        raw = params[key]
+        if raw.lower() in ("1", "true", "yes", "0", "false", "no"):
+            state["log"] = raw.lower() in ("1", "true", "yes")
+        else:
+            state["log"] = False
+            notices.append(LinkNotice(key, raw, _("linear scale")))
+    key = f"{chart}.{LINK_INDEX}"
+    if scale and key in params:
+        raw = params[key]
+        year = int(raw) if raw.strip().isdigit() else None
+        if year in years:
+            state["index"] = year
+        else:
+            state["index"] = None
+            notices.append(LinkNotice(key, raw, _("no index")))
+    return state, notices
+
+
 # ------------------------------------------------------------------------------ provenance
 @cache
 def _metadata_files() -> dict[str, dict]:

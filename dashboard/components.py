@@ -48,8 +48,47 @@ def permalink() -> str:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+SEEN = "_chart_links_read"  # session-state key: the chart ids whose link has been read
+
+
+def _link_state(link: str, keys: dict[str, str], names: list[str], years: list[int],
+                controls: list[str]) -> None:
+    """Put a chart's controls into the session before they are drawn: from the link on the
+    chart's first draw in this session (with a notice for what it cannot use), else the
+    default view; a choice that no longer fits the chart (its series or years changed) goes
+    back to the default."""
+    ss = st.session_state
+    seen = ss.setdefault(SEEN, set())
+    if link not in seen and not any(keys[c] in ss for c in controls):
+        state, notices = chart_data.read_link(
+            link, {k: st.query_params[k] for k in st.query_params}, names, years,
+            pick="pick" in controls, scale="log" in controls)
+        for notice in notices:
+            st.warning(notice.text())
+        if "shown" in state:
+            ss[keys["pick"]] = state["shown"]
+        if "log" in state:
+            ss[keys["log"]] = state["log"]
+        if "index" in state:
+            ss[keys["index"]] = state["index"]
+    seen.add(link)
+    if "pick" in controls:
+        kept = [n for n in ss.get(keys["pick"], names) if n in names]
+        if keys["pick"] not in ss or (not kept and ss[keys["pick"]]):
+            kept = list(names)
+        if ss.get(keys["pick"]) != kept:
+            ss[keys["pick"]] = kept
+    if "log" in controls:
+        if keys["log"] not in ss:
+            ss[keys["log"]] = False
+        if keys["index"] not in ss or (ss[keys["index"]] is not None
+                                       and ss[keys["index"]] not in years):
+            ss[keys["index"]] = None
+
+
 def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *,
-          series: chart_data.Series | None = None, scale: bool = True) -> None:
+          series: chart_data.Series | None = None, scale: bool = True,
+          link: str | None = None) -> None:
     """Every chart of the product: a Chart tab (the figure, title and footer inside it) and
     a Table tab (exactly the plotted data, formatted), the footer and the text alternative
     as text, a series picker (two or more series) that the downloads follow, a log/linear
@@ -57,32 +96,43 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
     of the plotted points (CSV, Excel) and of the image (PNG, SVG), and "Cite this chart".
 
     ``series`` says how the frame's rows belong to the figure's series where no column of
-    the frame names them (see :class:`dashboard.chart_data.Series`)."""
+    the frame names them (see :class:`dashboard.chart_data.Series`). ``link``: the chart's
+    short id in the page's link, where its series, log and index choices are written
+    (``<link>.s``, ``<link>.log``, ``<link>.idx``) and restored from; default the file stem."""
     series = series.bound(fig) if series else chart_data.find_series(fig, data)
     names = chart_data.trace_names(fig)
+    link = link or file_stem
     controls = []
     if len(names) >= 2 and not any(t.type.startswith("choropleth") for t in fig.data):
         controls.append("pick")
     if scale and chart_data.is_count_time_series(fig):
         controls.append("log")
+    keys = {"pick": f"pick-{file_stem}", "log": f"log-{file_stem}",
+            "index": f"index-{file_stem}"}
+    years = chart_data.index_years(fig) if "log" in controls else []
     chosen = None
     if controls:
+        _link_state(link, keys, names, years, controls)
         cols = st.columns(([3] if "pick" in controls else []) + ([1.2, 1.2] if "log" in controls
                                                                    else []))
         if "pick" in controls:
-            chosen = cols[0].multiselect(
-                _("Series shown (and exported)"), names, default=names,
-                key=f"pick-{file_stem}")
+            chosen = cols[0].multiselect(_("Series shown (and exported)"), names,
+                                         key=keys["pick"])
         if "log" in controls:
-            cols[-2].toggle(_("Log scale"), key=f"log-{file_stem}")
-            cols[-1].selectbox(_("Index (= 100 in)"), [None] + chart_data.index_years(fig),
-                               key=f"index-{file_stem}",
+            cols[-2].toggle(_("Log scale"), key=keys["log"])
+            cols[-1].selectbox(_("Index (= 100 in)"), [None] + years, key=keys["index"],
                                format_func=lambda y: _("off") if y is None else str(y))
+    ss = st.session_state
+    log = "log" in controls and bool(ss.get(keys["log"]))
+    year = ss.get(keys["index"]) if "log" in controls else None
+    from dashboard import binding
+
+    binding.set_chart_params(link, chart_data.link_params(link, names, chosen, log, year))
     fig, data = chart_data.pick(fig, data, chosen, series)
-    if "log" in controls and (year := st.session_state.get(f"index-{file_stem}")):
+    if year:
         fig = chart_data.index_figure(fig, year)
         data = chart_data.index_column(data, series, year)
-    if "log" in controls and st.session_state.get(f"log-{file_stem}"):
+    if log:
         fig = chart_data.log_scale(fig)
     table = chart_data.rows(data, source, series)
     chart_tab, table_tab, cite_tab = st.tabs([_("Chart"), _("Table"), _("Cite this chart")])

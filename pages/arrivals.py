@@ -67,7 +67,8 @@ with detections_tab:
     data = arrivals.series(view)
     fig = arrivals.figure(data, view, opts)
     source = arrivals.source(view)
-    components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals")
+    components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals",
+                     link="det")
     if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
         st.info(_("Not a full year in this vintage: {years}. Newer months come with a newer "
                   "workbook: `python -m etl fetch frontex`.").format(years=", ".join(partial)))
@@ -99,7 +100,7 @@ with risk_tab:
             rtitle = risk.title(chosen, opts.routes, first, last)
             notes = risk.gaps(rdata, first)
             components.chart(risk.figure(rdata, title=rtitle, source=rsource, notes=notes),
-                             risk.table(rdata), rsource, rtitle, "route_risk")
+                             risk.table(rdata), rsource, rtitle, "route_risk", link="risk")
             for note in notes:
                 st.caption(note)
             st.dataframe(risk.table(rdata), hide_index=True, width="stretch")
@@ -115,7 +116,7 @@ with map_tab:
     on_map, off_map = maps.split(mdata)
     mtitle = arrivals.map_title(view, opts)
     components.chart(arrivals.map_figure(mdata, view, opts), mdata, source, mtitle,
-                     "frontex_nationality_map")
+                     "frontex_nationality_map", link="map")
     if len(off_map):
         st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
         st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),

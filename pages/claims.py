@@ -101,7 +101,7 @@ if data.empty or ("data_value" in data and data["data_value"].isna().all()):
               "dataset and the command that would load it."), icon="🕳️")
 else:
     components.chart(claims.figure(verdict, data), data, claims.source(verdict),
-                     claims.title(verdict), f"claim_{claim.id}")
+                     claims.title(verdict), f"claim_{claim.id}", link="claim")
 
 st.subheader(_("Your claims"))
 columns = claims.mart_columns()

@@ -39,7 +39,8 @@ with st.sidebar:
 
 data = rm.paid(view)
 components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(data),
-                 rm.paid_title(view, countries), f"remittances_paid_{view.country}")
+                 rm.paid_title(view, countries), f"remittances_paid_{view.country}",
+                 link="paid")
 if gap := rm.gaps(data, view, countries):
     components.missing_note([gap])
 
@@ -50,7 +51,7 @@ left.selectbox(_("Year"), years, key="rm_year")
 right.number_input(_("Top N economies"), 5, 60, key="rm_top_n")
 pct = rm.pct_gdp(view)
 components.chart(rm.pct_figure(pct, view), pct, rm.pct_source(pct), rm.pct_title(view),
-                 f"remittances_pct_gdp_{view.year}")
+                 f"remittances_pct_gdp_{view.year}", link="pct")
 
 st.subheader(_("From the Netherlands to countries outside the EU"))
 if partner_opts:
@@ -64,7 +65,7 @@ if partner_opts:
     transfers = rm.partner_series(pv)
     components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
                      rm.partner_source(transfers), rm.partner_title(pv, partner_opts),
-                     "bop_rem6_nl_by_partner")
+                     "bop_rem6_nl_by_partner", link="partner")
 else:
     for row in rm.partner_transfers().itertuples():
         st.info(_("Eurostat {dataset} (personal transfers by partner country) is not loaded "

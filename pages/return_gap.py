@@ -37,14 +37,15 @@ with st.sidebar:
 for geo in (g for g in (view.geo, view.compare) if g):
     data = rg.measures(geo, view)
     components.chart(rg.measures_figure(data, geo, view, geos), data, rg.measures_source(data),
-                     rg.measures_title(geo, view, geos), f"return_gap_{geo}")
+                     rg.measures_title(geo, view, geos), f"return_gap_{geo}",
+                     link="m" if geo == view.geo else "mc")
     if gap := rg.gaps(data, geo, geos):
         components.missing_note([gap])
 
 st.subheader(_("Return rate"))
 rates = rg.rates(view)
 components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
-                 rg.rates_title(view, geos), "return_rate",
+                 rg.rates_title(view, geos), "return_rate", link="rate",
                  series=Series(of_rows=lambda d: rg.rate_series(d, geos)))
 
 st.subheader(_("By citizenship"))
@@ -56,7 +57,7 @@ if years:
     cit = rg.by_citizenship(view)
     components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
                      rg.citizenship_title(view, geos),
-                     f"return_gap_citizenship_{view.geo}_{view.year}",
+                     f"return_gap_citizenship_{view.geo}_{view.year}", link="cit",
                      series=Series(columns=("ordered_to_leave", "returned_total")))
 else:
     st.info(_("No orders to leave by citizenship are loaded for {geo}: run `{command}`.").format(
@@ -70,7 +71,7 @@ right.selectbox(_("Definition"), list(rg.RATES), key="rg_across_rate",
                 format_func=lambda d: _(rg.RATES[d]))
 spread = rg.across(view)
 components.chart(rg.across_figure(spread, view, geos), spread, rg.across_source(spread, geos),
-                 rg.across_title(view), "return_rate_across",
+                 rg.across_title(view), "return_rate_across", link="across",
                  series=Series(of_rows=lambda d: rg.across_series(d, geos)))
 
 st.subheader(_("Map"))
@@ -82,7 +83,8 @@ if map_years:
     right.selectbox(_("Year"), map_years, key="rg_map_year")
     mdata = rg.map_data(view)
     components.chart(rg.map_figure(mdata, view), mdata, rg.map_source(mdata, view),
-                     rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}")
+                     rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}",
+                     link="map")
     off_map = rg.map_split(mdata)[1]
     if len(off_map):
         st.caption(_("Not on the map (aggregates and codes no map geometry knows):"))

@@ -76,7 +76,7 @@ if years:
     title = rev.chart_title(view, data)
     components.chart(rev.figure(data, view), data, source, title,
                      rev.file_stem(view, str(view.year)),
-                     series=Series(columns=("old", "new")))
+                     series=Series(columns=("old", "new")), link="year")
 
     st.subheader(_("Largest revisions"))
     top = rev.largest(view)

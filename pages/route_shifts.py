@@ -60,7 +60,8 @@ ok = not isinstance(result, str)
 
 data = rs.series(view, result if ok else None)
 components.chart(rs.series_figure(data, view, result if ok else None, source), data, source,
-                 rs.title(view), "route_shifts", scale=False)  # the page's own linear/log
+                 rs.title(view), "route_shifts", scale=False,  # the page's own linear/log
+                 link="series")
 
 if not ok:
     st.warning(_("This event cannot be analysed: {reason}. {window}").format(
@@ -102,7 +103,7 @@ st.subheader(_("Change on each route"))
 table = rs.routes_table(result)
 components.chart(rs.effects_figure(result, table, source), table, source,
                  _("Change on each route, {title}").format(title=rs.title(view)),
-                 "route_shifts_effects")
+                 "route_shifts_effects", link="effects")
 st.dataframe(table, hide_index=True, column_config={
     c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
     for c in ("Change in detections", "Interval low", "Interval high")} | {
@@ -151,7 +152,7 @@ else:
     es_table = rs.event_study_table(result, es)
     components.chart(rs.event_study_figure(result, es, es_table, source), es_table, source,
                      _("Event study by quarter, {title}").format(title=rs.title(view)),
-                     "route_shifts_event_study")
+                     "route_shifts_event_study", link="es")
     st.markdown(_(
         "The same model with one term per quarter instead of a single 'after' term. Treated "
         "route: its level in each quarter against the same season of the last year before "
