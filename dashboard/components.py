@@ -45,6 +45,8 @@ def permalink() -> str:
     return f"{base}?{query}" if query else base
 
 
+OFF = 0  # the index box's "off" (not None: a None value would show as an empty box)
+INDEX_WIDTH = 180  # px of the "Index (= 100 in)" box: its label and a year in full
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,7 +72,7 @@ def _link_state(link: str, keys: dict[str, str], names: list[str], years: list[i
         if "log" in state:
             ss[keys["log"]] = state["log"]
         if "index" in state:
-            ss[keys["index"]] = state["index"]
+            ss[keys["index"]] = state["index"] or OFF
     seen.add(link)
     if "pick" in controls:
         kept = [n for n in ss.get(keys["pick"], names) if n in names]
@@ -81,9 +83,8 @@ def _link_state(link: str, keys: dict[str, str], names: list[str], years: list[i
     if "log" in controls:
         if keys["log"] not in ss:
             ss[keys["log"]] = False
-        if keys["index"] not in ss or (ss[keys["index"]] is not None
-                                       and ss[keys["index"]] not in years):
-            ss[keys["index"]] = None
+        if ss.get(keys["index"]) not in [OFF, *years]:
+            ss[keys["index"]] = OFF
 
 
 def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *,
@@ -113,18 +114,19 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
     chosen = None
     if controls:
         _link_state(link, keys, names, years, controls)
-        cols = st.columns(([3] if "pick" in controls else []) + ([1.2, 1.2] if "log" in controls
-                                                                   else []))
+        # the picker on its own row, the log and index controls on the next (wrapping on a
+        # narrow window): every label shows in full at 800 px in both languages
         if "pick" in controls:
-            chosen = cols[0].multiselect(_("Series shown (and exported)"), names,
-                                         key=keys["pick"])
+            chosen = st.multiselect(_("Series shown (and exported)"), names, key=keys["pick"])
         if "log" in controls:
-            cols[-2].toggle(_("Log scale"), key=keys["log"])
-            cols[-1].selectbox(_("Index (= 100 in)"), [None] + years, key=keys["index"],
-                               format_func=lambda y: _("off") if y is None else str(y))
+            row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+            row.toggle(_("Log scale"), key=keys["log"], width="content")
+            row.selectbox(_("Index (= 100 in)"), [OFF, *years], key=keys["index"],
+                          format_func=lambda y: _("off") if y == OFF else str(y),
+                          width=INDEX_WIDTH)
     ss = st.session_state
     log = "log" in controls and bool(ss.get(keys["log"]))
-    year = ss.get(keys["index"]) if "log" in controls else None
+    year = (ss.get(keys["index"]) or None) if "log" in controls else None
     from dashboard import binding
 
     binding.set_chart_params(link, chart_data.link_params(link, names, chosen, log, year))

@@ -588,3 +588,51 @@ def test_every_control_on_return_gap_is_reachable_by_keyboard(server, page):
     page.get_by_role("tab", name="Chart").first.focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate(FOCUSED) == "Table"
+
+
+# A label is cut when its text is wider than a box around it that hides its overflow
+# (Streamlit ends a cut label with "…" through CSS, so the DOM text stays whole and the
+# boxes shrink with it): the text's natural width, measured in its own font, against the
+# inner width of every clipping ancestor.
+LABEL_CUT = """(el) => { const ctx = document.createElement('canvas').getContext('2d');
+  const style = getComputedStyle(el);
+  ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const natural = ctx.measureText(el.textContent).width;
+  for (let a = el; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX === 'visible') continue;
+    if (natural > a.clientWidth + 0.5) return [natural, a.clientWidth]; }
+  return false; }"""
+
+
+@pytest.mark.parametrize("width", [800, 1400])
+@pytest.mark.parametrize("lang, log_label, index_label", [
+    ("en", "Log scale", "Index (= 100 in)"),
+    ("nl", "Logaritmische schaal", "Index (= 100 in)"),
+])
+def test_chart_controls_show_their_labels_in_full(server, browser, width, lang, log_label,
+                                                  index_label):
+    """Return gap's first chart: the series picker, the log switch and the index box each
+    show their whole label (at 800 px the log label used to read "Log sc…")."""
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    try:
+        open_and_wait(page, f"{server}/return_gap?lang={lang}")
+        assert_no_errors(page)
+        main = page.locator('[data-testid="stMain"]')
+        for label in (log_label, index_label):
+            text = main.get_by_text(label, exact=True).first
+            text.wait_for(state="visible", timeout=CHART_TIMEOUT_MS)
+            assert not text.evaluate(LABEL_CUT), (label, width, lang)
+        picker = main.locator('[data-testid="stMultiSelect"]').first
+        toggle = main.get_by_text(log_label, exact=True).first
+        top, bottom = picker.bounding_box(), toggle.bounding_box()
+        assert bottom["y"] >= top["y"] + top["height"]  # the switches on their own row
+        picker.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        y = picker.bounding_box()["y"]
+        page.screenshot(path=str(ARTIFACTS / f"chart_controls_{lang}_{width}.png"),
+                        clip={"x": 0, "y": max(y - 40, 0), "width": width, "height": 320})
+    finally:
+        context.close()
