@@ -189,7 +189,7 @@ def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:
     fig = charts.time_series(
         data, title=title(view, opts), source=source(view), grain=view.grain,
         stacked=view.style == "stacked", y_title=_("Detections (count)"), note=note,
-        order=_series_order(data),
+        order=_series_order(data), values="count",
     )
     if view.events:
         charts.add_events(fig, events(view))

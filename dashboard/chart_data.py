@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 
 from core import metadata
 from core.paths import METADATA_DIR
+from dashboard import charts
 from dashboard.charts import Source
 from dashboard.i18n import N_, _
 
@@ -112,17 +113,19 @@ def pick(fig: go.Figure, data: pd.DataFrame, chosen: list[str] | None,
 
 
 # ------------------------------------------------------------------------- the time axis
+SCALABLE = ("count", "amount")  # the values a log scale and an index suit
+
+
 def is_count_time_series(fig: go.Figure) -> bool:
-    """Lines of counts over time: where a log scale and an index make sense (not rates or
-    shares, not bars, not maps, not values below zero)."""
+    """Lines of counts (or amounts) over time: where a log scale and an index make sense.
+    What the values are is the figure builder's mark (``charts.mark_values``), never its
+    axis title; not bars, not maps, not values below zero, not an axis already on a log
+    scale."""
+    if charts.value_kind(fig) not in SCALABLE or fig.layout.yaxis.type == "log":
+        return False
     lines = [t for t in fig.data
              if (getattr(t, "yaxis", None) or "y") == "y" and t.showlegend is not False]
     if not lines or any(t.type != "scatter" or t.x is None or t.y is None for t in lines):
-        return False
-    y_axis = fig.layout.yaxis
-    title = ((y_axis.title.text if y_axis.title else None) or "").lower()
-    if "%" in (y_axis.tickformat or "") or any(w in title for w in ("%", "per ", "÷", "rate",
-                                                                     "share", "ratio", "log")):
         return False
     try:
         pd.to_datetime(pd.Series(list(lines[0].x)))

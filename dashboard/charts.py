@@ -117,6 +117,29 @@ def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: i
                                       y=frame.legend_y, yanchor="top"))
 
 
+# What a figure's values are, written by the code that builds it into the figure's
+# ``layout.meta["values"]`` (never read from its axis title, which is in the reader's
+# language): counts of persons or events, amounts of money, rates (per 100,000, per 1,000,
+# ÷), shares, model estimates, or a claim's own series. A log scale and an index (= 100 in a
+# year) are offered only for counts and amounts (``dashboard.chart_data``).
+VALUE_KINDS = ("count", "amount", "rate", "share", "estimate", "claim")
+
+
+def mark_values(fig: go.Figure, kind: str) -> go.Figure:
+    """Write what the figure's values are (one of :data:`VALUE_KINDS`) into the figure."""
+    if kind not in VALUE_KINDS:
+        raise ValueError(f"values must be one of {VALUE_KINDS}, not {kind!r}")
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, "values": kind})
+    return fig
+
+
+def value_kind(fig: go.Figure) -> str | None:
+    """What the figure's values are, as its builder marked them (None: not marked)."""
+    meta = fig.layout.meta
+    return meta.get("values") if isinstance(meta, dict) else None
+
+
 def time_series(
     data: pd.DataFrame,
     *,
@@ -130,8 +153,12 @@ def time_series(
     y_format: str = ",d",
     hover_format: str = ",.0f",
     dashed: tuple[str, ...] = (),
+    values: str | None = None,
 ) -> go.Figure:
     """Columns used: period (date), series (label), detections or value (number).
+
+    ``values``: what the numbers are (:data:`VALUE_KINDS`), marked in the figure; a figure
+    not marked gets no log scale or index switch.
 
     A missing value (NaN) is drawn as a gap in a line, never bridged. ``y_format`` and
     ``hover_format`` are d3 formats (",d" counts, ".0%" fractions as percent); series named
@@ -174,6 +201,8 @@ def time_series(
     if data.empty:
         fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
+    if values is not None:
+        mark_values(fig, values)
     return fig
 
 

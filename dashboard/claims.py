@@ -390,6 +390,7 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
                                 title=title(verdict), x_title=verdict.claim.unit, source=src)
     return charts.time_series(data, title=title(verdict), source=src, grain="year",
                               stacked=False, y_title=verdict.claim.unit,
+                              values="claim",  # a claim's series may mix counts and ratios
                               y_format=",.4~f", hover_format=",.4~f")
 
 

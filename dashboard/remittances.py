@@ -110,7 +110,7 @@ def paid_figure(data: pd.DataFrame, view: RemittancesView,
     return charts.time_series(
         data, title=paid_title(view, countries), source=paid_source(data), grain="year",
         stacked=False, y_title=_("Current US$ (billions)"), y_format=",.1f",
-        hover_format=",.2f", order=sorted(data["series"].unique()))
+        hover_format=",.2f", order=sorted(data["series"].unique()), values="amount")
 
 
 def gaps(data: pd.DataFrame, view: RemittancesView, countries: dict[str, str]) -> str | None:
@@ -229,4 +229,4 @@ def partner_figure(data: pd.DataFrame, view: PartnerView,
                    opts: dict[str, dict[str, str]]) -> go.Figure:
     return charts.time_series(data, title=partner_title(view, opts), source=partner_source(data),
                               grain="year", stacked=False, y_title=view.currency,
-                              y_format=",.0f", hover_format=",.1f")
+                              y_format=",.0f", hover_format=",.1f", values="amount")

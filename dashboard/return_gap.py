@@ -265,7 +265,7 @@ def measures_figure(data: pd.DataFrame, geo: str, view: ReturnGapView,
         grain="year", stacked=False,
         y_title=_("Per 100,000 residents") if rate else _("Persons"),
         y_format=",.0f" if rate else ",d", hover_format=",.1f" if rate else ",.0f",
-        order=[_(MEASURES[m][0]) for m in MEASURES])
+        order=[_(MEASURES[m][0]) for m in MEASURES], values="rate" if rate else "count")
 
 
 def rates_title(view: ReturnGapView, geos: dict[str, str]) -> str:
@@ -297,7 +297,7 @@ def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) 
                               stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%",
                               hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
-                              dashed=dashed)
+                              dashed=dashed, values="rate")
 
 
 def across(view: ReturnGapView) -> pd.DataFrame:
@@ -334,7 +334,7 @@ def across_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str])
     return charts.time_series(plot, title=across_title(view), source=across_source(data, geos),
                               grain="year", stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%", hover_format=".1%",
-                              order=[name(g, geos) for g in view.across])
+                              order=[name(g, geos) for g in view.across], values="rate")
 
 
 def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:

@@ -128,7 +128,7 @@ def figure(data: pd.DataFrame, *, title: str, source: charts.Source,
                              y_title=_("Dead and missing per {thousand} detections").format(
                                  thousand=i18n.number(1000)),
                              note=" ".join(notes), order=order, y_format=",.0f",
-                             hover_format=",.1f")
+                             hover_format=",.1f", values="rate")
     # Legend inside the plot's top right (the recent years, where the ratios are low) and a
     # shorter title line: readable on a narrow screen, where four route names beside the
     # plot would take half of it.

@@ -423,7 +423,7 @@ def series_figure(data: pd.DataFrame, view: ShiftView, result: RouteEvent | None
                              stacked=False, order=order,
                              y_title=_("Detections per month (count, log scale; months "
                                        "with 0 not drawn)") if log else
-                             _("Detections per month (count)"))
+                             _("Detections per month (count)"), values="count")
     if log:
         fig.update_yaxes(type="log")
     if result is not None:

@@ -286,3 +286,51 @@ def pd_isna(value) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_log_and_index_follow_the_figures_own_mark_not_its_axis_title(lang):
+    """Counts and amounts over time get the log scale and the index, rates do not — in both
+    languages, by the mark the figure's builder writes (``layout.meta``), whatever the axis
+    title says."""
+    from dashboard import chart_data, charts, i18n, risk
+    from dashboard import remittances as rm
+
+    geos = rg.geographies()
+    with i18n.use(lang):
+        view = rg.ReturnGapView(geo="NL", compare="", start=2010, end=2020)
+        counts = rg.measures_figure(rg.measures("NL", view), "NL", view, geos)
+        per_100k = rg.ReturnGapView(geo="NL", compare="", start=2010, end=2020, per_100k=True)
+        rates_100k = rg.measures_figure(rg.measures("NL", per_100k), "NL", per_100k, geos)
+        rates = rg.rates_figure(rg.rates(view), view, geos)
+        ratio = rg.across_figure(rg.across(view), view, geos)
+        data = risk.yearly(["CMR"], 2015, 2020)
+        deaths = risk.figure(data, title="t", source=risk.source(*risk.vintages(data)),
+                             notes=[])
+        paid_view = rm.RemittancesView()
+        paid = rm.paid_figure(rm.paid(paid_view), paid_view, {})
+    assert charts.value_kind(counts) == "count" and charts.value_kind(paid) == "amount"
+    assert [chart_data.is_count_time_series(f) for f in (counts, paid)] == [True, True]
+    assert [chart_data.is_count_time_series(f)
+            for f in (rates_100k, rates, ratio, deaths)] == [False] * 4
+    # the axis title says nothing: a count titled like a rate stays a count, and the other
+    # way round
+    counts.update_layout(yaxis_title="Rate per 1,000 (%) ÷ share")
+    rates.update_layout(yaxis_title="Persons", yaxis_tickformat=",d")
+    assert chart_data.is_count_time_series(counts)
+    assert not chart_data.is_count_time_series(rates)
+    # a figure nobody marked gets no log scale
+    unmarked = type(counts)(counts)
+    unmarked.update_layout(meta=None)
+    assert not chart_data.is_count_time_series(unmarked)
+    # the mark survives what the chart does to the figure (series picked, index)
+    assert charts.value_kind(chart_data.index_figure(counts, 2014)) == "count"
+
+
+def test_mark_values_refuses_an_unknown_kind():
+    import plotly.graph_objects as go
+
+    from dashboard import charts
+
+    with pytest.raises(ValueError):
+        charts.mark_values(go.Figure(), "persons")
