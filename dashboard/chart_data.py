@@ -384,10 +384,15 @@ def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd
 # -------------------------------------------------------------------------------- outputs
 def header_lines(source: Source, title: str, vintages: list[str],
                  exported: dt.datetime) -> list[str]:
+    """The CSV's '#' lines, in the interface language (dates and codes as ISO and as the
+    publisher writes them, so scripts can still read them)."""
     return [title, source.footer_line(),
-            f"Publisher: {source.publisher}; dataset: {source.dataset}; "
-            f"vintage(s): {', '.join(vintages) or source.vintage.isoformat()}; unit: {source.unit}",
-            f"Exported: {exported:%Y-%m-%dT%H:%M:%SZ}"]
+            _("Publisher: {publisher}; dataset: {dataset}; vintage(s): {vintages}; "
+              "unit: {unit}").format(publisher=source.publisher, dataset=source.dataset,
+                                     vintages=", ".join(vintages) or source.vintage.isoformat(),
+                                     unit=source.unit),
+            _("Exported: {time}").format(time=f"{exported:%Y-%m-%dT%H:%M:%SZ}"),
+            _("Column names are stable identifiers, the same in every language.")]
 
 
 def _vintages(table: pd.DataFrame) -> list[str]:
@@ -416,21 +421,27 @@ def xlsx_bytes(table: pd.DataFrame, source: Source, title: str, *, permalink: st
                exported: dt.datetime | None = None) -> bytes:
     """The same rows as an Excel workbook: sheet ``data`` (numbers as numbers, dates as
     dates), sheet ``source`` (title, publisher, codes, vintages, unit, footer, export time,
-    permalink)."""
+    permalink). In English the data sheet's headers are the CSV's column names; in another
+    language the sheets, their headers and the source sheet's fields are in that language
+    (a workbook is read by people; scripts read the CSV)."""
+    from dashboard import i18n
+
     exported = exported or now()
     codes = source_codes(source)
-    about = [("title", title), ("publisher", source.publisher),
-             ("dataset codes", ", ".join(codes)),
-             ("vintages", ", ".join(_vintages(table)) or source.vintage.isoformat()),
-             ("unit", source.unit), ("footer", source.footer_line()),
+    about = [(_("title"), title), (_("publisher"), source.publisher),
+             (_("dataset codes"), ", ".join(codes)),
+             (_("vintages"), ", ".join(_vintages(table)) or source.vintage.isoformat()),
+             (_("unit"), source.unit), (_("footer"), source.footer_line()),
              *((f"url {c}", dataset_url(c) or "") for c in codes),
-             ("exported", f"{exported:%Y-%m-%dT%H:%M:%SZ}"), ("permalink", permalink)]
+             (_("exported"), f"{exported:%Y-%m-%dT%H:%M:%SZ}"), (_("permalink"), permalink)]
     data = table.astype(object).where(table.notna(), None)
+    if i18n.current() != i18n.DEFAULT:
+        data = data.rename(columns=plain)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        data.to_excel(xl, sheet_name="data", index=False)
-        pd.DataFrame(about, columns=["field", "value"]).to_excel(xl, sheet_name="source",
-                                                                  index=False)
+        data.to_excel(xl, sheet_name=_("data"), index=False)
+        pd.DataFrame(about, columns=[_("field"), _("value")]).to_excel(
+            xl, sheet_name=_("source"), index=False)
     return buf.getvalue()
 
 
@@ -473,12 +484,36 @@ COLUMN_LABELS = {
     "dataset_code": N_("Dataset code"), "vintage": N_("Vintage"),
     "missing_reason": N_("Missing reason"), "definition": N_("Definition"),
     "count": N_("Count"), "population": N_("Population"),
+    # the other columns of the charts' frames (English: as the column name reads)
+    "route_code": N_("Route code"), "route": N_("Route"),
+    "dead_and_missing": N_("Dead and missing"),
+    "dead_and_missing_per_1000": N_("Dead and missing per 1000"),
+    "months_covered": N_("Months covered"), "iso3": N_("Iso3"), "name": N_("Name"),
+    "citizenship_iso3": N_("Citizenship iso3"), "citizenship": N_("Citizenship"),
+    "ordered_to_leave": N_("Ordered to leave"), "returned_total": N_("Returned total"),
+    "return_rate_total": N_("Return rate total"), "rate_label": N_("Rate label"),
+    "kind": N_("Kind"), "value_usd": N_("Value usd"), "country_iso3": N_("Country iso3"),
+    "country": N_("Country"), "received_pct_gdp": N_("Received pct gdp"),
+    "pct_gdp_is_computed": N_("Pct gdp is computed"), "received_usd": N_("Received usd"),
+    "gdp_usd": N_("Gdp usd"), "source": N_("Source"), "computed": N_("Computed"),
+    "label": N_("Label"), "key": N_("Key"), "is_aggregate": N_("Is aggregate"),
+    "months": N_("Months"), "first_month": N_("First month"), "last_month": N_("Last month"),
+    "months_old": N_("Months old"), "months_new": N_("Months new"), "old": N_("Old"),
+    "new": N_("New"), "revision": N_("Revision"), "relative_revision": N_("Relative revision"),
+    "flag_old": N_("Flag old"), "flag_new": N_("Flag new"),
+    "Route": N_("Route"), "Route code": N_("Route code"), "Role": N_("Role"),
+    "Change in detections": N_("Change in detections"), "Interval low": N_("Interval low"),
+    "Interval high": N_("Interval high"), "Quarter": N_("Quarter"),
+    "Quarter label": N_("Quarter label"), "Log change": N_("Log change"),
+    "Coefficient": N_("Coefficient"), "Standard error": N_("Standard error"),
 }
 
 
 def plain(column: str) -> str:
     if column in COLUMN_LABELS:
         return _(COLUMN_LABELS[column])
+    if column.startswith("index_") and column[6:].isdigit():
+        return _("Index {year}").format(year=column[6:])
     text = column.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 

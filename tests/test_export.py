@@ -334,3 +334,59 @@ def test_mark_values_refuses_an_unknown_kind():
 
     with pytest.raises(ValueError):
         charts.mark_values(go.Figure(), "persons")
+
+
+def test_dutch_exports_have_dutch_header_lines_headers_and_source_sheet():
+    """With the interface in Dutch: the CSV's '#' lines and the workbook are Dutch; the CSV's
+    column names stay the English identifiers scripts read."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from dashboard import chart_data, i18n
+
+    when = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.timezone.utc)
+    _data, source, english = _nl_rows()
+    en_text = chart_data.csv_bytes(english, source, "t", exported=when).decode()
+    with i18n.use("nl"):
+        _data, source, table = _nl_rows()
+        text = chart_data.csv_bytes(table, source, "Terugkeerkloof", exported=when).decode()
+        book = openpyxl.load_workbook(io.BytesIO(chart_data.xlsx_bytes(
+            table, source, "Terugkeerkloof", permalink="https://example.org/return_gap?lang=nl",
+            exported=when)))
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[0] == "# Terugkeerkloof"
+    assert header[1].startswith("# Bron: Eurostat")
+    assert header[2].startswith("# Uitgever: Eurostat; dataset: migr_asyappctza, ")
+    assert "versie(s): 2018-03-27, " in header[2] and "; eenheid: personen" in header[2]
+    assert header[3] == "# Geëxporteerd: 2026-12-02T07:00:00Z"
+    assert header[4] == "# Kolomnamen zijn vaste (Engelse) namen, in elke taal dezelfde."
+    csv = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    en_csv = pd.read_csv(io.StringIO(en_text), comment="#", dtype=str, keep_default_na=False)
+    assert list(csv.columns) == list(en_csv.columns)  # the stable identifiers
+    assert list(csv.columns[:2]) == ["geo", "year"] and "measure" in csv.columns
+    assert csv["value"].tolist() == en_csv["value"].tolist()
+    rows = csv.set_index(["measure", "year"])
+    assert rows.loc[("ordered_to_leave", "2014"), "value"] == "33735"
+    assert rows.loc[("ordered_to_leave", "2018"), "missing_reason"] == \
+        "niet geladen: voer `python -m etl fetch eurostat` uit"
+    # the workbook: Dutch sheets, headers and fields; the same numbers
+    assert book.sheetnames == ["gegevens", "bron"]
+    sheet = list(book["gegevens"].iter_rows(values_only=True))
+    headers = list(sheet[0])
+    assert headers[:2] == ["Gebied", "Jaar"]
+    assert headers[-3:] == ["Datasetcode", "Versie", "Reden ontbreken"]
+    assert "Waarde" in headers and "Jaar" in headers
+    value, year, measure = (headers.index(h) for h in ("Waarde", "Jaar", "Maatstaf"))
+    found = {(r[measure], r[year]): r[value] for r in sheet[1:]}
+    assert found[("ordered_to_leave", 2014)] == 33_735
+    about = dict(book["bron"].iter_rows(min_row=2, values_only=True))
+    assert list(book["bron"].iter_rows(max_row=1, values_only=True))[0] == ("veld", "waarde")
+    assert about["titel"] == "Terugkeerkloof" and about["uitgever"] == "Eurostat"
+    assert about["datasetcodes"] == "migr_asyappctza, migr_eiord, migr_eipre, migr_eirtn"
+    assert about["eenheid"] == "personen (door Eurostat afgerond op 5)"
+    assert about["voetregel"].startswith("Bron: Eurostat")
+    assert about["geëxporteerd"] == "2026-12-02T07:00:00Z"
+    assert about["permalink"] == "https://example.org/return_gap?lang=nl"
