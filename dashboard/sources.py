@@ -144,12 +144,17 @@ def not_loaded(view: SourcesView) -> pd.DataFrame:
 
 
 def notes(view: SourcesView) -> pd.DataFrame:
-    """Each dataset's caveat, vintage note and licence, as its metadata file states them."""
+    """Each dataset's caveat, vintage note and licence, as its metadata file states them (the
+    caveat in the interface's language: ``caveat_nl`` in Dutch; the publisher's title as
+    written)."""
+    from dashboard import charts
+
     rows = []
     for dataset in metadata_datasets():
         meta = metadata.dataset(dataset)
+        caveat = charts.localized(meta, "caveat") if meta.get("caveat") else ""
         rows.append({"publisher": meta["publisher"], "dataset": dataset,
-                     "title": _text(meta.get("title")), "caveat": _text(meta.get("caveat")),
+                     "title": _text(meta.get("title")), "caveat": _text(caveat),
                      "vintage_note": _text(meta.get("vintage_note")),
                      "licence": _text(meta.get("licence"))})
     data = pd.DataFrame(rows, columns=NOTE_COLUMNS)

@@ -192,3 +192,24 @@ def test_refresh_is_off_on_a_read_only_installation(monkeypatch):
     at = run_page(PAGE)
     assert not [b for b in at.button if b.key == "src_refresh"]
     assert src.REFRESH_OFF in [c.value for c in at.caption]
+
+
+def test_every_caveat_has_a_dutch_one_and_the_dutch_page_shows_it():
+    from core import metadata
+    from dashboard import sources as src
+
+    for dataset in src.metadata_datasets():
+        meta = metadata.dataset(dataset)
+        if meta.get("caveat"):
+            assert meta.get("caveat_nl"), dataset
+            assert meta["caveat_nl"] != meta["caveat"], dataset
+    at = run_page(PAGE, lang="nl")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Detecties, geen personen (dezelfde persoon kan meer dan eens worden " \
+           "gedetecteerd)." in text
+    assert "NL 2015: 58.880 tegen 44.970 bij Eurostat" in text  # CBS 80059NED vs Eurostat
+    assert "Detections, not persons (the same person" not in text
+    # the publishers' dataset titles stay as written
+    labels = [e.label for e in at.expander]
+    title = " ".join(metadata.dataset("frontex_ibc")["title"].split())
+    assert any(label.endswith(f"frontex_ibc: {title}") for label in labels), labels
