@@ -179,7 +179,8 @@ def events(view: ArrivalsView) -> pd.DataFrame:
         return pd.DataFrame(columns=["id", "date", "title", "routes", "confirmed"])
     end = _month(view.end)
     end = dt.date(end.year + (end.month == 12), end.month % 12 + 1, 1) - dt.timedelta(days=1)
-    return db.query("policy_events", start=_month(view.start), end=end, routes=list(view.routes))
+    return charts.localized_titles(db.query("policy_events", start=_month(view.start), end=end,
+                                            routes=list(view.routes)))
 
 
 def figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figure:

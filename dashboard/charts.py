@@ -73,6 +73,18 @@ def localized(meta: dict, key: str) -> str:
     return meta[key]
 
 
+def localized_titles(events: pd.DataFrame) -> pd.DataFrame:
+    """Policy events with ``title`` in the interface's language (``title_nl`` in Dutch, where
+    the event has one; the English title otherwise)."""
+    lang = i18n.current()
+    column = f"title_{lang}"
+    if lang == i18n.DEFAULT or column not in events or events.empty:
+        return events
+    out = events.copy()
+    out["title"] = out[column].where(out[column].notna() & (out[column] != ""), out["title"])
+    return out
+
+
 def file_notes(dataset: str, files) -> list[str]:
     """The metadata's ``file_notes`` for the files behind a chart's values (``files``: file
     names, or '; '-joined lists of them), each once, in the metadata's order."""

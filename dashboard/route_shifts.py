@@ -138,7 +138,13 @@ def monthly() -> pd.DataFrame:
 
 
 def events() -> pd.DataFrame:
+    """Every policy event, titles as recorded (English): what the analysis reads."""
     return db.query("policy_events_all")
+
+
+def shown_events() -> pd.DataFrame:
+    """Every policy event with its title in the interface's language: what a reader sees."""
+    return charts.localized_titles(events())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -193,7 +199,7 @@ def event_row(view: ShiftView) -> dict:
     if view.event == "date":
         return {"id": None, "date": pd.Timestamp(view.date), "date_precision": "day",
                 "title": _("chosen date {date}").format(date=view.date), "confirmed": True}
-    row = events().set_index("id").loc[view.event]
+    row = shown_events().set_index("id").loc[view.event]
     return {"id": view.event, "date": pd.Timestamp(row["date"]),
             "date_precision": row["date_precision"], "title": row["title"],
             "confirmed": bool(row["confirmed"])}
@@ -549,8 +555,11 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
 
 
 def event_row_from(result: RouteEvent) -> str:
-    title = (result.title if result.event_id is not None
-             else _("chosen date {date}").format(date=f"{result.event_date:%Y-%m-%d}"))
+    if result.event_id is not None:
+        shown = shown_events().set_index("id")["title"]
+        title = shown.get(result.event_id, result.title)
+    else:
+        title = _("chosen date {date}").format(date=f"{result.event_date:%Y-%m-%d}")
     return f"{title} ({i18n.date(result.event_date)})"
 
 

@@ -12,7 +12,7 @@ from dashboard.i18n import _
 through_app()
 
 bind = Binding("rs", asdict(rs.ShiftView()), lambda s: asdict(rs.resolve(rs.ShiftView(**s))))
-events = rs.events()
+events = rs.shown_events()
 labels = dict(zip(events["id"], events["date"].astype(str).str[:10] + " · " + events["title"]
                   + events["confirmed"].map({True: "", False: " " + _("(unconfirmed)")})))
 labels["date"] = _("A date of my choice …")

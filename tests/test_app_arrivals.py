@@ -167,3 +167,15 @@ def test_per_capita_option_is_off_and_says_why(built_warehouse):
     assert f"of the {n} nationalities detected" in reason
     assert "a route has no resident population" in reason
     assert "per_100k" not in dict(at.query_params)
+
+
+def test_policy_event_titles_are_dutch_in_the_dutch_interface():
+    at = run(routes="EMR", grain="month", start="2016-01", end="2016-12", events="true",
+             lang="nl")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    hovers = [t["hovertemplate"] for t in spec["data"] if t["name"].startswith("event ")]
+    assert any("Verklaring EU–Turkije van toepassing (overeengekomen 2016-03-18)" in h
+               for h in hovers), hovers
+    assert not any("EU–Turkey Statement" in h for h in hovers)
+    listed = [d.value for d in at.dataframe if "gebeurtenis" in d.value.columns]
+    assert listed and "Westelijke Balkancorridor gesloten" in set(listed[0]["gebeurtenis"])

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 EVENTS_CSV = REFERENCE_DIR / "policy_events.csv"
 EVENT_LIST = ROOT.parent / "shared" / "docs" / "policy-events.md"
-COLUMNS = ["id", "date", "date_precision", "end_date", "title", "routes", "route_note", "kind",
-           "source_name", "source_url", "confirmed"]
+COLUMNS = ["id", "date", "date_precision", "end_date", "title", "title_nl", "routes",
+           "route_note", "kind", "source_name", "source_url", "confirmed"]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,8 @@ def events() -> pd.DataFrame:
 def test_columns(events):
     assert list(events.columns) == COLUMNS
     assert (events["id"] != "").all() and (events["title"] != "").all()
+    assert (events["title_nl"] != "").all()  # every title shown on a chart, also in Dutch
+    assert (events["title_nl"] != events["title"]).all()
     assert (events["source_name"] != "").all()
 
 

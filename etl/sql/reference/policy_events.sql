@@ -1,6 +1,7 @@
 -- Policy events (etl/reference/policy_events.csv), one row per event, for the route-shift
 -- timeline. routes: semicolon-separated route codes (or ALL); confirmed = false marks an
--- event whose date still needs a second source (shown as unconfirmed in the UI).
+-- event whose date still needs a second source (shown as unconfirmed in the UI). title_nl:
+-- the title in Dutch, shown in the Dutch interface.
 CREATE TABLE policy_events AS
 SELECT
     id,
@@ -8,6 +9,7 @@ SELECT
     date_precision,
     CAST(NULLIF(end_date, '') AS DATE) AS end_date,
     title,
+    NULLIF(title_nl, '') AS title_nl,
     CASE WHEN coalesce(routes, '') = '' THEN []::VARCHAR[] ELSE string_split(routes, ';') END AS routes,
     NULLIF(route_note, '') AS route_note,
     kind,
