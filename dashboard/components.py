@@ -76,6 +76,11 @@ def _link_state(link: str, keys: dict[str, str], names: list[str], years: list[i
     seen.add(link)
     if "pick" in controls:
         kept = [n for n in ss.get(keys["pick"], names) if n in names]
+        legend = ss.get(f"{keys['pick']}:legend")  # (series count, positions) last shown
+        if keys["pick"] in ss and len(kept) < len(ss[keys["pick"]]) and legend \
+                and legend[0] == len(names):
+            # the same series under other names (the language was switched): by position
+            kept = [names[i] for i in legend[1] if i < len(names)]
         if keys["pick"] not in ss or (not kept and ss[keys["pick"]]):
             kept = list(names)
         if ss.get(keys["pick"]) != kept:
@@ -130,6 +135,9 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
     from dashboard import binding
 
     binding.set_chart_params(link, chart_data.link_params(link, names, chosen, log, year))
+    if chosen is not None:
+        ss[f"{keys['pick']}:legend"] = (len(names), [i for i, n in enumerate(names)
+                                                     if n in chosen])
     fig, data = chart_data.pick(fig, data, chosen, series)
     if year:
         fig = chart_data.index_figure(fig, year)

@@ -200,3 +200,23 @@ def test_a_chart_link_value_keeps_the_series_it_names_and_says_in_dutch_what_it_
     texts = [w.value for w in at.warning]
     assert "Linkwaarde 'abc' voor m.idx niet begrepen — geen index wordt getoond." in texts
     assert "Linkwaarde '?' voor m.log niet begrepen — lineaire schaal wordt getoond." in texts
+
+
+def test_a_picked_series_stays_picked_when_the_language_is_switched():
+    from pages import specs
+
+    at = run_page(RG)
+    by_key(at, "pick-return_gap_NL").set_value(["Ordered to leave"])
+    at.run()
+    from dashboard import i18n
+
+    # what the sidebar switch does (its state and its "chosen" mark; its own test is in
+    # test_i18n.py)
+    at.session_state[i18n.KEY] = "nl"
+    at.session_state[i18n.EXPLICIT] = True
+    at.run()
+    assert not at.exception
+    assert _names(specs(at)[0]) == ["Vertrekplicht opgelegd"]
+    assert by_key(at, "pick-return_gap_NL").value == ["Vertrekplicht opgelegd"]
+    params = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert params == {"lang": "nl", "m.s": "3"}
