@@ -243,10 +243,11 @@ def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
     series, effects, event_study = _plot_specs(at)
     assert series["layout"]["separators"] == ",."
     assert _text(series["layout"]["title"]).startswith(
-        "Detecties per maand en per route rond EU–Turkey")
+        "Detecties per maand en per route rond Verklaring EU–Turkije van toepassing")
     assert "(20 maart 2016)" in _text(series["layout"]["title"])
     assert _text(series["layout"]["yaxis"]["title"]) == "Detecties per maand (aantal)"
-    assert _text(effects["layout"]["title"]).startswith("Verandering in detecties na EU–Turkey")
+    assert _text(effects["layout"]["title"]).startswith(
+        "Verandering in detecties na Verklaring EU–Turkije van toepassing")
     assert _text(effects["layout"]["xaxis"]["title"]).startswith(
         "Detecties in de periode na de gebeurtenis")
     assert _text(event_study["layout"]["title"]).startswith("Eventstudie per kwartaal rond")
