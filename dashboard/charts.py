@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core import metadata
-from dashboard import i18n, palette, layout
+from dashboard import flags, i18n, palette, layout
 
 PALETTE = palette.SERIES  # Okabe–Ito, colour-blind safe
 
@@ -130,34 +130,62 @@ def time_series(
     y_format: str = ",d",
     hover_format: str = ",.0f",
     dashed: tuple[str, ...] = (),
+    flag_intro: str | None = None,
 ) -> go.Figure:
-    """Columns used: period (date), series (label), detections or value (number).
+    """Columns used: period (date), series (label), detections or value (number), and the
+    publisher's flag where the frame has one (``flag`` or ``flags``).
 
     A missing value (NaN) is drawn as a gap in a line, never bridged. ``y_format`` and
     ``hover_format`` are d3 formats (",d" counts, ".0%" fractions as percent); series named
-    in ``dashed`` are drawn dashed (e.g. a computed or alternative definition)."""
+    in ``dashed`` are drawn dashed (e.g. a computed or alternative definition). A flagged
+    value gets an open marker and its flag in words on hover, and the footer lists the flags
+    drawn (``flag_intro`` words that sentence's start, e.g. for a rate's inputs)."""
     value = "detections" if "detections" in data else "value"
     order = order or sorted(data["series"].unique())
     fig = go.Figure()
     hover_period = "%Y" if grain == "year" else "%b %Y"
+    flag_col = flags.column(data)
+    flagged_points = []
     for i, name in enumerate(order):
         rows = data[data["series"] == name].sort_values("period")
         x = pd.to_datetime(rows["period"])
         colour = PALETTE[i % len(PALETTE)]
         dash = palette.DASHES[(i // len(PALETTE)) % len(palette.DASHES)]
+        marks = ([f if pd.notna(v) else None for f, v in zip(rows[flag_col], rows[value])]
+                 if flag_col else [None] * len(rows))
+        flagged = [bool(flags.codes(f)) for f in marks]
+        flagged_points += [(name, w.year, f) for w, f, on in zip(x, marks, flagged) if on]
+        extra = "%{customdata}" if any(flagged) else ""
         common = dict(
             x=x, y=rows[value], name=str(name),
-            hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
+            hovertemplate=(f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}{extra}"
+                           "<extra></extra>"),
         )
+        if any(flagged):
+            common["customdata"] = [flags.hover(f, source.publisher) for f in marks]
         if stacked:
-            fig.add_trace(go.Bar(marker_color=colour, **common))
+            bar_marker = dict(color=colour)
+            if any(flagged):
+                bar_marker.update(line=dict(color=[palette.TEXT_MUTED if f else colour
+                                                   for f in flagged],
+                                            width=[2 if f else 0 for f in flagged]),
+                                  pattern=dict(shape=["." if f else "" for f in flagged]))
+            fig.add_trace(go.Bar(marker=bar_marker, **common))
         else:
-            fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
-                                     connectgaps=False,
+            point = 6 if grain == "year" else 0
+            marker = (dict(symbol=[flags.MARKER if f else "circle" for f in flagged],
+                           size=[flags.MARKER_SIZE if f else point for f in flagged],
+                           line=dict(width=[2 if f else 0 for f in flagged], color=colour))
+                      if any(flagged) else None)
+            fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" or any(flagged)
+                                     else "lines",
+                                     connectgaps=False, marker=marker,
                                      line=dict(color=colour, width=2,
                                                dash="dash" if name in dashed else dash),
                                      **common))
-    _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
+    flag_note = flags.note(flagged_points, source.publisher, intro=flag_intro)
+    footer = " ".join([source.footer_line(), *(n for n in (note, flag_note) if n)])
+    _frame(fig, title=title, footer=footer,
            plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
     years = (pd.to_datetime(data["period"]).dt.year.nunique() if len(data) else 0)
     fig.update_layout(

@@ -37,6 +37,7 @@ RATE_CAVEAT = N_("Returns in year t are not the returns of year t's orders: the 
                "t−1 and t.")
 COMPUTED_CAVEAT = N_("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
                    "published aggregate (missing where a member state is missing).")
+RATE_FLAGS = N_("Eurostat flags of the counts behind a rate (open diamonds)")
 FETCH = registry.fetch_command("eurostat_migr")
 PER_100K_UNIT = N_("persons per 100,000 residents")
 PER_100K_NOTE = N_("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
@@ -148,7 +149,7 @@ def rates(view: ReturnGapView, geos: list[str] | None = None) -> pd.DataFrame:
     (``geos``: these geographies instead of the view's geography and comparison)."""
     geos = geos or [g for g in (view.geo, view.compare) if g]
     rows = db.query("return_gap_rates", geos=geos)
-    long = rows.melt(id_vars=["geo", "year", "is_computed", "source_file", "vintage"],
+    long = rows.melt(id_vars=["geo", "year", "flags", "is_computed", "source_file", "vintage"],
                      value_vars=list(RATES), var_name="definition", value_name="value")
     grid = pd.MultiIndex.from_product([geos, list(RATES), range(view.start, view.end + 1)],
                                       names=["geo", "definition", "year"])
@@ -297,7 +298,7 @@ def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) 
                               stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%",
                               hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
-                              dashed=dashed)
+                              dashed=dashed, flag_intro=_(RATE_FLAGS))
 
 
 def across(view: ReturnGapView) -> pd.DataFrame:
@@ -334,7 +335,8 @@ def across_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str])
     return charts.time_series(plot, title=across_title(view), source=across_source(data, geos),
                               grain="year", stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%", hover_format=".1%",
-                              order=[name(g, geos) for g in view.across])
+                              order=[name(g, geos) for g in view.across],
+                              flag_intro=_(RATE_FLAGS))
 
 
 def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:

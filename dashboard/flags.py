@@ -1,0 +1,83 @@
+"""Publishers' observation flags (Eurostat's b, d, e, p …): their meanings, in one place, and
+the words a chart uses for them (hover text, the in-figure note, the table's column).
+
+A flag is kept as published (``eurostat_annual.flag``; ``return_gap.flags`` holds the flags of
+a row's counts, letters run together, e.g. ``dp``). Meanings are Eurostat's documented
+observation flags (the code list of the data browser and the SDMX ``OBS_FLAG``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis.periods import spans
+from dashboard.i18n import N_, _
+
+MEANINGS = {
+    "b": N_("break in time series"),
+    "c": N_("confidential"),
+    "d": N_("definition differs"),
+    "e": N_("estimated"),
+    "f": N_("forecast"),
+    "n": N_("not significant"),
+    "p": N_("provisional"),
+    "r": N_("revised"),
+    "s": N_("Eurostat estimate"),
+    "u": N_("low reliability"),
+    "z": N_("not applicable"),
+}
+MARKER = "diamond-open"  # a flagged point's marker: open, so the line's own dots stay distinct
+MARKER_SIZE = 13
+NBSP = "\u00a0"
+
+
+def codes(flag) -> list[str]:
+    """The flag letters of a value, each once, in the order written ("dp" → ["d", "p"]);
+    [] for no flag."""
+    if flag is None or (not isinstance(flag, str) and pd.isna(flag)):
+        return []
+    return list(dict.fromkeys(c for c in str(flag).lower() if c.isalpha()))
+
+
+def meaning(code: str) -> str:
+    """The meaning of one flag letter in the interface's language."""
+    if code in MEANINGS:
+        return _(MEANINGS[code])
+    return _("not documented")
+
+
+def words(flag) -> str:
+    """A value's flags in words, e.g. "b = break in time series"; "" for no flag."""
+    return "; ".join(f"{c} = {meaning(c)}" for c in codes(flag))
+
+
+def hover(flag, publisher: str = "Eurostat") -> str:
+    """The hover line of a flagged point (with its leading line break); "" for no flag."""
+    text = words(flag)
+    return "<br>" + _("{publisher} flag: {flags}").format(publisher=publisher, flags=text) \
+        if text else ""
+
+
+def note(points: Iterable[tuple[str, int, object]], publisher: str = "Eurostat",
+         intro: str | None = None) -> str | None:
+    """One sentence for a figure's footer naming every flag drawn and where: ``points`` are
+    (series name, year, flag) of the plotted values. None when no point is flagged."""
+    where: dict[str, dict[str, list[int]]] = {}
+    for series, year, flag in points:
+        for c in codes(flag):
+            where.setdefault(c, {}).setdefault(str(series), []).append(int(year))
+    if not where:
+        return None
+    order = list(MEANINGS) + sorted(set(where) - set(MEANINGS))
+    items = []
+    for c in (c for c in order if c in where):
+        places = _(" and ").join(f"{s} {spans(years)}" for s, years in where[c].items())
+        items.append(f"{c}{NBSP}={NBSP}{meaning(c)} ({places})")  # "b = " never wraps
+    intro = intro or _("{publisher} flags (open diamonds)").format(publisher=publisher)
+    return f"{intro}: {'; '.join(items)}."
+
+
+def column(data: pd.DataFrame) -> str | None:
+    """The frame's flag column (``flag``, or ``flags`` of a computed row), if any."""
+    return next((c for c in ("flag", "flags") if c in data), None)
