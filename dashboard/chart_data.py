@@ -300,8 +300,8 @@ def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd
                 out[col] = s.round().astype("Int64")
         elif s.dtype.kind == "M":
             out[col] = s.dt.date
-    if (flag_col := flags.column(out)) is not None:  # the publisher's flag, then in words
-        out.insert(out.columns.get_loc(flag_col) + 1, "flag_meaning",
+    for flag_col in (c for c in flags.COLUMNS if c in out):  # a publisher's flag, in words
+        out.insert(out.columns.get_loc(flag_col) + 1, flags.meaning_column(flag_col),
                    out[flag_col].map(lambda f: flags.words(f) or None))
     out["dataset_code"] = code.astype(str)
     out["vintage"] = vintage
@@ -397,7 +397,10 @@ COLUMN_LABELS = {
     "measure": N_("Measure"), "series": N_("Series"), "series_code": N_("Series code"),
     "value": N_("Value"), "detections": N_("Detections"), "is_computed": N_("Is computed"),
     "basis": N_("Basis"), "flag": N_("Flag"), "flags": N_("Flags"),
-    "flag_meaning": N_("Flag meaning"), "source_dataset": N_("Source dataset"),
+    "flag_meaning": N_("Flag meaning"), "flags_meaning": N_("Flag meaning"),
+    "flag_old": N_("Flag (older)"), "flag_new": N_("Flag (newer)"),
+    "flag_old_meaning": N_("Flag meaning (older)"),
+    "flag_new_meaning": N_("Flag meaning (newer)"), "source_dataset": N_("Source dataset"),
     "source_file": N_("Source file"), "months_in_period": N_("Months in period"),
     "dataset_code": N_("Dataset code"), "vintage": N_("Vintage"),
     "missing_reason": N_("Missing reason"), "definition": N_("Definition"),

@@ -207,22 +207,45 @@ def time_series(
 
 def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: str,
               x_title: str, source: Source, text: str | None = None,
-              x_format: str = ",d", hatched: str | None = None) -> go.Figure:
+              x_format: str = ",d", hatched: str | None = None,
+              flag_columns: dict[str, str] | None = None) -> go.Figure:
     """Horizontal grouped bars, one row per ``label`` (largest first, top to bottom).
 
     ``bars`` maps a value column to its legend name; ``text`` names a column shown at the end
     of each row (e.g. a rate); rows where the boolean column ``hatched`` is true get a hatched
-    bar (e.g. a computed value) and the legend says so."""
+    bar (e.g. a computed value) and the legend says so. ``flag_columns`` maps a value column
+    to the column of its publisher's flags: a flagged bar is outlined, its hover says the
+    flag in words and the footer lists the flags drawn."""
     fig = go.Figure()
+    flagged_points = []
     for i, (column, name) in enumerate(bars.items()):
         pattern = (dict(shape=["/" if h else "" for h in data[hatched]])
                    if hatched is not None else None)
+        colour = PALETTE[i % len(PALETTE)]
+        marker = dict(color=colour, pattern=pattern)
+        extra = {}
+        flag_col = (flag_columns or {}).get(column)
+        if flag_col in data:
+            marks = [f if pd.notna(v) else None for f, v in zip(data[flag_col], data[column])]
+            on = [bool(flags.codes(f)) for f in marks]
+            if any(on):
+                flagged_points += [(name, lab, f) for lab, f, o in zip(data[label], marks, on)
+                                   if o]
+                extra = dict(customdata=[flags.hover(f, source.publisher) for f in marks])
         fig.add_trace(go.Bar(
-            y=data[label], x=data[column], name=name, orientation="h",
-            marker=dict(color=PALETTE[i % len(PALETTE)], pattern=pattern),
+            y=data[label], x=data[column], name=name, orientation="h", marker=marker,
             text=data[text] if text and i == len(bars) - 1 else None,
-            textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{y}}<br>{name}: %{{x:{x_format}}}<extra></extra>"))
+            textposition="outside", cliponaxis=False, offsetgroup=str(i), legendgroup=name,
+            hovertemplate=(f"%{{y}}<br>{name}: %{{x:{x_format}}}"
+                           + ("%{customdata}" if extra else "") + "<extra></extra>"),
+            **extra))
+        if extra:  # the outline of the flagged bars, drawn over them (the legend stays plain)
+            fig.add_trace(go.Bar(
+                y=data[label], x=[v if o else None for v, o in zip(data[column], on)],
+                name=name, orientation="h", offsetgroup=str(i), legendgroup=name,
+                showlegend=False,
+                hoverinfo="skip", marker=dict(color="rgba(0,0,0,0)",
+                                              line=dict(color=palette.TEXT_MUTED, width=2.5))))
     # hatching says something only where computed and published values are side by side
     mixed = hatched is not None and data[hatched].any() and not data[hatched].all()
     if hatched is not None and not mixed:
@@ -233,8 +256,12 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
                              orientation="h",
                              marker=dict(color="white", line=dict(color="#444", width=1),
                                          pattern=dict(shape="/"))))
-    _frame(fig, title=title, footer=source.footer_line(), plot_height=120 + 34 * len(data),
-           left=200, legend=[t.name for t in fig.data])
+    flag_note = flags.note(flagged_points, source.publisher,
+                           intro=i18n._("{publisher} flags (outlined bars)").format(
+                               publisher=source.publisher))
+    _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
+                                                                      else [])]),
+           plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data])
     fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
                       yaxis=dict(autorange="reversed"))
     if data.empty:

@@ -59,25 +59,45 @@ def hover(flag, publisher: str = "Eurostat") -> str:
         if text else ""
 
 
-def note(points: Iterable[tuple[str, int, object]], publisher: str = "Eurostat",
+def _places(where: list) -> str:
+    """Years as spans ("2014–2015"), other places (bar labels) listed."""
+    if all(isinstance(w, int) for w in where):
+        return spans(where)
+    return ", ".join(dict.fromkeys(str(w) for w in where))
+
+
+def note(points: Iterable[tuple[str, object, object]], publisher: str = "Eurostat",
          intro: str | None = None) -> str | None:
     """One sentence for a figure's footer naming every flag drawn and where: ``points`` are
-    (series name, year, flag) of the plotted values. None when no point is flagged."""
-    where: dict[str, dict[str, list[int]]] = {}
-    for series, year, flag in points:
+    (series name, year or bar label, flag) of the plotted values. None when no point is
+    flagged."""
+    where: dict[str, dict[str, list]] = {}
+    for series, place, flag in points:
+        place = int(place) if isinstance(place, (int, float)) and not isinstance(place, bool) \
+            else place
         for c in codes(flag):
-            where.setdefault(c, {}).setdefault(str(series), []).append(int(year))
+            where.setdefault(c, {}).setdefault(str(series), []).append(place)
     if not where:
         return None
     order = list(MEANINGS) + sorted(set(where) - set(MEANINGS))
     items = []
     for c in (c for c in order if c in where):
-        places = _(" and ").join(f"{s} {spans(years)}" for s, years in where[c].items())
+        places = _(" and ").join(
+            f"{s} {_places(p)}" if all(isinstance(w, int) for w in p) else f"{s}: {_places(p)}"
+            for s, p in where[c].items())
         items.append(f"{c}{NBSP}={NBSP}{meaning(c)} ({places})")  # "b = " never wraps
     intro = intro or _("{publisher} flags (open diamonds)").format(publisher=publisher)
     return f"{intro}: {'; '.join(items)}."
 
 
+COLUMNS = ("flag", "flags", "flag_old", "flag_new")  # the flag columns frames use
+
+
 def column(data: pd.DataFrame) -> str | None:
     """The frame's flag column (``flag``, or ``flags`` of a computed row), if any."""
     return next((c for c in ("flag", "flags") if c in data), None)
+
+
+def meaning_column(col: str) -> str:
+    """The name of the column beside a flag column that says it in words."""
+    return "flag_meaning" if col == "flag" else f"{col}_meaning"

@@ -154,3 +154,31 @@ def test_server_image_shows_the_flag_note():
     text = " ".join(re.sub(r"<[^>]+>", " ", svg).replace(NBSP, " ").split())
     assert "Eurostat flags (open diamonds): b = break in time series" in text
     assert "(Found illegally present 2015)." in text
+
+
+def test_revision_bars_outline_the_flag_of_their_vintage():
+    """migr_eipre, 2015: the 2025 file flags the Netherlands ``b``, the 2018 file did not;
+    2016 (the case's default year): the 2018 file flags the EU28 aggregate ``d``."""
+    from dashboard import revisions as rev
+
+    view = rev.resolve(rev.RevisionsView(case="eurostat_illegally_present", year=2015))
+    data = rev.chart_data(view)
+    fig = rev.figure(data, view)
+    outlines = [t for t in fig.data if t.showlegend is False]
+    assert [(t.name, [y for y, x in zip(t.y, t.x) if x is not None]) for t in outlines] == \
+        [("Vintage of 31 Mar 2025", ["Netherlands"])]
+    assert ("Eurostat flags (outlined bars): b = break in time series (Vintage of 31 Mar "
+            "2025: Netherlands).") in _footer(fig)
+    assert chart_data.trace_names(fig) == ["Vintage of 27 Mar 2018", "Vintage of 31 Mar 2025"]
+    table = chart_data.rows(data, rev.source(view)).set_index("key")
+    assert pd.isna(table.loc["NL", "flag_old"])
+    assert table.loc["NL", ["flag_new", "flag_new_meaning"]].tolist() == \
+        ["b", "b = break in time series"]
+    default = rev.resolve(rev.RevisionsView(case="eurostat_illegally_present"))
+    assert default.year == 2016
+    fig = rev.figure(rev.chart_data(default), default)
+    assert "d = definition differs (Vintage of 27 Mar 2018: European Union - 28 countries" \
+        in _footer(fig)
+    with i18n.use("nl"):
+        fig = rev.figure(rev.chart_data(default), default)
+        assert "Eurostat-vlaggen (omrande staven): d = definitie wijkt af" in _footer(fig)
