@@ -300,7 +300,7 @@ def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd
                 out[col] = s.round().astype("Int64")
         elif s.dtype.kind == "M":
             out[col] = s.dt.date
-    for flag_col in (c for c in flags.COLUMNS if c in out):  # a publisher's flag, in words
+    for flag_col in [c for c in out.columns if flags.is_column(str(c))]:  # flag, in words
         out.insert(out.columns.get_loc(flag_col) + 1, flags.meaning_column(flag_col),
                    out[flag_col].map(lambda f: flags.words(f) or None))
     out["dataset_code"] = code.astype(str)
@@ -400,7 +400,10 @@ COLUMN_LABELS = {
     "flag_meaning": N_("Flag meaning"), "flags_meaning": N_("Flag meaning"),
     "flag_old": N_("Flag (older)"), "flag_new": N_("Flag (newer)"),
     "flag_old_meaning": N_("Flag meaning (older)"),
-    "flag_new_meaning": N_("Flag meaning (newer)"), "source_dataset": N_("Source dataset"),
+    "flag_new_meaning": N_("Flag meaning (newer)"),
+    "flag_ordered": N_("Flag (ordered to leave)"), "flag_returned": N_("Flag (returned)"),
+    "flag_ordered_meaning": N_("Flag meaning (ordered to leave)"),
+    "flag_returned_meaning": N_("Flag meaning (returned)"), "source_dataset": N_("Source dataset"),
     "source_file": N_("Source file"), "months_in_period": N_("Months in period"),
     "dataset_code": N_("Dataset code"), "vintage": N_("Vintage"),
     "missing_reason": N_("Missing reason"), "definition": N_("Definition"),

@@ -145,7 +145,7 @@ def time_series(
     fig = go.Figure()
     hover_period = "%Y" if grain == "year" else "%b %Y"
     flag_col = flags.column(data)
-    flagged_points = []
+    flagged_points, drawn = [], {}
     for i, name in enumerate(order):
         rows = data[data["series"] == name].sort_values("period")
         x = pd.to_datetime(rows["period"])
@@ -155,6 +155,7 @@ def time_series(
                  if flag_col else [None] * len(rows))
         flagged = [bool(flags.codes(f)) for f in marks]
         flagged_points += [(name, w.year, f) for w, f, on in zip(x, marks, flagged) if on]
+        drawn[str(name)] = int(rows[value].notna().sum())
         extra = "%{customdata}" if any(flagged) else ""
         common = dict(
             x=x, y=rows[value], name=str(name),
@@ -183,7 +184,7 @@ def time_series(
                                      line=dict(color=colour, width=2,
                                                dash="dash" if name in dashed else dash),
                                      **common))
-    flag_note = flags.note(flagged_points, source.publisher, intro=flag_intro)
+    flag_note = flags.note(flagged_points, source.publisher, intro=flag_intro, drawn=drawn)
     footer = " ".join([source.footer_line(), *(n for n in (note, flag_note) if n)])
     _frame(fig, title=title, footer=footer,
            plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
@@ -218,6 +219,7 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
     flag in words and the footer lists the flags drawn."""
     fig = go.Figure()
     flagged_points = []
+    drawn = {name: int(data[column].notna().sum()) for column, name in bars.items()}
     for i, (column, name) in enumerate(bars.items()):
         pattern = (dict(shape=["/" if h else "" for h in data[hatched]])
                    if hatched is not None else None)
@@ -258,7 +260,7 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
                                          pattern=dict(shape="/"))))
     flag_note = flags.note(flagged_points, source.publisher,
                            intro=i18n._("{publisher} flags (outlined bars)").format(
-                               publisher=source.publisher))
+                               publisher=source.publisher), drawn=drawn)
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
                                                                       else [])]),
            plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data])

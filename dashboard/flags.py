@@ -67,10 +67,11 @@ def _places(where: list) -> str:
 
 
 def note(points: Iterable[tuple[str, object, object]], publisher: str = "Eurostat",
-         intro: str | None = None) -> str | None:
+         intro: str | None = None, drawn: dict[str, int] | None = None) -> str | None:
     """One sentence for a figure's footer naming every flag drawn and where: ``points`` are
-    (series name, year or bar label, flag) of the plotted values. None when no point is
-    flagged."""
+    (series name, year or bar label, flag) of the plotted values; ``drawn`` the number of
+    values each series draws (a flag on all of them is said once, not listed). None when no
+    point is flagged."""
     where: dict[str, dict[str, list]] = {}
     for series, place, flag in points:
         place = int(place) if isinstance(place, (int, float)) and not isinstance(place, bool) \
@@ -81,16 +82,31 @@ def note(points: Iterable[tuple[str, object, object]], publisher: str = "Eurosta
         return None
     order = list(MEANINGS) + sorted(set(where) - set(MEANINGS))
     items = []
+    drawn = drawn or {}
+    every = _("every value shown")
+
+    def everywhere(series: str, places: list) -> bool:
+        return drawn.get(series, 0) > 1 and len(set(places)) >= drawn[series]
+
     for c in (c for c in order if c in where):
+        if set(where[c]) == {s for s, n in drawn.items() if n} and \
+                all(everywhere(s, p) for s, p in where[c].items()):
+            items.append(f"{c}{NBSP}={NBSP}{meaning(c)} ({every})")
+            continue
         places = _(" and ").join(
-            f"{s} {_places(p)}" if all(isinstance(w, int) for w in p) else f"{s}: {_places(p)}"
+            f"{s}: {every}" if everywhere(s, p)
+            else f"{s} {_places(p)}" if all(isinstance(w, int) for w in p)
+            else f"{s}: {_places(p)}"
             for s, p in where[c].items())
         items.append(f"{c}{NBSP}={NBSP}{meaning(c)} ({places})")  # "b = " never wraps
     intro = intro or _("{publisher} flags (open diamonds)").format(publisher=publisher)
     return f"{intro}: {'; '.join(items)}."
 
 
-COLUMNS = ("flag", "flags", "flag_old", "flag_new")  # the flag columns frames use
+def is_column(name: str) -> bool:
+    """A frame's column of publisher's flags (``flag``, ``flags``, ``flag_old`` …)."""
+    return (name == "flags" or name == "flag" or name.startswith("flag_")) \
+        and not name.endswith("_meaning")
 
 
 def column(data: pd.DataFrame) -> str | None:

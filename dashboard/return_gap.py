@@ -161,8 +161,8 @@ def rates(view: ReturnGapView, geos: list[str] | None = None) -> pd.DataFrame:
 def by_citizenship(view: ReturnGapView) -> pd.DataFrame:
     if not view.year:
         return pd.DataFrame(columns=["citizenship_iso3", "citizenship", "ordered_to_leave",
-                                     "returned_total", "return_rate_total", "source_dataset",
-                                     "vintage"])
+                                     "returned_total", "return_rate_total", "flag_ordered",
+                                     "flag_returned", "source_dataset", "vintage"])
     data = db.query("return_gap_by_citizenship", geo=view.geo, year=view.year, n=view.top_n)
     data["rate_label"] = data["return_rate_total"].map(
         lambda r: "" if pd.isna(r) else _("{rate} returned").format(rate=i18n.percent(r, 0)))
@@ -355,7 +355,8 @@ def citizenship_figure(data: pd.DataFrame, view: ReturnGapView,
         data, label="citizenship", bars={"ordered_to_leave": _("Ordered to leave"),
                                          "returned_total": _("Returned")},
         title=citizenship_title(view, geos), x_title=_("Persons"), source=src,
-        text="rate_label")
+        text="rate_label",
+        flag_columns={"ordered_to_leave": "flag_ordered", "returned_total": "flag_returned"})
 
 
 def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:

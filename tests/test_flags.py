@@ -182,3 +182,21 @@ def test_revision_bars_outline_the_flag_of_their_vintage():
     with i18n.use("nl"):
         fig = rev.figure(rev.chart_data(default), default)
         assert "Eurostat-vlaggen (omrande staven): d = definitie wijkt af" in _footer(fig)
+
+
+def test_citizenship_bars_say_once_that_every_value_is_flagged():
+    """The United Kingdom's 2013 orders and returns by citizenship are all flagged ``p``."""
+    geos = rg.geographies()
+    view = rg.resolve(rg.ReturnGapView(geo="UK", year=2013), geos)
+    data = rg.by_citizenship(view)
+    assert set(data["flag_ordered"]) == set(data["flag_returned"]) == {"p"}
+    fig = rg.citizenship_figure(data, view, geos)
+    assert _footer(fig).endswith(
+        "Eurostat flags (outlined bars): p = provisional (every value shown).")
+    assert len([t for t in fig.data if t.showlegend is False]) == 2  # one outline per series
+    table = chart_data.rows(data, rg.citizenship_source(data))
+    assert set(table["flag_ordered_meaning"]) == {"p = provisional"}
+    nl = rg.resolve(rg.ReturnGapView(), geos)  # NL's latest year: no flag, no note
+    fig = rg.citizenship_figure(rg.by_citizenship(nl), nl, geos)
+    assert "flags" not in _footer(fig).replace("zeros and flags removed", "")
+    assert all(t.showlegend is not False for t in fig.data)
