@@ -325,19 +325,25 @@ MAP_COLOURS = [[0.0, "#deebf7"], [0.5, "#4292c6"], [1.0, "#08306b"]]  # light to
 
 def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: str,
                value_format: str = ",d", hover_format: str = ",.0f", note: str = "",
-               europe: bool = False, log: bool = False) -> go.Figure:
+               europe: bool = False, log: bool = False,
+               flag_points: list[tuple[str, object, object]] = ()) -> go.Figure:
     """A world (or Europe) map shaded by value, Plotly's own geography (ISO-3 ids), no tiles.
 
     Columns used: iso3 (codes the map knows; the caller lists the others in ``note``), name,
     value. A row without a value is not shaded (the land stays grey) and the footer names
     it. ``value_format`` is the colour bar's d3 format, ``hover_format`` the Python format of
     the hover values; ``log`` shades by log10 of the value (counts spanning several orders
-    of magnitude), the colour bar still labelled in the values."""
+    of magnitude), the colour bar still labelled in the values. A country whose value
+    carries a publisher's flag (column ``flag``) is outlined, its hover says the flag in
+    words, and the footer lists the flags drawn with ``flag_points`` ((series, place, flag)
+    of values the footer names off the map)."""
     values = data["value"].astype("float64")
     shown = data[values.notna()]
     z = values[values.notna()]
-    hover = [f"{n} ({c}): {i18n.pyformat(v, hover_format)}"
-             for c, n, v in zip(shown["iso3"], shown["name"], z)]
+    marks = list(shown["flag"]) if "flag" in shown else [None] * len(shown)
+    on = [bool(flags.codes(f)) for f in marks]
+    hover = [f"{n} ({c}): {i18n.pyformat(v, hover_format)}{flags.hover(f, source.publisher)}"
+             for c, n, v, f in zip(shown["iso3"], shown["name"], z, marks)]
     colorbar = dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format, len=0.8,
                     thickness=14)
     if log:
@@ -349,14 +355,23 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     fig = go.Figure(go.Choropleth(
         locations=shown["iso3"], z=z, locationmode="ISO-3", text=hover,
         hovertemplate="%{text}<extra></extra>", colorscale=MAP_COLOURS,
-        marker=dict(line=dict(color="#fff", width=0.4)), colorbar=colorbar))
+        marker=dict(line=dict(color=["#000" if o else "#fff" for o in on],
+                              width=[2 if o else 0.4 for o in on]) if any(on)
+                    else dict(color="#fff", width=0.4)), colorbar=colorbar))
     missing = data.loc[values.isna(), "name"].tolist()
     words = [note] if note else []
+    points = [(n, "", f) for n, f, o in zip(shown["name"], marks, on) if o] + list(flag_points)
+    # (place, -, flag): a map's flags are listed by place, not by series
+    flag_note = flags.note([("", n, f) for n, _p, f in points], source.publisher,
+                           intro=i18n._("{publisher} flags (countries outlined)").format(
+                               publisher=source.publisher))
     if missing:
         names = ", ".join(missing[:12])
         if len(missing) > 12:
             names = i18n._("{names} and {n} more").format(names=names, n=len(missing) - 12)
         words.append(i18n._("No value (grey): {names}.").format(names=names))
+    if flag_note:
+        words.append(flag_note)
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
            plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,

@@ -95,6 +95,7 @@ def note(points: Iterable[tuple[str, object, object]], publisher: str = "Eurosta
             continue
         places = _(" and ").join(
             f"{s}: {every}" if everywhere(s, p)
+            else _places(p) if not s
             else f"{s} {_places(p)}" if all(isinstance(w, int) for w in p)
             else f"{s}: {_places(p)}"
             for s, p in where[c].items())

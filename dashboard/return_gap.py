@@ -419,10 +419,10 @@ def map_years(series: str) -> list[int]:
 
 def map_data(view: ReturnGapView) -> pd.DataFrame:
     """Every reporting country and aggregate with the series in the map's year: geo, iso3
-    (NULL for aggregates), name, kind, year, value, is_computed, source_dataset, source_file,
-    vintage."""
+    (NULL for aggregates), name, kind, year, value, flag, is_computed, source_dataset,
+    source_file, vintage."""
     if not view.map_year:
-        return pd.DataFrame(columns=["geo", "iso3", "name", "kind", "year", "value",
+        return pd.DataFrame(columns=["geo", "iso3", "name", "kind", "year", "value", "flag",
                                      "is_computed", "source_dataset", "source_file", "vintage"])
     return db.query("map_eurostat", series=view.map_series, year=view.map_year)
 
@@ -461,6 +461,8 @@ def map_figure(data: pd.DataFrame, view: ReturnGapView) -> go.Figure:
     on_map, off = map_split(data)
     label, d3_format, py_format, _caveat = MAP_SERIES[view.map_series]
     off_note = maps.not_on_map_note(off.assign(iso3=off["geo"]), py_format)
+    off_flags = ([(n, "", f) for n, f, v in zip(off["name"], off["flag"], off["value"])
+                  if pd.notna(v)] if "flag" in off else [])
     return charts.choropleth(on_map, title=map_title(view), source=map_source(data, view),
                              value_title=_(label), value_format=d3_format, hover_format=py_format,
-                             note=off_note, europe=True)
+                             note=off_note, europe=True, flag_points=off_flags)

@@ -200,3 +200,24 @@ def test_citizenship_bars_say_once_that_every_value_is_flagged():
     fig = rg.citizenship_figure(rg.by_citizenship(nl), nl, geos)
     assert "flags" not in _footer(fig).replace("zeros and flags removed", "")
     assert all(t.showlegend is not False for t in fig.data)
+
+
+def test_map_outlines_a_flagged_country_and_names_flagged_aggregates():
+    """Return rate 2013: the United Kingdom's orders and returns are flagged ``p``; orders per
+    100,000 in 2014: the EU28 and EU27_2007 aggregates (off the map) carry ``d``."""
+    geos = rg.geographies()
+    view = rg.resolve(rg.ReturnGapView(map_series="return_rate_total", map_year=2013), geos)
+    fig = rg.map_figure(rg.map_data(view), view)
+    trace = fig.data[0]
+    outlined = [c for c, w in zip(trace.locations, trace.marker.line.width) if w > 1]
+    assert outlined == ["GBR"]
+    assert any(t.startswith("United Kingdom (GBR): ") and
+               t.endswith("<br>Eurostat flag: p = provisional") for t in trace.text)
+    assert _footer(fig).endswith(
+        "Eurostat flags (countries outlined): p = provisional (United Kingdom).")
+    view = rg.resolve(rg.ReturnGapView(map_series="ordered_to_leave_per_100k", map_year=2014),
+                      geos)
+    with i18n.use("nl"):
+        fig = rg.map_figure(rg.map_data(view), view)
+    assert "Eurostat-vlaggen (landen omrand): d = definitie wijkt af (" in _footer(fig)
+    assert not isinstance(fig.data[0].marker.line.width, tuple)  # no country outlined
