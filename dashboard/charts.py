@@ -117,6 +117,12 @@ def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: i
                                       y=frame.legend_y, yanchor="top"))
 
 
+def _keep_flag_note(fig: go.Figure, note: str | None) -> None:
+    """Record the flag note on the figure, for its text alternative (``alt_text``)."""
+    if note:
+        fig.update_layout(meta=dict(flag_note=note.replace(flags.NBSP, " ")))
+
+
 def time_series(
     data: pd.DataFrame,
     *,
@@ -188,6 +194,7 @@ def time_series(
     footer = " ".join([source.footer_line(), *(n for n in (note, flag_note) if n)])
     _frame(fig, title=title, footer=footer,
            plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
+    _keep_flag_note(fig, flag_note)
     years = (pd.to_datetime(data["period"]).dt.year.nunique() if len(data) else 0)
     fig.update_layout(
         barmode="stack" if stacked else None,
@@ -264,6 +271,7 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
                                                                       else [])]),
            plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data])
+    _keep_flag_note(fig, flag_note)
     fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
                       yaxis=dict(autorange="reversed"))
     if data.empty:
@@ -372,6 +380,7 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
         words.append(i18n._("No value (grey): {names}.").format(names=names))
     if flag_note:
         words.append(flag_note)
+    _keep_flag_note(fig, flag_note)
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
            plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,

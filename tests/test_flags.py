@@ -61,6 +61,11 @@ def test_nl_default_figure_marks_illegally_present_2015_b():
     assert "%{customdata}" in present.hovertemplate
     assert ("Eurostat flags (open diamonds): b = break in time series "
             "(Found illegally present 2015).") in _footer(fig)
+    from dashboard import alt_text  # the text alternative says it too
+
+    assert alt_text.describe(fig).endswith(
+        "Eurostat flags (open diamonds): b = break in time series (Found illegally present "
+        "2015).")
 
 
 def test_nl_default_figure_in_dutch():
@@ -82,6 +87,7 @@ def test_years_of_one_flag_are_joined_into_a_span():
 def test_a_chart_without_flagged_points_has_no_flag_note():
     fig, _data = _figure("NL", start=2016)  # NL's only flag is 2015
     assert "flags (open diamonds)" not in _footer(fig)
+    assert fig.layout.meta is None
     assert all(not _flagged(t) and t.customdata is None for t in fig.data)
     view = rg.ReturnGapView()  # the default rate chart: NL and EU27_2020, no flag
     rates = rg.rates(view)
