@@ -40,6 +40,14 @@ def _finite(v) -> bool:
 
 
 def describe(fig: go.Figure) -> str:
+    """The sentence, followed by the publisher's flags the figure marks (if any)."""
+    text = _describe(fig)
+    meta = fig.layout.meta
+    note = meta.get("flag_note") if isinstance(meta, dict) else None
+    return f"{text} {note}" if note else text
+
+
+def _describe(fig: go.Figure) -> str:
     layout = fig.layout
     title = (layout.title.text or "").replace("<br>", " ").strip()
     traces = [t for t in fig.data if t.showlegend is not False and t.name

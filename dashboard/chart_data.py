@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 
 from core import metadata
 from core.paths import METADATA_DIR
-from dashboard import charts
+from dashboard import charts, flags
 from dashboard.charts import Source
 from dashboard.i18n import N_, _
 
@@ -345,7 +345,8 @@ def _missing_reason(row: pd.Series, values: list[str], codes: list[str]) -> str 
 
 
 def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd.DataFrame:
-    """One row per plotted point: the frame's columns, then ``dataset_code``, ``vintage`` and
+    """One row per plotted point: the frame's columns (a publisher's flag followed by
+    ``flag_meaning``, its meaning in words), then ``dataset_code``, ``vintage`` and
     ``missing_reason`` on every row; whole-number counts as integers (rates stay decimals)."""
     out = data.reset_index(drop=True).copy()
     codes = source_codes(source)
@@ -375,6 +376,9 @@ def rows(data: pd.DataFrame, source: Source, series: Series | None = None) -> pd
                 out[col] = s.round().astype("Int64")
         elif s.dtype.kind == "M":
             out[col] = s.dt.date
+    for flag_col in [c for c in out.columns if flags.is_column(str(c))]:  # flag, in words
+        out.insert(out.columns.get_loc(flag_col) + 1, flags.meaning_column(flag_col),
+                   out[flag_col].map(lambda f: flags.words(f) or None))
     out["dataset_code"] = code.astype(str)
     out["vintage"] = vintage
     out["missing_reason"] = pd.Series(reason, index=out.index, dtype=object)
@@ -479,7 +483,14 @@ COLUMN_LABELS = {
     "geo": N_("Geography"), "year": N_("Year"), "period": N_("Period"),
     "measure": N_("Measure"), "series": N_("Series"), "series_code": N_("Series code"),
     "value": N_("Value"), "detections": N_("Detections"), "is_computed": N_("Is computed"),
-    "basis": N_("Basis"), "flag": N_("Flag"), "source_dataset": N_("Source dataset"),
+    "basis": N_("Basis"), "flag": N_("Flag"), "flags": N_("Flags"),
+    "flag_meaning": N_("Flag meaning"), "flags_meaning": N_("Flag meaning"),
+    "flag_old": N_("Flag (older)"), "flag_new": N_("Flag (newer)"),
+    "flag_old_meaning": N_("Flag meaning (older)"),
+    "flag_new_meaning": N_("Flag meaning (newer)"),
+    "flag_ordered": N_("Flag (ordered to leave)"), "flag_returned": N_("Flag (returned)"),
+    "flag_ordered_meaning": N_("Flag meaning (ordered to leave)"),
+    "flag_returned_meaning": N_("Flag meaning (returned)"), "source_dataset": N_("Source dataset"),
     "source_file": N_("Source file"), "months_in_period": N_("Months in period"),
     "dataset_code": N_("Dataset code"), "vintage": N_("Vintage"),
     "missing_reason": N_("Missing reason"), "definition": N_("Definition"),

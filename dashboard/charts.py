@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core import metadata
-from dashboard import i18n, palette, layout
+from dashboard import flags, i18n, palette, layout
 
 PALETTE = palette.SERIES  # Okabe–Ito, colour-blind safe
 
@@ -152,6 +152,13 @@ def value_kind(fig: go.Figure) -> str | None:
     return meta.get("values") if isinstance(meta, dict) else None
 
 
+def _keep_flag_note(fig: go.Figure, note: str | None) -> None:
+    """Record the flag note on the figure, for its text alternative (``alt_text``)."""
+    if note:
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        fig.update_layout(meta={**meta, "flag_note": note.replace(flags.NBSP, " ")})
+
+
 def time_series(
     data: pd.DataFrame,
     *,
@@ -166,38 +173,68 @@ def time_series(
     hover_format: str = ",.0f",
     dashed: tuple[str, ...] = (),
     values: str | None = None,
+    flag_intro: str | None = None,
 ) -> go.Figure:
-    """Columns used: period (date), series (label), detections or value (number).
+    """Columns used: period (date), series (label), detections or value (number), and the
+    publisher's flag where the frame has one (``flag`` or ``flags``).
 
     ``values``: what the numbers are (:data:`VALUE_KINDS`), marked in the figure; a figure
     not marked gets no log scale or index switch.
 
     A missing value (NaN) is drawn as a gap in a line, never bridged. ``y_format`` and
     ``hover_format`` are d3 formats (",d" counts, ".0%" fractions as percent); series named
-    in ``dashed`` are drawn dashed (e.g. a computed or alternative definition)."""
+    in ``dashed`` are drawn dashed (e.g. a computed or alternative definition). A flagged
+    value gets an open marker and its flag in words on hover, and the footer lists the flags
+    drawn (``flag_intro`` words that sentence's start, e.g. for a rate's inputs)."""
     value = "detections" if "detections" in data else "value"
     order = order or sorted(data["series"].unique())
     fig = go.Figure()
     hover_period = "%Y" if grain == "year" else "%b %Y"
+    flag_col = flags.column(data)
+    flagged_points, drawn = [], {}
     for i, name in enumerate(order):
         rows = data[data["series"] == name].sort_values("period")
         x = pd.to_datetime(rows["period"])
         colour = PALETTE[i % len(PALETTE)]
         dash = palette.DASHES[(i // len(PALETTE)) % len(palette.DASHES)]
+        marks = ([f if pd.notna(v) else None for f, v in zip(rows[flag_col], rows[value])]
+                 if flag_col else [None] * len(rows))
+        flagged = [bool(flags.codes(f)) for f in marks]
+        flagged_points += [(name, w.year, f) for w, f, on in zip(x, marks, flagged) if on]
+        drawn[str(name)] = int(rows[value].notna().sum())
+        extra = "%{customdata}" if any(flagged) else ""
         common = dict(
             x=x, y=rows[value], name=str(name),
-            hovertemplate=f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
+            hovertemplate=(f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}{extra}"
+                           "<extra></extra>"),
         )
+        if any(flagged):
+            common["customdata"] = [flags.hover(f, source.publisher) for f in marks]
         if stacked:
-            fig.add_trace(go.Bar(marker_color=colour, **common))
+            bar_marker = dict(color=colour)
+            if any(flagged):
+                bar_marker.update(line=dict(color=[palette.TEXT_MUTED if f else colour
+                                                   for f in flagged],
+                                            width=[2 if f else 0 for f in flagged]),
+                                  pattern=dict(shape=["." if f else "" for f in flagged]))
+            fig.add_trace(go.Bar(marker=bar_marker, **common))
         else:
-            fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" else "lines",
-                                     connectgaps=False,
+            point = 6 if grain == "year" else 0
+            marker = (dict(symbol=[flags.MARKER if f else "circle" for f in flagged],
+                           size=[flags.MARKER_SIZE if f else point for f in flagged],
+                           line=dict(width=[2 if f else 0 for f in flagged], color=colour))
+                      if any(flagged) else None)
+            fig.add_trace(go.Scatter(mode="lines+markers" if grain == "year" or any(flagged)
+                                     else "lines",
+                                     connectgaps=False, marker=marker,
                                      line=dict(color=colour, width=2,
                                                dash="dash" if name in dashed else dash),
                                      **common))
-    _frame(fig, title=title, footer=source.footer_line() + (f" {note}" if note else ""),
+    flag_note = flags.note(flagged_points, source.publisher, intro=flag_intro, drawn=drawn)
+    footer = " ".join([source.footer_line(), *(n for n in (note, flag_note) if n)])
+    _frame(fig, title=title, footer=footer,
            plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
+    _keep_flag_note(fig, flag_note)
     years = (pd.to_datetime(data["period"]).dt.year.nunique() if len(data) else 0)
     fig.update_layout(
         barmode="stack" if stacked else None,
@@ -220,22 +257,46 @@ def time_series(
 
 def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: str,
               x_title: str, source: Source, text: str | None = None,
-              x_format: str = ",d", hatched: str | None = None) -> go.Figure:
+              x_format: str = ",d", hatched: str | None = None,
+              flag_columns: dict[str, str] | None = None) -> go.Figure:
     """Horizontal grouped bars, one row per ``label`` (largest first, top to bottom).
 
     ``bars`` maps a value column to its legend name; ``text`` names a column shown at the end
     of each row (e.g. a rate); rows where the boolean column ``hatched`` is true get a hatched
-    bar (e.g. a computed value) and the legend says so."""
+    bar (e.g. a computed value) and the legend says so. ``flag_columns`` maps a value column
+    to the column of its publisher's flags: a flagged bar is outlined, its hover says the
+    flag in words and the footer lists the flags drawn."""
     fig = go.Figure()
+    flagged_points = []
+    drawn = {name: int(data[column].notna().sum()) for column, name in bars.items()}
     for i, (column, name) in enumerate(bars.items()):
         pattern = (dict(shape=["/" if h else "" for h in data[hatched]])
                    if hatched is not None else None)
+        colour = PALETTE[i % len(PALETTE)]
+        marker = dict(color=colour, pattern=pattern)
+        extra = {}
+        flag_col = (flag_columns or {}).get(column)
+        if flag_col in data:
+            marks = [f if pd.notna(v) else None for f, v in zip(data[flag_col], data[column])]
+            on = [bool(flags.codes(f)) for f in marks]
+            if any(on):
+                flagged_points += [(name, lab, f) for lab, f, o in zip(data[label], marks, on)
+                                   if o]
+                extra = dict(customdata=[flags.hover(f, source.publisher) for f in marks])
         fig.add_trace(go.Bar(
-            y=data[label], x=data[column], name=name, orientation="h",
-            marker=dict(color=PALETTE[i % len(PALETTE)], pattern=pattern),
+            y=data[label], x=data[column], name=name, orientation="h", marker=marker,
             text=data[text] if text and i == len(bars) - 1 else None,
-            textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{y}}<br>{name}: %{{x:{x_format}}}<extra></extra>"))
+            textposition="outside", cliponaxis=False, offsetgroup=str(i), legendgroup=name,
+            hovertemplate=(f"%{{y}}<br>{name}: %{{x:{x_format}}}"
+                           + ("%{customdata}" if extra else "") + "<extra></extra>"),
+            **extra))
+        if extra:  # the outline of the flagged bars, drawn over them (the legend stays plain)
+            fig.add_trace(go.Bar(
+                y=data[label], x=[v if o else None for v, o in zip(data[column], on)],
+                name=name, orientation="h", offsetgroup=str(i), legendgroup=name,
+                showlegend=False,
+                hoverinfo="skip", marker=dict(color="rgba(0,0,0,0)",
+                                              line=dict(color=palette.TEXT_MUTED, width=2.5))))
     # hatching says something only where computed and published values are side by side
     mixed = hatched is not None and data[hatched].any() and not data[hatched].all()
     if hatched is not None and not mixed:
@@ -246,8 +307,13 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
                              orientation="h",
                              marker=dict(color="white", line=dict(color="#444", width=1),
                                          pattern=dict(shape="/"))))
-    _frame(fig, title=title, footer=source.footer_line(), plot_height=120 + 34 * len(data),
-           left=200, legend=[t.name for t in fig.data])
+    flag_note = flags.note(flagged_points, source.publisher,
+                           intro=i18n._("{publisher} flags (outlined bars)").format(
+                               publisher=source.publisher), drawn=drawn)
+    _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
+                                                                      else [])]),
+           plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data])
+    _keep_flag_note(fig, flag_note)
     fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
                       yaxis=dict(autorange="reversed"))
     if data.empty:
@@ -309,19 +375,25 @@ MAP_COLOURS = [[0.0, "#deebf7"], [0.5, "#4292c6"], [1.0, "#08306b"]]  # light to
 
 def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: str,
                value_format: str = ",d", hover_format: str = ",.0f", note: str = "",
-               europe: bool = False, log: bool = False) -> go.Figure:
+               europe: bool = False, log: bool = False,
+               flag_points: list[tuple[str, object, object]] = ()) -> go.Figure:
     """A world (or Europe) map shaded by value, Plotly's own geography (ISO-3 ids), no tiles.
 
     Columns used: iso3 (codes the map knows; the caller lists the others in ``note``), name,
     value. A row without a value is not shaded (the land stays grey) and the footer names
     it. ``value_format`` is the colour bar's d3 format, ``hover_format`` the Python format of
     the hover values; ``log`` shades by log10 of the value (counts spanning several orders
-    of magnitude), the colour bar still labelled in the values."""
+    of magnitude), the colour bar still labelled in the values. A country whose value
+    carries a publisher's flag (column ``flag``) is outlined, its hover says the flag in
+    words, and the footer lists the flags drawn with ``flag_points`` ((series, place, flag)
+    of values the footer names off the map)."""
     values = data["value"].astype("float64")
     shown = data[values.notna()]
     z = values[values.notna()]
-    hover = [f"{n} ({c}): {i18n.pyformat(v, hover_format)}"
-             for c, n, v in zip(shown["iso3"], shown["name"], z)]
+    marks = list(shown["flag"]) if "flag" in shown else [None] * len(shown)
+    on = [bool(flags.codes(f)) for f in marks]
+    hover = [f"{n} ({c}): {i18n.pyformat(v, hover_format)}{flags.hover(f, source.publisher)}"
+             for c, n, v, f in zip(shown["iso3"], shown["name"], z, marks)]
     colorbar = dict(title=dict(text=_wrap(value_title, 18)), tickformat=value_format, len=0.8,
                     thickness=14)
     if log:
@@ -333,14 +405,24 @@ def choropleth(data: pd.DataFrame, *, title: str, source: Source, value_title: s
     fig = go.Figure(go.Choropleth(
         locations=shown["iso3"], z=z, locationmode="ISO-3", text=hover,
         hovertemplate="%{text}<extra></extra>", colorscale=MAP_COLOURS,
-        marker=dict(line=dict(color="#fff", width=0.4)), colorbar=colorbar))
+        marker=dict(line=dict(color=["#000" if o else "#fff" for o in on],
+                              width=[2 if o else 0.4 for o in on]) if any(on)
+                    else dict(color="#fff", width=0.4)), colorbar=colorbar))
     missing = data.loc[values.isna(), "name"].tolist()
     words = [note] if note else []
+    points = [(n, "", f) for n, f, o in zip(shown["name"], marks, on) if o] + list(flag_points)
+    # (place, -, flag): a map's flags are listed by place, not by series
+    flag_note = flags.note([("", n, f) for n, _p, f in points], source.publisher,
+                           intro=i18n._("{publisher} flags (countries outlined)").format(
+                               publisher=source.publisher))
     if missing:
         names = ", ".join(missing[:12])
         if len(missing) > 12:
             names = i18n._("{names} and {n} more").format(names=names, n=len(missing) - 12)
         words.append(i18n._("No value (grey): {names}.").format(names=names))
+    if flag_note:
+        words.append(flag_note)
+    _keep_flag_note(fig, flag_note)
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *words]),
            plot_height=MAP_HEIGHT, left=10, title_width=55, footer_width=95)
     geo = dict(resolution=50, showframe=False, showcoastlines=False, showcountries=True,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import registry
-from dashboard import db, i18n
+from dashboard import db, flags, i18n
 from dashboard.i18n import N_, _
 
 
@@ -22,6 +22,7 @@ class Tile:
     source: str              # publisher, dataset code and vintage
     page: str                # the page that shows the series
     note: str = ""
+    help: str = ""           # the tile's help text (e.g. the publisher's flag on the value)
 
     @property
     def caption(self) -> str:
@@ -122,8 +123,16 @@ def eurostat_tiles() -> list[Tile]:
             _change(float(latest["value"]), prev_value, points=rate), year,
             _("Eurostat, {code}, vintage {date}").format(code=code,
                                                           date=_date(latest['vintage'])),
-            "pages/return_gap.py", "; ".join(notes)))
+            "pages/return_gap.py", "; ".join(notes), flag_help(latest.get("flag"), year)))
     return out
+
+
+def flag_help(flag, year: int) -> str:
+    """The help text of a tile whose latest figure carries Eurostat flags; "" without."""
+    if not flags.codes(flag):
+        return ""
+    return _("Eurostat flags the {year} figure: {flags}.").format(year=year,
+                                                                  flags=flags.words(flag))
 
 
 def remittance_tiles() -> list[Tile]:

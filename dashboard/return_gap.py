@@ -37,6 +37,7 @@ RATE_CAVEAT = N_("Returns in year t are not the returns of year t's orders: the 
                "t−1 and t.")
 COMPUTED_CAVEAT = N_("EU27_2020 is computed: the sum of the 27 member states, not Eurostat's "
                    "published aggregate (missing where a member state is missing).")
+RATE_FLAGS = N_("Eurostat flags of the counts behind a rate (open diamonds)")
 FETCH = registry.fetch_command("eurostat_migr")
 PER_100K_UNIT = N_("persons per 100,000 residents")
 PER_100K_NOTE = N_("Per 100,000 residents: the count ÷ the geography's population on 1 January of "
@@ -148,7 +149,7 @@ def rates(view: ReturnGapView, geos: list[str] | None = None) -> pd.DataFrame:
     (``geos``: these geographies instead of the view's geography and comparison)."""
     geos = geos or [g for g in (view.geo, view.compare) if g]
     rows = db.query("return_gap_rates", geos=geos)
-    long = rows.melt(id_vars=["geo", "year", "is_computed", "source_file", "vintage"],
+    long = rows.melt(id_vars=["geo", "year", "flags", "is_computed", "source_file", "vintage"],
                      value_vars=list(RATES), var_name="definition", value_name="value")
     grid = pd.MultiIndex.from_product([geos, list(RATES), range(view.start, view.end + 1)],
                                       names=["geo", "definition", "year"])
@@ -160,8 +161,8 @@ def rates(view: ReturnGapView, geos: list[str] | None = None) -> pd.DataFrame:
 def by_citizenship(view: ReturnGapView) -> pd.DataFrame:
     if not view.year:
         return pd.DataFrame(columns=["citizenship_iso3", "citizenship", "ordered_to_leave",
-                                     "returned_total", "return_rate_total", "source_dataset",
-                                     "vintage"])
+                                     "returned_total", "return_rate_total", "flag_ordered",
+                                     "flag_returned", "source_dataset", "vintage"])
     data = db.query("return_gap_by_citizenship", geo=view.geo, year=view.year, n=view.top_n)
     data["rate_label"] = data["return_rate_total"].map(
         lambda r: "" if pd.isna(r) else _("{rate} returned").format(rate=i18n.percent(r, 0)))
@@ -297,7 +298,7 @@ def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) 
                               stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%",
                               hover_format=".1%", order=list(dict.fromkeys(plot["series"])),
-                              dashed=dashed, values="rate")
+                              dashed=dashed, values="rate", flag_intro=_(RATE_FLAGS))
 
 
 def across(view: ReturnGapView) -> pd.DataFrame:
@@ -334,7 +335,8 @@ def across_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str])
     return charts.time_series(plot, title=across_title(view), source=across_source(data, geos),
                               grain="year", stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%", hover_format=".1%",
-                              order=[name(g, geos) for g in view.across], values="rate")
+                              order=[name(g, geos) for g in view.across], values="rate",
+                              flag_intro=_(RATE_FLAGS))
 
 
 def citizenship_title(view: ReturnGapView, geos: dict[str, str]) -> str:
@@ -353,7 +355,8 @@ def citizenship_figure(data: pd.DataFrame, view: ReturnGapView,
         data, label="citizenship", bars={"ordered_to_leave": _("Ordered to leave"),
                                          "returned_total": _("Returned")},
         title=citizenship_title(view, geos), x_title=_("Persons"), source=src,
-        text="rate_label")
+        text="rate_label",
+        flag_columns={"ordered_to_leave": "flag_ordered", "returned_total": "flag_returned"})
 
 
 def gaps(data: pd.DataFrame, geo: str, geos: dict[str, str]) -> str | None:
@@ -416,10 +419,10 @@ def map_years(series: str) -> list[int]:
 
 def map_data(view: ReturnGapView) -> pd.DataFrame:
     """Every reporting country and aggregate with the series in the map's year: geo, iso3
-    (NULL for aggregates), name, kind, year, value, is_computed, source_dataset, source_file,
-    vintage."""
+    (NULL for aggregates), name, kind, year, value, flag, is_computed, source_dataset,
+    source_file, vintage."""
     if not view.map_year:
-        return pd.DataFrame(columns=["geo", "iso3", "name", "kind", "year", "value",
+        return pd.DataFrame(columns=["geo", "iso3", "name", "kind", "year", "value", "flag",
                                      "is_computed", "source_dataset", "source_file", "vintage"])
     return db.query("map_eurostat", series=view.map_series, year=view.map_year)
 
@@ -458,6 +461,8 @@ def map_figure(data: pd.DataFrame, view: ReturnGapView) -> go.Figure:
     on_map, off = map_split(data)
     label, d3_format, py_format, _caveat = MAP_SERIES[view.map_series]
     off_note = maps.not_on_map_note(off.assign(iso3=off["geo"]), py_format)
+    off_flags = ([(n, "", f) for n, f, v in zip(off["name"], off["flag"], off["value"])
+                  if pd.notna(v)] if "flag" in off else [])
     return charts.choropleth(on_map, title=map_title(view), source=map_source(data, view),
                              value_title=_(label), value_format=d3_format, hover_format=py_format,
-                             note=off_note, europe=True)
+                             note=off_note, europe=True, flag_points=off_flags)

@@ -283,7 +283,8 @@ def figure(data: pd.DataFrame, view: RevisionsView) -> go.Figure:
         bars={"old": _("Vintage of {date}").format(date=vintage_label(view.old)),
               "new": _("Vintage of {date}").format(date=vintage_label(view.new))},
         title=chart_title(view, data), x_title=_(case.x_title), source=source(view),
-        text="rate_label", x_format=case.x_format)
+        text="rate_label", x_format=case.x_format,
+        flag_columns={"old": "flag_old", "new": "flag_new"})
 
 
 def by_year_title(view: RevisionsView) -> str:

@@ -18,7 +18,7 @@ for tile in overview.tiles():
     with row.container(border=True, width=330):
         # A change is not good or bad in itself: neutral delta colours. The label is
         # shown in full (wrapped) above the value, never cut.
-        st.markdown(f"**{tile.label}**".replace("$", r"\$"))
+        st.markdown(f"**{tile.label}**".replace("$", r"\$"), help=tile.help or None)
         st.metric(tile.label, tile.value, tile.delta, delta_color="off",
                   label_visibility="collapsed")
         # commands as plain text: code spans inside a caption are drawn faded, below

@@ -88,9 +88,9 @@ if map_years:
     off_map = rg.map_split(mdata)[1]
     if len(off_map):
         st.caption(_("Not on the map (aggregates and codes no map geometry knows):"))
-        st.dataframe(off_map[["geo", "name", "kind", "value", "is_computed"]].rename(columns={
-            "geo": _("code"), "name": _("name"), "kind": _("kind"), "value": _("value"),
-            "is_computed": _("computed")}),
+        st.dataframe(off_map[["geo", "name", "kind", "value", "flag", "is_computed"]].rename(
+            columns={"geo": _("code"), "name": _("name"), "kind": _("kind"),
+                     "value": _("value"), "flag": _("Flag"), "is_computed": _("computed")}),
                      hide_index=True, width="stretch")
 else:
     st.info(_("No values of this series are loaded: run `{command}`.").format(command=rg.FETCH))

@@ -21,9 +21,10 @@ def default():
 
 
 def bars(spec: dict) -> dict[str, dict[str, float]]:
-    """Bar name → {row label → value} of a horizontal bar chart."""
+    """Bar name → {row label → value} of a horizontal bar chart (not the outline drawn over
+    flagged bars, a trace out of the legend)."""
     return {t["name"]: dict(zip(t["y"], decode(t["x"]))) for t in spec["data"]
-            if t.get("type") == "bar" and t["y"] != [None]}
+            if t.get("type") == "bar" and t["y"] != [None] and t.get("showlegend") is not False}
 
 
 FRONTEX_SQL = """

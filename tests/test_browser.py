@@ -278,6 +278,9 @@ def test_return_gap_page(server, page):
     assert in_footer("Not loaded (drawn as gaps):", footer)
     assert in_footer("ordered to leave 2008–2009, 2017–2024", footer)
     assert in_footer("third-party extract of migr_eirtn (vintage 20 Sep 2024)", footer)
+    # the publisher's flag on NL 2015 (illegally present, b) is named inside the figure
+    assert in_footer("Eurostat flags (open diamonds): b = break in time series (Found "
+                     "illegally present 2015).", footer), footer
     screenshot(page, "return_gap.png")
 
 

@@ -1,4 +1,5 @@
 -- Return rates for a set of geographies, all citizenships, yearly. $geos VARCHAR[].
+-- flags: Eurostat's flags of the row's counts (orders, returns), letters run together.
 SELECT
     geo,
     year,
@@ -8,6 +9,7 @@ SELECT
     return_rate_total,
     return_rate_third_country,
     return_rate_lagged,
+    flags,
     is_computed,
     source_dataset,
     source_file,
