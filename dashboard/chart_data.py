@@ -511,7 +511,6 @@ COLUMN_LABELS = {
     "months": N_("Months"), "first_month": N_("First month"), "last_month": N_("Last month"),
     "months_old": N_("Months old"), "months_new": N_("Months new"), "old": N_("Old"),
     "new": N_("New"), "revision": N_("Revision"), "relative_revision": N_("Relative revision"),
-    "flag_old": N_("Flag old"), "flag_new": N_("Flag new"),
     "Route": N_("Route"), "Route code": N_("Route code"), "Role": N_("Role"),
     "Change in detections": N_("Change in detections"), "Interval low": N_("Interval low"),
     "Interval high": N_("Interval high"), "Quarter": N_("Quarter"),
