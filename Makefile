@@ -62,6 +62,8 @@ test: $(VENV)/.test-deps
 
 benchmark: $(VENV)/.test-deps warehouse
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/serving.py
+	$(BIN)/python benchmarks/targets.py
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb

@@ -3,7 +3,7 @@
     python benchmarks/run.py            (from the repo root; `make benchmark`)
 
 Prints machine facts and a Markdown table of medians over repeats (with ratios), and writes
-benchmarks/results/latest.json. Takes about a minute. The browser row needs Debian's
+benchmarks/results/latest.json. Takes a few minutes. The browser row needs Debian's
 chromium on PATH; without it that row is skipped with a note.
 """
 from __future__ import annotations
@@ -108,6 +108,7 @@ def bench_parse() -> None:
 
 def bench_parse_eurostat() -> None:
     from etl.sources import eurostat
+    from etl.sources.eurostat import files as eurostat_files
 
     folder = ROOT.parent / "shared" / "data" / "eurostat"
     rda, dw = folder / "gdidata_eu_asyapp.rda", folder / "dw2017_migr_eiord_Data_allcitizens.csv"
@@ -119,7 +120,7 @@ def bench_parse_eurostat() -> None:
         lambda: eurostat.parse(content, file_name=rda.name), 3, warmup=1),
         "43,896 rows; codes checked row by row")
     bare = record("read gdidata_eu_asyapp.rda: rdata (bare)", timed(
-        lambda: eurostat.read_rda(content, rda.name), 3), "R stream → rows, no checks")
+        lambda: eurostat_files.read_rda(content, rda.name), 3), "R stream → rows, no checks")
     ratio("eurostat .rda parse / bare read", rda_t, bare)
     text = dw.read_bytes()
     record("parse dw2017_migr_eiord_Data_allcitizens.csv (Latin-1, labels)", timed(

@@ -66,6 +66,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _memory_kb(pid: int) -> dict[str, int]:
     out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -162,11 +168,14 @@ def many_viewers(chromium: str, base: str, pid: int, n: int) -> dict:
             await browser.close()
         return times, errors
 
+    cpu = _cpu_s(pid)
     times, errors = asyncio.run(rounds())
+    cpu = _cpu_s(pid) - cpu
     times.sort()
     p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))] if times else None
     return {"sessions": n, "p50_s": statistics.median(times) if times else None, "p95_s": p95,
-            "errors": errors, **_memory_kb(pid)}
+            "server_cpu_s_per_session": round(cpu / n, 2), "errors": errors,
+            **_memory_kb(pid)}
 
 
 def main() -> int:
