@@ -144,19 +144,21 @@ def not_loaded(view: SourcesView) -> pd.DataFrame:
 
 
 def notes(view: SourcesView) -> pd.DataFrame:
-    """Each dataset's caveat, vintage note and licence, as its metadata file states them (the
-    caveat in the interface's language: ``caveat_nl`` in Dutch; the publisher's title as
-    written)."""
+    """Each dataset's caveat, vintage note and licence, as its metadata file states them, in
+    the interface's language (``caveat_nl``, ``vintage_note_nl``, ``licence_nl`` in Dutch;
+    the publisher's title as written)."""
     from dashboard import charts
+
+    def text(meta: dict, key: str) -> str:
+        return _text(charts.localized(meta, key) if meta.get(key) else "")
 
     rows = []
     for dataset in metadata_datasets():
         meta = metadata.dataset(dataset)
-        caveat = charts.localized(meta, "caveat") if meta.get("caveat") else ""
         rows.append({"publisher": meta["publisher"], "dataset": dataset,
-                     "title": _text(meta.get("title")), "caveat": _text(caveat),
-                     "vintage_note": _text(meta.get("vintage_note")),
-                     "licence": _text(meta.get("licence"))})
+                     "title": _text(meta.get("title")), "caveat": text(meta, "caveat"),
+                     "vintage_note": text(meta, "vintage_note"),
+                     "licence": text(meta, "licence")})
     data = pd.DataFrame(rows, columns=NOTE_COLUMNS)
     return data[_chosen(view, data["publisher"])].reset_index(drop=True)
 

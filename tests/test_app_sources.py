@@ -200,11 +200,16 @@ def test_every_caveat_has_a_dutch_one_and_the_dutch_page_shows_it():
 
     for dataset in src.metadata_datasets():
         meta = metadata.dataset(dataset)
-        if meta.get("caveat"):
-            assert meta.get("caveat_nl"), dataset
-            assert meta["caveat_nl"] != meta["caveat"], dataset
+        for key in ("caveat", "vintage_note", "licence"):
+            if meta.get(key):
+                assert meta.get(f"{key}_nl"), (dataset, key)
+                assert meta[f"{key}_nl"] != meta[key], (dataset, key)
     at = run_page(PAGE, lang="nl")
     text = " ".join(m.value for m in at.markdown)
+    # vintage notes and licences in Dutch too, the commits and file names as written
+    assert "Creative Commons Naamsvermelding 4.0 Internationaal (CC BY 4.0), zoals CBS" in text
+    assert "de Eurostat-bijwerkdatum die de documentatie ervan noemt (26 mei 2025)" in text
+    assert "reuse authorised, source to be acknowledged" not in text
     assert "Detecties, geen personen (dezelfde persoon kan meer dan eens worden " \
            "gedetecteerd)." in text
     assert "NL 2015: 58.880 tegen 44.970 bij Eurostat" in text  # CBS 80059NED vs Eurostat
