@@ -102,7 +102,7 @@ elif st.button(_("Refresh data"), key="src_refresh", help=_(src.REFRESH_HELP)):
     if result.offline:
         st.warning(_(src.OFFLINE_LINE))
     else:
-        for line in result.lines():
+        for line in src.refresh_lines(result):
             st.markdown(f"- {line}")
 else:
     st.caption(_(src.REFRESH_HELP))
