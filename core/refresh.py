@@ -115,31 +115,41 @@ class Summary:
     ended: bool                 # the child wrote its end event
     build_ok: bool | None       # None: no build was run
 
-    def lines(self) -> list[str]:
-        """The summary in plain sentences (one a line)."""
+    def lines(self, _=lambda text: text, number=lambda n: f"{n:,}") -> list[str]:
+        """The summary in plain sentences (one a line). ``_`` translates a sentence and
+        ``number`` writes a count (defaults: the command line's English); the dashboard
+        passes its own (``dashboard.i18n``), whose catalog holds these sentences."""
         if self.offline:
-            return [OFFLINE_LINE]
+            return [_(OFFLINE_LINE)]
         out = []
         for row in self.new:
             old = row.get("old_vintage") or row.get("dataset_vintage_before")
-            vintages = f"{old} → {row.get('new_vintage')}" if old else (
-                f"new file, vintage {row.get('new_vintage')}")
-            rows = row.get("rows_after")
-            before = row.get("rows_before")
-            change = (f"{rows:,} rows (was {before:,} in vintage {row['old_vintage']})"
-                      if isinstance(before, int) and isinstance(rows, int)
-                      else f"{rows:,} rows" if isinstance(rows, int) else "rows unknown")
-            out.append(f"New: {row['dataset']} {row['file']}: vintage {vintages}; {change}.")
+            new = row.get("new_vintage")
+            vintages = (_("vintage {old} → {new}").format(old=old, new=new) if old
+                        else _("new file, vintage {new}").format(new=new))
+            rows, before = row.get("rows_after"), row.get("rows_before")
+            if isinstance(before, int) and isinstance(rows, int):
+                change = _("{rows} rows (was {before} in vintage {old})").format(
+                    rows=number(rows), before=number(before), old=row["old_vintage"])
+            elif isinstance(rows, int):
+                change = _("{rows} rows").format(rows=number(rows))
+            else:
+                change = _("rows unknown")
+            out.append(_("New: {dataset} {file}: {vintages}; {change}.").format(
+                dataset=row["dataset"], file=row["file"], vintages=vintages, change=change))
         if self.unchanged:
-            out.append(f"Already current: {', '.join(self.unchanged)} (nothing new published "
-                       "since the staged files).")
+            out.append(_("Already current: {sources} (nothing new published since the "
+                         "staged files).").format(sources=", ".join(self.unchanged)))
         for row in self.failed:
-            out.append(f"Failed: {row['source']} — {row['reason']}")
+            out.append(_("Failed: {source} — {reason}").format(source=row["source"],
+                                                              reason=row["reason"]))
         if not self.ended:
-            out.append("The fetch stopped before it finished; the data are as far as it got.")
+            out.append(_("The fetch stopped before it finished; the data are as far as it "
+                         "got."))
         elif self.build_ok is False:
-            out.append("The warehouse rebuild failed; the dashboard shows the last good build.")
-        return out or ["Nothing was fetched."]
+            out.append(_("The warehouse rebuild failed; the dashboard shows the last good "
+                         "build."))
+        return out or [_("Nothing was fetched.")]
 
 
 def summary(events: list[dict]) -> Summary:

@@ -250,40 +250,6 @@ def refresh_step(event: dict) -> str | None:
     return None
 
 
-def refresh_lines(result) -> list[str]:
-    """A refresh's summary (``core.refresh.Summary``) in plain sentences in the interface's
-    language, one a line (``Summary.lines`` is the command line's English)."""
-    if result.offline:
-        return [_(OFFLINE_LINE)]
-    out = []
-    for row in result.new:
-        old = row.get("old_vintage") or row.get("dataset_vintage_before")
-        new = row.get("new_vintage")
-        vintages = (_("vintage {old} → {new}").format(old=old, new=new) if old
-                    else _("new file, vintage {new}").format(new=new))
-        rows, before = row.get("rows_after"), row.get("rows_before")
-        if isinstance(before, int) and isinstance(rows, int):
-            change = _("{rows} rows (was {before} in vintage {old})").format(
-                rows=i18n.number(rows), before=i18n.number(before), old=row["old_vintage"])
-        elif isinstance(rows, int):
-            change = _("{rows} rows").format(rows=i18n.number(rows))
-        else:
-            change = _("rows unknown")
-        out.append(_("New: {dataset} {file}: {vintages}; {change}.").format(
-            dataset=row["dataset"], file=row["file"], vintages=vintages, change=change))
-    if result.unchanged:
-        out.append(_("Already current: {sources} (nothing new published since the staged "
-                     "files).").format(sources=", ".join(result.unchanged)))
-    for row in result.failed:
-        out.append(_("Failed: {source} — {reason}").format(source=row["source"],
-                                                          reason=row["reason"]))
-    if not result.ended:
-        out.append(_("The fetch stopped before it finished; the data are as far as it got."))
-    elif result.build_ok is False:
-        out.append(_("The warehouse rebuild failed; the dashboard shows the last good build."))
-    return out or [_("Nothing was fetched.")]
-
-
 def refresh_fraction(events: list[dict]) -> float:
     """Share of the sources finished (fetched or failed) so far, 0–1."""
     total = next((len(e["sources"]) for e in events if e.get("event") == "start"), 0)

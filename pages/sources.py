@@ -4,6 +4,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from core import refresh
+from dashboard import i18n
 from dashboard import sources as src
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -102,7 +103,7 @@ elif st.button(_("Refresh data"), key="src_refresh", help=_(src.REFRESH_HELP)):
     if result.offline:
         st.warning(_(src.OFFLINE_LINE))
     else:
-        for line in src.refresh_lines(result):
+        for line in result.lines(_, i18n.number):
             st.markdown(f"- {line}")
 else:
     st.caption(_(src.REFRESH_HELP))

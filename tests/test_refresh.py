@@ -95,7 +95,6 @@ def test_the_page_says_the_summary_in_the_interface_language():
     """The Sources page's summary of a refresh: the command line's sentences in English, the
     same in Dutch with Dutch numbers (a SYNTHETIC summary: names, vintages and rows made up)."""
     from dashboard import i18n
-    from dashboard import sources as src
 
     result = refresh.Summary(
         offline=False, ended=True, build_ok=False, unchanged=["cbs"],
@@ -103,9 +102,9 @@ def test_the_page_says_the_summary_in_the_interface_language():
               "new_vintage": "2026-03-27", "rows_before": 28545, "rows_after": 29870}],
         failed=[{"source": "frontex", "reason": "HTTP 404 Not Found"}])
     with i18n.use("en"):
-        assert src.refresh_lines(result) == result.lines()
+        assert result.lines(i18n._, i18n.number) == result.lines()
     with i18n.use("nl"):
-        lines = src.refresh_lines(result)
+        lines = result.lines(i18n._, i18n.number)
     assert lines[0] == ("Nieuw: eurostat_migr migr_eiord.tsv: versie 2025-03-27 → 2026-03-27; "
                         "29.870 rijen (was 28.545 bij versie 2025-03-27).")
     assert lines[1].startswith("Al actueel: cbs")
