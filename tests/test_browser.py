@@ -607,6 +607,44 @@ def test_every_control_on_return_gap_is_reachable_by_keyboard(server, page):
     assert page.evaluate(FOCUSED) == "Table"
 
 
+# Every control the page shows, numbered: what the browser puts in the tab order (links,
+# buttons, form fields, expanders, elements with a tab index), visible and enabled; of a
+# radio group only the chosen option and of a tab list only the open tab (the arrow keys
+# move within them). Plotly's own toolbar is left out: each chart's downloads are buttons.
+CONTROLS = """() => {
+  const all = document.querySelectorAll('a[href], button, input, select, textarea, summary, '
+                                        + '[tabindex]');
+  const shown = [...all].filter(e => e.tabIndex >= 0 && !e.disabled
+      && e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+      && !e.closest('.modebar') && !(e.type === 'radio' && !e.checked));
+  shown.forEach((e, i) => e.setAttribute('data-control', i));
+  return shown.map(e => e.getAttribute('aria-label') || e.labels?.[0]?.innerText
+                        || (e.innerText || '').trim().split('\\n')[0] || e.tagName);
+}"""
+FOCUSED_CONTROL = "() => document.activeElement?.getAttribute('data-control') ?? null"
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "return_gap"])
+def test_every_control_on_every_page_is_reachable_by_keyboard(server, page, path):
+    """Tab from the top until focus comes round again: every control the page shows gets
+    the focus on the way (Return gap has its own walk above, with the labels named)."""
+    ready, _dutch = PAGES[path]
+    open_and_wait(page, f"{server}/{path}", ready=ready)
+    labels = page.evaluate(CONTROLS)
+    assert len(labels) >= 5, labels  # the navigation, the language switch, the share link …
+    reached: list[int] = []
+    for _press in range(4 * len(labels) + 50):  # a bound, not a wait: focus wraps round
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_CONTROL)
+        if focused is None:
+            continue
+        if reached and int(focused) == reached[0]:
+            break
+        reached.append(int(focused))
+    missed = sorted({labels[i] for i in set(range(len(labels))) - set(reached)})
+    assert not missed, missed
+
+
 # A label is cut when its text is wider than a box around it that hides its overflow
 # (Streamlit ends a cut label with "…" through CSS, so the DOM text stays whole and the
 # boxes shrink with it): the text's natural width, measured in its own font, against the
