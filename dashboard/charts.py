@@ -326,8 +326,13 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
                 x_format: str = ",.4g") -> go.Figure:
     """Claimed value with its tolerance band against the data value, one row per check.
 
-    Columns: check, claimed, low, high (the band), data_value (NaN = not in the data)."""
+    Columns: check, claimed, low, high (the band), data_value (NaN = not in the data) and,
+    where the publisher flags the data value, ``flag``: a flagged value is an open circle, its
+    hover says the flag in words and the footer lists the flags drawn."""
     fig = go.Figure()
+    marks = list(data["flag"]) if "flag" in data else [None] * len(data)
+    on = [bool(flags.codes(f)) and pd.notna(v) for f, v in zip(marks, data["data_value"])]
+    flagged_points = [("", lab, f) for lab, f, o in zip(data["check"], marks, on) if o]
     fig.add_trace(go.Scatter(
         x=data["claimed"], y=data["check"], mode="markers",
         name=i18n._("claimed (band = tolerance)"),
@@ -336,12 +341,26 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
                      arrayminus=data["claimed"] - data["low"], color=palette.HIGHLIGHT,
                      thickness=2),
         hovertemplate=f"%{{y}}: {i18n._('claimed')} %{{x:{x_format}}}<extra></extra>"))
+    marker = dict(size=11, color=palette.REFERENCE)
+    extra = {}
+    if any(on):
+        marker.update(symbol=["circle-open" if o else "circle" for o in on],
+                      size=[flags.MARKER_SIZE if o else 11 for o in on],
+                      line=dict(width=[2.5 if o else 0 for o in on], color=palette.REFERENCE))
+        extra = dict(customdata=[flags.hover(f, source.publisher) if o else "" for f, o
+                                 in zip(marks, on)])
     fig.add_trace(go.Scatter(
         x=data["data_value"], y=data["check"], mode="markers", name=i18n._("data"),
-        marker=dict(size=11, color=palette.REFERENCE),
-        hovertemplate=f"%{{y}}: {i18n._('data')} %{{x:{x_format}}}<extra></extra>"))
-    _frame(fig, title=title, footer=source.footer_line(), plot_height=150 + 50 * len(data),
-           left=230, legend=[t.name for t in fig.data])
+        marker=marker, hovertemplate=(f"%{{y}}: {i18n._('data')} %{{x:{x_format}}}"
+                                      + ("%{customdata}" if extra else "") + "<extra></extra>"),
+        **extra))
+    flag_note = flags.note(flagged_points, source.publisher,
+                           intro=i18n._("{publisher} flags (open circles)").format(
+                               publisher=source.publisher))
+    _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
+                                                                      else [])]),
+           plot_height=150 + 50 * len(data), left=230, legend=[t.name for t in fig.data])
+    _keep_flag_note(fig, flag_note)
     fig.update_layout(xaxis=dict(title=x_title, tickformat=x_format),
                       yaxis=dict(autorange="reversed", type="category"))
     return fig

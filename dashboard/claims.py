@@ -18,7 +18,7 @@ from analysis import claims as engine
 from analysis import claims_data, claims_report
 from analysis import tolerance
 from analysis.claims_data import MARTS, WarehouseSource
-from dashboard import charts, db, i18n
+from dashboard import charts, db, flags, i18n
 from dashboard.i18n import N_, _
 from core import paths
 
@@ -336,8 +336,19 @@ def _finite(value, fallback):
     return value if value is not None and math.isfinite(value) else fallback
 
 
+def _flags_of(rows: pd.DataFrame) -> str | None:
+    """The publisher's flags of the rows a value is computed from, each letter once (a sum
+    or a ratio carries the flags of every value in it); None for none."""
+    col = flags.column(rows)
+    if col is None or rows.empty:
+        return None
+    letters = [c for f in rows[col] for c in flags.codes(f)]
+    return "".join(dict.fromkeys(letters)) or None
+
+
 def evidence(verdict: engine.Verdict) -> pd.DataFrame:
-    """Exactly the plotted rows of the evidence figure."""
+    """Exactly the plotted rows of the evidence figure, each with the publisher's flags of
+    the rows it is computed from (``flag``; before/after: ``flag_before``, ``flag_after``)."""
     q = verdict.claim.quantity
     if q in ("value", "share"):
         rows = []
@@ -347,18 +358,21 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
             rows.append({"check": r.label, "claimed": r.claimed,
                          "low": _finite(low, min(ref, r.claimed)),
                          "high": _finite(high, max(ref, r.claimed)),
-                         "data_value": r.data_value, "verdict": r.verdict})
+                         "data_value": r.data_value, "verdict": r.verdict,
+                         "flag": _flags_of(r.evidence) if r.data_value is not None else None})
         return pd.DataFrame(rows)
     if q == "direction":
         rows = []
         for r, c in zip(verdict.results, verdict.claim.checks):
             ev = r.evidence
-            def total(part, query):
-                sel = ev[ev["part"] == part] if "part" in ev else ev.iloc[0:0]
-                return engine.aggregate(sel, query)
-            rows.append({"check": r.label, "before": total("before", c.before),
-                         "after": total("after", c.after), "claimed": c.claimed,
-                         "verdict": r.verdict})
+
+            def part(name):
+                return ev[ev["part"] == name] if "part" in ev else ev.iloc[0:0]
+            rows.append({"check": r.label, "before": engine.aggregate(part("before"), c.before),
+                         "after": engine.aggregate(part("after"), c.after),
+                         "claimed": c.claimed, "verdict": r.verdict,
+                         "flag_before": _flags_of(part("before")),
+                         "flag_after": _flags_of(part("after"))})
         return pd.DataFrame(rows)
     frames = []
     for r, c in zip(verdict.results, verdict.claim.checks):
@@ -368,9 +382,12 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
         series.columns = [c.by, "value"]
         series["series"] = r.label
         series["period"] = pd.to_datetime(series[c.by].astype(int).astype(str) + "-01-01")
-        frames.append(series[["series", "period", "value"]])
+        ev = r.evidence
+        series["flag"] = ([_flags_of(ev[ev[c.by] == y]) for y in series[c.by]]
+                          if c.by in ev else None)
+        frames.append(series[["series", "period", "value", "flag"]])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["series", "period", "value"])
+        columns=["series", "period", "value", "flag"])
 
 
 def title(verdict: engine.Verdict) -> str:
@@ -387,7 +404,8 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
                                   source=src, x_format=fmt_)
     if q == "direction":
         return charts.bar_chart(data, label="check", bars={"before": _("Before"), "after": _("After")},
-                                title=title(verdict), x_title=verdict.claim.unit, source=src)
+                                title=title(verdict), x_title=verdict.claim.unit, source=src,
+                                flag_columns={"before": "flag_before", "after": "flag_after"})
     return charts.time_series(data, title=title(verdict), source=src, grain="year",
                               stacked=False, y_title=verdict.claim.unit,
                               values="claim",  # a claim's series may mix counts and ratios

@@ -227,3 +227,48 @@ def test_map_outlines_a_flagged_country_and_names_flagged_aggregates():
         fig = rg.map_figure(rg.map_data(view), view)
     assert "Eurostat-vlaggen (landen omrand): d = definitie wijkt af (" in _footer(fig)
     assert not isinstance(fig.data[0].marker.line.width, tuple)  # no country outlined
+
+
+def _claim_figure(quantity: str, checks: list[dict]):
+    """A user's claim on the bundled return_gap mart (EU28's orders of 2010–2015 carry ``d``
+    in migr_eiord: the EU aggregate's definition differs), its evidence and its figure."""
+    from analysis import claims as engine
+    from analysis.claims_data import WarehouseSource
+    from dashboard import claims, db
+
+    raw = {"id": "F1", "claim": "EU28 orders to leave", "document": "test", "location": "-",
+           "quantity": quantity, "unit": "persons ordered to leave", "period": "2010–2015",
+           "datasets": ["migr_eiord"], "geo": "EU28", "checks": checks}
+    claim = engine.parse_claim(raw)
+    verdict = db.run(lambda cur: engine.evaluate(claim, WarehouseSource(cur)))
+    data = claims.evidence(verdict)
+    return data, claims.figure(verdict, data)
+
+
+def _query(year):
+    return {"mart": "return_gap", "value": "ordered_to_leave", "aggregate": "value",
+            "where": {"geo": "EU28", "citizenship_iso3": "TOTAL", "year": year}}
+
+
+def test_claim_charts_mark_the_flags_of_the_values_they_read():
+    # a value: the data point of 2015 (533,395, flag d) is an open circle, 2013 (no flag) not
+    data, fig = _claim_figure("value", [
+        {"label": "2015", "stated": "about 530 thousand", "query": _query(2015)},
+        {"label": "2013", "stated": "about 430 thousand", "query": _query(2013)}])
+    assert data.set_index("check")["flag"].fillna("").to_dict() == {"2015": "d", "2013": ""}
+    assert data.set_index("check").loc["2015", "data_value"] == 533395
+    points = next(t for t in fig.data if t.name == "data")
+    assert list(points.marker.symbol) == ["circle-open", "circle"]
+    assert "Eurostat flags (open circles): d = definition differs (2015)." in _footer(fig)
+    # a trend over 2010–2015: the flagged years are open diamonds, 2013 a plain dot
+    data, fig = _claim_figure("trend", [
+        {"label": "EU28", "claimed": "stable", "by": "year", "max_relative_range": 0.25,
+         "query": {**_query({"from": 2010, "to": 2015}), "aggregate": "sum"}}])
+    assert _flagged(fig.data[0]) == {y: flags.MARKER for y in
+                                     ("2010", "2011", "2012", "2014", "2015")}
+    assert "d = definition differs (EU28 2010–2012, 2014–2015)" in _footer(fig)
+    # before and after: both bars outlined
+    data, fig = _claim_figure("direction", [
+        {"label": "EU28", "claimed": "up", "before": _query(2014), "after": _query(2015)}])
+    assert data.iloc[0][["flag_before", "flag_after"]].tolist() == ["d", "d"]
+    assert "Eurostat flags (outlined bars): d = definition differs" in _footer(fig)
