@@ -122,7 +122,8 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
         # the picker on its own row, the log and index controls on the next (wrapping on a
         # narrow window): every label shows in full at 800 px in both languages
         if "pick" in controls:
-            chosen = st.multiselect(_("Series shown (and exported)"), names, key=keys["pick"])
+            chosen = st.multiselect(_("Series shown (and exported)"), names, key=keys["pick"],
+                                    placeholder=_("Choose series"))
         if "log" in controls:
             row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
             row.toggle(_("Log scale"), key=keys["log"], width="content")

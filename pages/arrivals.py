@@ -38,15 +38,17 @@ with st.sidebar:
     st.selectbox(_("Data vintage"), opts.vintages, key="arr_vintage",
                  format_func=arrivals.vintage_label)
     st.multiselect(_("Routes"), list(opts.routes), key="arr_routes",
-                   format_func=opts.routes.get)
-    st.multiselect(_("Border type"), opts.border_types, key="arr_border_types")
+                   format_func=opts.routes.get, placeholder=_("All routes"))
+    st.multiselect(_("Border type"), opts.border_types, key="arr_border_types",
+                   placeholder=_("All border types"))
     st.radio(_("Nationalities"), list(arrivals.NATIONALITY_MODES), key="arr_nationality_mode",
              format_func=lambda m: _(arrivals.NATIONALITY_MODES[m]))
     if st.session_state["arr_nationality_mode"] == "top":
         st.number_input(_("N"), min_value=1, max_value=50, step=1, key="arr_top_n")
     elif st.session_state["arr_nationality_mode"] == "chosen":
         st.multiselect(_("Chosen nationalities"), list(opts.nationalities),
-                       key="arr_nationalities", format_func=opts.nationalities.get)
+                       key="arr_nationalities", format_func=opts.nationalities.get,
+                       placeholder=_("Choose nationalities"))
     st.radio(_("Colour by"), list(arrivals.BREAKDOWNS), key="arr_by",
              format_func=lambda b: _(arrivals.BREAKDOWNS[b]), horizontal=True)
     st.radio(_("Frequency"), list(arrivals.GRAINS), key="arr_grain",

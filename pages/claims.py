@@ -44,9 +44,9 @@ st.markdown(_("Published statements tested against the publishers' own series, *
 with st.sidebar:
     st.header(_("Filters"))
     st.multiselect(_("Source document"), list(documents), key="cc_documents",
-                   format_func=documents.get)
+                   format_func=documents.get, placeholder=_("All documents"))
     st.multiselect(_("Verdict (now)"), list(claims.BADGES), key="cc_verdicts",
-                   format_func=claims.badge)
+                   format_func=claims.badge, placeholder=_("All verdicts"))
     st.checkbox(_("Revised since stated"), key="cc_revised",
                 help=_("Claims whose data value or verdict changed between the vintage held "
                        "when the claim was made and the newest one."))

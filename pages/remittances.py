@@ -61,7 +61,8 @@ if partner_opts:
                    format_func=partner_opts["item"].get)
     mid.selectbox(_("Flow (CRE credit, DEB debit, BAL balance)"), list(partner_opts["flow"]),
                   key="rm_flow")
-    right.multiselect(_("Partners"), list(partner_opts["partner"]), key="rm_partners")
+    right.multiselect(_("Partners"), list(partner_opts["partner"]), key="rm_partners",
+                      placeholder=_("Choose partners"))
     transfers = rm.partner_series(pv)
     components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
                      rm.partner_source(transfers), rm.partner_title(pv, partner_opts),

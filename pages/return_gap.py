@@ -66,7 +66,8 @@ else:
 st.subheader(_("Return rate across geographies"))
 left, right = st.columns([2, 1])
 left.multiselect(_("Geographies (up to {n})").format(n=rg.ACROSS_MAX), list(geos),
-                 key="rg_across", format_func=geos.get, max_selections=rg.ACROSS_MAX)
+                 key="rg_across", format_func=geos.get, max_selections=rg.ACROSS_MAX,
+                 placeholder=_("Choose geographies"))
 right.selectbox(_("Definition"), list(rg.RATES), key="rg_across_rate",
                 format_func=lambda d: _(rg.RATES[d]))
 spread = rg.across(view)

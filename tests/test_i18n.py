@@ -358,3 +358,19 @@ def test_sources_in_english_are_unchanged():
                                                   "coverage"] == "NL 2010–2016; 33 geos 2010–2016"
     assert at.caption[0].value.startswith(
         "Publisher files loaded in the warehouse, all publishers: 22 file(s).")
+
+
+@pytest.mark.parametrize("page, params", [
+    ("pages/arrivals.py", {"nationality_mode": "chosen"}), ("pages/claims.py", {}),
+    ("pages/return_gap.py", {}), ("pages/sources.py", {})])
+def test_no_multiselect_shows_streamlit_s_english_placeholder_in_dutch(page, params):
+    """Streamlit writes "Choose options" in an empty multiselect in every language: each of
+    ours names what an empty choice means, in Dutch."""
+    from pages import run_page
+
+    at = run_page(page, timeout=180, lang="nl", **params)
+    placeholders = {m.label: m.proto.placeholder for m in at.multiselect}
+    assert placeholders
+    dutch = {m.string for m in _po() if m.string}
+    for label, text in placeholders.items():
+        assert text and text != "Choose options" and text in dutch, (label, text)
