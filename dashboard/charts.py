@@ -6,6 +6,7 @@ exported or pasted image still cites publisher, dataset and vintage.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -73,15 +74,28 @@ def localized(meta: dict, key: str) -> str:
     return meta[key]
 
 
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dated(text: str) -> str:
+    """A text's ISO dates written as the interface writes dates ("agreed 2016-03-18" →
+    "agreed 18 Mar 2016" · "overeengekomen 18 mrt 2016"), so a title never mixes the two."""
+    return ISO_DATE.sub(lambda m: i18n.date(dt.date(*map(int, m.groups()))), text)
+
+
 def localized_titles(events: pd.DataFrame) -> pd.DataFrame:
     """Policy events with ``title`` in the interface's language (``title_nl`` in Dutch, where
-    the event has one; the English title otherwise)."""
+    the event has one; the English title otherwise), dates in it as the interface writes
+    them."""
+    if events.empty or "title" not in events:
+        return events
     lang = i18n.current()
     column = f"title_{lang}"
-    if lang == i18n.DEFAULT or column not in events or events.empty:
-        return events
     out = events.copy()
-    out["title"] = out[column].where(out[column].notna() & (out[column] != ""), out["title"])
+    if lang != i18n.DEFAULT and column in events:
+        out["title"] = out[column].where(out[column].notna() & (out[column] != ""),
+                                         out["title"])
+    out["title"] = out["title"].map(lambda t: dated(t) if isinstance(t, str) else t)
     return out
 
 
@@ -105,15 +119,20 @@ def _wrap(text: str, width: int = 130) -> str:
 
 def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: int,
            legend: list[str] | None = None, title_width: int | None = None,
-           footer_width: int | None = None) -> None:
+           footer_width: int | None = None, x_title: str | None = None) -> None:
     """Title, house style and the source footer inside the figure (below the x-axis title),
     with the figure's height grown by the footer's lines so nothing is clipped.
 
     Title and footer wrap to fit an 800 px window; ``legend`` (the entry names) puts a
     horizontal legend below the plot, above the footer, so it never covers plot or title;
-    ``title_width`` / ``footer_width`` (characters) wrap narrower (e.g. a map's)."""
+    ``title_width`` / ``footer_width`` (characters) wrap narrower (e.g. a map's). The footer
+    starts at the figure's left edge, under the title, whatever the left margin; ``x_title``
+    is the x-axis title, wrapped to the plot area's width at 800 px."""
+    axis = layout.wrap(x_title, layout.axis_title_chars(left)) if x_title else []
     frame = layout.frame(title, footer, plot_height, legend or [], title_chars=title_width,
-                         footer_chars=footer_width)
+                         footer_chars=footer_width, axis_lines=len(axis) or 1, left=left)
+    if axis:
+        fig.update_xaxes(title_text="<br>".join(axis))
     fig.update_layout(
         title=dict(text="<br>".join(frame.title_lines), x=0, xanchor="left",
                    font=dict(size=17)),
@@ -121,10 +140,13 @@ def _frame(fig: go.Figure, *, title: str, footer: str, plot_height: int, left: i
         margin=dict(l=left, r=20, t=frame.top, b=frame.bottom),
         annotations=[dict(text="<br>".join(frame.footer_lines), xref="paper", yref="paper",
                           x=0, y=0, yshift=-frame.footer_offset, xanchor="left",
+                          xshift=layout.TEXT_INSET - left,
                           yanchor="top", showarrow=False, align="left",
                           font=dict(size=11, color=palette.TEXT_MUTED))],
     )
     if legend:
+        # at the plot area's left edge (a legend placed by the container's edge makes Plotly
+        # widen the left margin by the legend's width); its rows are counted for that width
         fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left",
                                       y=frame.legend_y, yanchor="top"))
 
@@ -312,9 +334,10 @@ def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: st
                                publisher=source.publisher), drawn=drawn)
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
                                                                       else [])]),
-           plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data])
+           plot_height=120 + 34 * len(data), left=200, legend=[t.name for t in fig.data],
+           x_title=x_title)
     _keep_flag_note(fig, flag_note)
-    fig.update_layout(barmode="group", xaxis=dict(title=x_title, tickformat=x_format),
+    fig.update_layout(barmode="group", xaxis=dict(tickformat=x_format),
                       yaxis=dict(autorange="reversed"))
     if data.empty:
         fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
@@ -340,7 +363,7 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
         error_x=dict(type="data", symmetric=False, array=data["high"] - data["claimed"],
                      arrayminus=data["claimed"] - data["low"], color=palette.HIGHLIGHT,
                      thickness=2),
-        hovertemplate=f"%{{y}}: {i18n._('claimed')} %{{x:{x_format}}}<extra></extra>"))
+        hovertemplate="%{y}: " + i18n._("claimed") + f" %{{x:{x_format}}}<extra></extra>"))
     marker = dict(size=11, color=palette.REFERENCE)
     extra = {}
     if any(on):
@@ -351,7 +374,7 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
                                  in zip(marks, on)])
     fig.add_trace(go.Scatter(
         x=data["data_value"], y=data["check"], mode="markers", name=i18n._("data"),
-        marker=marker, hovertemplate=(f"%{{y}}: {i18n._('data')} %{{x:{x_format}}}"
+        marker=marker, hovertemplate=("%{y}: " + i18n._("data") + f" %{{x:{x_format}}}"
                                       + ("%{customdata}" if extra else "") + "<extra></extra>"),
         **extra))
     flag_note = flags.note(flagged_points, source.publisher,
@@ -359,9 +382,10 @@ def claim_chart(data: pd.DataFrame, *, title: str, x_title: str, source: Source,
                                publisher=source.publisher))
     _frame(fig, title=title, footer=" ".join([source.footer_line(), *([flag_note] if flag_note
                                                                       else [])]),
-           plot_height=150 + 50 * len(data), left=230, legend=[t.name for t in fig.data])
+           plot_height=150 + 50 * len(data), left=230, legend=[t.name for t in fig.data],
+           x_title=x_title)
     _keep_flag_note(fig, flag_note)
-    fig.update_layout(xaxis=dict(title=x_title, tickformat=x_format),
+    fig.update_layout(xaxis=dict(tickformat=x_format),
                       yaxis=dict(autorange="reversed", type="category"))
     return fig
 
@@ -379,8 +403,8 @@ def interval_chart(data: pd.DataFrame, *, label: str, value: str, low: str, high
     ))
     fig.add_vline(x=0, line=dict(color="#333", width=1))
     _frame(fig, title=title, footer=source.footer_line(), plot_height=90 + 36 * len(data),
-           left=230)
-    fig.update_layout(xaxis=dict(title=x_title, tickformat=",.0f"),
+           left=230, x_title=x_title)
+    fig.update_layout(xaxis=dict(tickformat=",.0f"),
                       yaxis=dict(autorange="reversed"))
     return fig
 
@@ -496,7 +520,8 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[when], y=[height], yaxis="y2", mode="markers+text", text=[str(i)],
             textposition="top center", marker=dict(size=7, color=colour, symbol="triangle-down"),
-            hovertemplate=f"{i18n.date(when)}: {label}<extra>{i18n._('policy event')}</extra>",
+            hovertemplate=(f"{i18n.date(when)}: {label}<extra>" + i18n._("policy event")
+                           + "</extra>"),
             showlegend=False, name=f"event {i}"))
     if len(events):
         fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.08], visible=False,

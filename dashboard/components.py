@@ -216,3 +216,11 @@ def permalink_box(query: str) -> None:
     st.markdown(f"**{label}**")
     st.code(f"{base}?{query}" if query else base or _("(default view)"), language=None)
     st.caption(_("The link restores every choice on this page."))
+
+
+def metric(label: str, value: str, *, help: str | None = None, delta: str | None = None) -> None:
+    """A figure with its label in full above it (wrapped, never cut with "…" as
+    ``st.metric``'s own label is in a narrow column), its help beside the label, and a
+    change in neutral colours (a fall is not "bad")."""
+    st.markdown(f"**{label}**".replace("$", r"\$"), help=help or None)
+    st.metric(label, value, delta, delta_color="off", label_visibility="collapsed")

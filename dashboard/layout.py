@@ -18,6 +18,9 @@ LEGEND_TOP = 52       # px from the plot area's bottom edge to the legend (below
 LEGEND_ROW = 21       # px per legend row
 LEGEND_WIDTH = 400    # px a legend row may use at 800 px (sidebar open)
 FOOTER_GAP = 58       # px from the plot area's bottom edge to the footer (no legend)
+AXIS_LINE = 15        # px per extra line of a wrapped x-axis title
+PLOT_WIDTH = 470      # px of the whole figure at 800 px (sidebar open)
+TEXT_INSET = 4        # px from the figure's left edge to the footer and the notes
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -30,14 +33,16 @@ def wrap(text: str, width: int) -> list[str]:
 
 def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
     """How many rows a horizontal Plotly legend of these entries takes at ``width`` px
-    (an entry: 40 px of symbol and padding plus ~7 px a character at 12 px)."""
-    rows, used = 0, width
-    for name in names:
-        entry = 40 + 7 * len(str(name))
-        if used + entry > width:
-            rows, used = rows + 1, 0
-        used += entry
-    return rows
+    (an entry: 40 px of symbol and padding plus ~7 px a character at 12 px). Once a legend
+    wraps, Plotly sets its entries in columns as wide as the widest entry, so the rows are
+    counted on that grid."""
+    if not names:
+        return 0
+    entries = [40 + 7 * len(str(name)) for name in names]
+    if sum(entries) <= width:
+        return 1
+    per_row = max(1, width // max(entries))
+    return -(-len(entries) // per_row)
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,27 @@ class Frame:
     legend_y: float     # the legend's top, in plot-area fractions (negative: below it)
 
 
+def axis_title_chars(left: int) -> int:
+    """Characters of a 12 px x-axis title that fit under the plot area of an 800 px window
+    when the figure's left margin is ``left`` px."""
+    return max(28, (PLOT_WIDTH - left) // 7)
+
+
 def frame(title: str, footer: str, plot_height: int, legend: list[str], *,
-          title_chars: int | None = None, footer_chars: int | None = None) -> Frame:
+          title_chars: int | None = None, footer_chars: int | None = None,
+          axis_lines: int = 1, left: int | None = None) -> Frame:
+    """``axis_lines``: the lines of the x-axis title (each pushes legend and footer down);
+    ``left``: the figure's left margin, where the legend's rows start (the rows are counted
+    for the width right of it at 800 px)."""
     titles = wrap(title, title_chars or TITLE_CHARS)
     footers = wrap(footer, footer_chars or FOOTER_CHARS)
     top = 36 + TITLE_LINE * len(titles)
     area = max(plot_height - 80, 60)
-    rows = legend_rows(legend) if legend else 0
-    offset = LEGEND_TOP + LEGEND_ROW * rows + 8 if rows else FOOTER_GAP
+    width = LEGEND_WIDTH if left is None else max(PLOT_WIDTH - left - 20, 150)
+    rows = legend_rows(legend, width) if legend else 0
+    below_axis = AXIS_LINE * (max(axis_lines, 1) - 1)
+    offset = (LEGEND_TOP + below_axis + LEGEND_ROW * rows + 8 if rows
+              else FOOTER_GAP + below_axis)
     bottom = offset + FOOTER_LINE * len(footers) + 10
     return Frame(titles, footers, top, bottom, top + area + bottom, offset,
-                 -LEGEND_TOP / area)
+                 -(LEGEND_TOP + below_axis) / area)

@@ -25,7 +25,7 @@ from analysis.route_event import RouteEvent
 from core import paths
 from babel.dates import format_date
 
-from dashboard import arrivals, charts, db, i18n
+from dashboard import arrivals, charts, db, i18n, layout
 from dashboard.i18n import N_, _
 
 STORE = paths.DATA_DIR / ".warehouse-placebo"
@@ -198,7 +198,8 @@ def event_row(view: ShiftView) -> dict:
     """Date, precision and title of the view's event."""
     if view.event == "date":
         return {"id": None, "date": pd.Timestamp(view.date), "date_precision": "day",
-                "title": _("chosen date {date}").format(date=view.date), "confirmed": True}
+                "title": _("chosen date {date}").format(date=i18n.date(view.date)),
+                "confirmed": True}
     row = shown_events().set_index("id").loc[view.event]
     return {"id": view.event, "date": pd.Timestamp(row["date"]),
             "date_precision": row["date_precision"], "title": row["title"],
@@ -297,7 +298,7 @@ def pretrend_words(es: EventStudy) -> list[str]:
         verdict = (_("no pre-trend detected") if t.p_value >= 0.05 else
                    _("pre-trend: the leads are not zero"))
         out.append(f"{names.get(r, r)} ({role}): F({t.df_num}, {t.df_den}) = "
-                   f"{i18n.number(t.statistic, 2)}, p = {fmt_p(t.p_value)} — {verdict}")
+                   f"{i18n.number(t.statistic, 2)}, {p_text(t.p_value)} — {verdict}")
     return out
 
 
@@ -313,6 +314,11 @@ def pct_of(x: float, digits: int = 1) -> str:
 
 def fmt_p(p: float) -> str:
     return "< " + i18n.number(0.001, 3) if p < 0.001 else i18n.number(p, 3)
+
+
+def p_text(p: float) -> str:
+    """'p = 0.123', or 'p < 0.001' (never 'p = < 0.001')."""
+    return "p " + fmt_p(p) if p < 0.001 else "p = " + fmt_p(p)
 
 
 def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
@@ -353,30 +359,31 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
     quarters = sorted(table["Quarter"].unique())
     charts._frame(fig, title=_("Event study by quarter around {event}").format(
                       event=event_row_from(result)),
-                  footer=source.footer_line(), plot_height=charts.PLOT_HEIGHT, left=70)
+                  footer=source.footer_line(), plot_height=charts.PLOT_HEIGHT, left=70,
+                  legend=[t.name for t in fig.data],
+                  x_title=_("Quarter relative to the event (Q0 = the first three full months "
+                            "after it)"))
     fig.update_layout(
-        xaxis=dict(title=_("Quarter relative to the event (Q0 = the first three full months "
-                           "after it)"), tickvals=quarters,
-                   ticktext=[quarter_label(q) for q in quarters]),
+        xaxis=dict(tickvals=quarters, ticktext=[quarter_label(q) for q in quarters]),
         yaxis=dict(title=_("Log change (95 {pct} interval)").format(pct="%"),
-                   range=[-limit * 1.05, limit * 1.05]),
-        legend=dict(x=1.02, y=1, xanchor="left", yanchor="top"),
-        margin=dict(r=230))
+                   range=[-limit * 1.05, limit * 1.05]))
     names = routes()
-    tests = "; ".join(f"{names.get(r, r)} p = {fmt_p(t.p_value)}" for r, t in es.pretrend.items())
+    tests = "; ".join(f"{names.get(r, r)} {p_text(t.p_value)}" for r, t in es.pretrend.items())
     notes = [_("Pre-trend test (quarters before the event = 0): {tests}.").format(tests=tests),
              *clipped]
-    return _notes_above_plot(fig, notes, 90)
+    return _notes_above_plot(fig, notes)
 
 
-def _notes_above_plot(fig: go.Figure, notes: list[str], width: int) -> go.Figure:
-    """Write ``notes`` (wrapped at ``width`` characters) between the title and the plot; the
-    figure grows by their height."""
+def _notes_above_plot(fig: go.Figure, notes: list[str]) -> go.Figure:
+    """Write ``notes`` between the title and the plot, from the figure's left edge and
+    wrapped as its footer is (so they fit an 800 px window); the figure grows by their
+    height."""
     if notes:
-        wrapped = [textwrap.fill(n, width).replace("\n", "<br>") for n in notes]
+        wrapped = [textwrap.fill(n, layout.FOOTER_CHARS).replace("\n", "<br>") for n in notes]
         extra = 15 * sum(w.count("<br>") + 1 for w in wrapped) + 10
         fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=1,
                            yshift=8, xanchor="left", yanchor="bottom", showarrow=False,
+                           xshift=layout.TEXT_INSET - (fig.layout.margin.l or 0),
                            align="left", font=dict(size=11, color="#8a1c1c"))
         fig.update_layout(height=fig.layout.height + extra,
                           margin=dict(t=fig.layout.margin.t + extra),
@@ -415,6 +422,9 @@ def title(view: ShiftView) -> str:
     ev = event_row(view)
     who = (_(", {nationality} nationals").format(nationality=nationalities()[view.nationality])
            if view.nationality else "")
+    if ev["id"] is None:  # "chosen date 20 Mar 2016" names its date already
+        return _("Monthly detections by route around {event}{who}").format(
+            event=ev["title"], who=who)
     return _("Monthly detections by route around {event} ({date}){who}").format(
         event=ev["title"], date=i18n.date(ev["date"]), who=who)
 
@@ -551,7 +561,7 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
                 route=row.Route, change=i18n.number(row[3]), lo=i18n.number(row[4]),
                 hi=i18n.number(row[5])))
     notes.extend(gaps(result))
-    return _notes_above_plot(fig, notes, 60)
+    return _notes_above_plot(fig, notes)
 
 
 def event_row_from(result: RouteEvent) -> str:
@@ -559,7 +569,7 @@ def event_row_from(result: RouteEvent) -> str:
         shown = shown_events().set_index("id")["title"]
         title = shown.get(result.event_id, result.title)
     else:
-        title = _("chosen date {date}").format(date=f"{result.event_date:%Y-%m-%d}")
+        return _("chosen date {date}").format(date=i18n.date(result.event_date))
     return f"{title} ({i18n.date(result.event_date)})"
 
 

@@ -10,6 +10,7 @@ from dashboard.entry import through_app
 from dashboard.i18n import _
 
 through_app()
+METRIC_WIDTH = 230  # px: "Extra grensoverschrijdingen" in one line
 
 bind = Binding("rs", asdict(rs.ShiftView()), lambda s: asdict(rs.resolve(rs.ShiftView(**s))))
 events = rs.shown_events()
@@ -84,19 +85,26 @@ if result.calibration is None:
         with st.spinner(_("Fitting the model on every placebo date …")):
             rs.calibrate(view)
         st.rerun()
-c1, c2, c3 = st.columns(3)
+# three figures of one width in a wrapping row: side by side on a wide window, two and
+# one on a narrow one, so a label is never broken inside a word
+row = st.container(horizontal=True, gap="medium")
+c1, c2, c3 = (row.container(width=METRIC_WIDTH) for _i in range(3))
 interval = _("interval {lo} to {hi} detections")
-c1.metric(_("Fall on {route}").format(route=route_names[result.treated]),
-          i18n.number(h.fall_treated.estimate),
-          help=interval.format(lo=i18n.number(h.fall_treated.lo),
-                               hi=i18n.number(h.fall_treated.hi)))
-c2.metric(_("Extra crossings on the other routes"), i18n.number(h.extra_total.estimate),
-          help=interval.format(lo=i18n.number(h.extra_total.lo),
-                               hi=i18n.number(h.extra_total.hi)))
-c3.metric(_("Displacement ratio"), i18n.number(h.ratio, 3) if h.ratio == h.ratio
-          else _("undefined"),
-          help=_("extra crossings of the exposed nationalities elsewhere ÷ the fall; 1 = all "
-                 "of the fall reappeared elsewhere, 0 = none"))
+with c1:
+    components.metric(_("Fall on {route}").format(route=route_names[result.treated]),
+                      i18n.number(h.fall_treated.estimate),
+                      help=interval.format(lo=i18n.number(h.fall_treated.lo),
+                                           hi=i18n.number(h.fall_treated.hi)))
+with c2:
+    components.metric(_("Extra crossings on the other routes"),
+                      i18n.number(h.extra_total.estimate),
+                      help=interval.format(lo=i18n.number(h.extra_total.lo),
+                                           hi=i18n.number(h.extra_total.hi)))
+with c3:
+    components.metric(_("Displacement ratio"), i18n.number(h.ratio, 3) if h.ratio == h.ratio
+                      else _("undefined"),
+                      help=_("extra crossings of the exposed nationalities elsewhere ÷ the "
+                             "fall; 1 = all of the fall reappeared elsewhere, 0 = none"))
 st.markdown(_("Displacement ratio: {words}.").format(words=rs.ratio_words(result)))
 
 st.subheader(_("Change on each route"))

@@ -174,7 +174,7 @@ def test_policy_event_titles_are_dutch_in_the_dutch_interface():
              lang="nl")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     hovers = [t["hovertemplate"] for t in spec["data"] if t["name"].startswith("event ")]
-    assert any("Verklaring EU–Turkije van toepassing (overeengekomen 2016-03-18)" in h
+    assert any("Verklaring EU–Turkije van toepassing (overeengekomen 18 maart 2016)" in h
                for h in hovers), hovers
     assert not any("EU–Turkey Statement" in h for h in hovers)
     listed = [d.value for d in at.dataframe if "gebeurtenis" in d.value.columns]

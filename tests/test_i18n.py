@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,19 @@ def test_no_multiselect_shows_streamlit_s_english_placeholder_in_dutch(page, par
     dutch = {m.string for m in _po() if m.string}
     for label, text in placeholders.items():
         assert text and text != "Choose options" and text in dutch, (label, text)
+
+
+# A message in an f-string's braces, f"{_('policy event')}", is not seen by Babel's
+# extractor (the f-string is one token to it), so it would never reach the catalog.
+IN_F_STRING = re.compile(r"""\{(?:i18n\.)?_\((['"])([^'"]+)\1\)""")
+
+
+def test_no_message_hides_inside_an_f_string():
+    hidden = []
+    for path in [ROOT / "app.py", *(ROOT / "dashboard").rglob("*.py"),
+                 *(ROOT / "pages").rglob("*.py"), ROOT / "core" / "refresh.py",
+                 ROOT / "analysis" / "claims.py", ROOT / "analysis" / "claims_report.py"]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            hidden += [f"{path.relative_to(ROOT)}:{n}: {m.group(2)}"
+                       for m in IN_F_STRING.finditer(line)]
+    assert not hidden, hidden
