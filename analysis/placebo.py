@@ -323,7 +323,11 @@ class RateInterval:
 
 
 def rate_interval(dates, rejected, block: int, *, level: float = RATE_LEVEL,
-                  draws: int = RATE_DRAWS, seed: int = RATE_SEED) -> RateInterval:
+                  draws: int = RATE_DRAWS, seed: int = RATE_SEED,
+                  months_after: int | None = None) -> RateInterval:
+    """The rate of ``rejected`` (one per placebo date of ``dates``) with its intervals;
+    ``independent_windows`` counts post windows of ``months_after`` months (default
+    ``block``)."""
     from statsmodels.stats.proportion import proportion_confint
 
     rejected = np.asarray(rejected, dtype=bool)
@@ -336,7 +340,7 @@ def rate_interval(dates, rejected, block: int, *, level: float = RATE_LEVEL,
     iid_lo, iid_hi = proportion_confint(k, n, alpha=1 - level, method="beta")
     return RateInterval(rate=k / n, rejected=k, n=n, lo=float(lo), hi=float(hi),
                         iid_lo=float(iid_lo), iid_hi=float(iid_hi),
-                        independent_windows=independent_windows(dates, block))
+                        independent_windows=independent_windows(dates, months_after or block))
 
 
 def interval_method(block: int, level: float = RATE_LEVEL, draws: int = RATE_DRAWS,
@@ -396,7 +400,8 @@ def calibrate(table: pd.DataFrame, route: str, spec: PanelSpec = DEFAULT_SPEC, *
         rejected["split_rejection_extra"] = _split_rejected(dates, t_extra, reject_t(nominal))
     intervals = {}
     for name, r in rejected.items():
-        intervals |= _interval_fields(name, rate_interval(dates, r, block or gap))
+        intervals |= _interval_fields(name, rate_interval(dates, r, block or gap,
+                                                          months_after=gap))
     return Calibration(
         route=route, spec=spec.describe(), n=int(len(table)),
         first_date=f"{dates.min():%Y-%m}", last_date=f"{dates.max():%Y-%m}",
@@ -409,7 +414,7 @@ def calibrate(table: pd.DataFrame, route: str, spec: PanelSpec = DEFAULT_SPEC, *
         split_rejection_extra=_rate(rejected["split_rejection_extra"]) if has_extra else nan,
         loo_rejection_fall_t=_rate(rejected["loo_rejection_fall_t"]),
         split_rejection_fall_t=_rate(rejected["split_rejection_fall_t"]),
-        independent_windows=independent_windows(dates, block or gap),
+        independent_windows=independent_windows(dates, gap),
         interval_method=interval_method(block or gap), **intervals,
     )
 
@@ -484,8 +489,8 @@ class PooledCalibration:
 
 
 def calibrate_pooled(tables: dict[str, pd.DataFrame], routes=MAIN, donors=(),
-                     level: float = LEVEL, *, block: int = DEFAULT_SPEC.months_after
-                     ) -> list[PooledCalibration]:
+                     level: float = LEVEL, *, months_after: int = DEFAULT_SPEC.months_after,
+                     block: int | None = None) -> list[PooledCalibration]:
     """Leave-one-route-out judgement of the pooled studentised rule.
 
     ``tables``: route → ``placebo_table`` (``b_treated``, ``scale``, ``date``). For each
@@ -493,7 +498,11 @@ def calibrate_pooled(tables: dict[str, pd.DataFrame], routes=MAIN, donors=(),
     ``routes`` plus ``donors`` and applied to this route's placebos (``loro_rejection``);
     ``split_rejection`` learns it from the donors' placebos of one half of the period
     (before or after the median date of all judged routes' placebos) and applies it to this
-    route's placebos of the other half — out of sample in route and in time."""
+    route's placebos of the other half — out of sample in route and in time. Both rates
+    carry block-bootstrap intervals (``rate_interval``, ``block`` months, default the post
+    window ``months_after``)."""
+    block = block or months_after
+
     def z_of(t):
         return (t["b_treated"] / t["scale"]).to_numpy(float)
 
@@ -526,10 +535,12 @@ def calibrate_pooled(tables: dict[str, pd.DataFrame], routes=MAIN, donors=(),
             split_rejection=_rate(rejected),
             loro_rejection_b=float(np.mean(
                 np.abs(test["b_treated"].to_numpy(float)) > c_b)),
-            independent_windows=independent_windows(test_dates, block),
+            independent_windows=independent_windows(test_dates, months_after),
             interval_method=interval_method(block),
-            **_interval_fields("loro_rejection", rate_interval(test_dates, loro_rejected, block)),
-            **_interval_fields("split_rejection", rate_interval(test_dates, rejected, block))))
+            **_interval_fields("loro_rejection", rate_interval(
+                test_dates, loro_rejected, block, months_after=months_after)),
+            **_interval_fields("split_rejection", rate_interval(
+                test_dates, rejected, block, months_after=months_after))))
     return out
 
 
@@ -695,24 +706,28 @@ def synthetic_rejections(design: float | str, rng: np.random.Generator, *, n_dat
 
 def simulate_rate_coverage(design: float | str, *, n_dates: int = 96, reps: int = 1000,
                            seed: int = 0, block: int = 12, draws: int = 999,
-                           level: float = RATE_LEVEL) -> dict:
-    """How often the rejection rate's intervals (``rate_interval``) cover the true 5 % on
-    synthetic indicator runs (``synthetic_rejections``) of ``n_dates`` monthly placebo dates:
-    the block bootstrap and the binomial that ignores the dependence."""
+                           level: float = RATE_LEVEL, months_after: int = 12) -> dict:
+    """How often the rejection rate's intervals (``rate_interval``, blocks of ``block``
+    months) cover the true 5 % on synthetic indicator runs (``synthetic_rejections``, post
+    windows of ``months_after`` months) of ``n_dates`` monthly placebo dates: the block
+    bootstrap and the binomial that ignores the dependence."""
     rng = np.random.default_rng(seed)
-    runs = synthetic_rejections(design, rng, n_dates=n_dates, reps=reps, months_after=block)
+    runs = synthetic_rejections(design, rng, n_dates=n_dates, reps=reps,
+                                months_after=months_after)
     dates = pd.date_range("2011-01-01", periods=n_dates, freq="MS")
     cover = cover_iid = 0
     width, width_iid, zero = [], [], 0
     for i, r in enumerate(runs):
-        iv = rate_interval(dates, r, block, level=level, draws=draws, seed=seed + i)
+        iv = rate_interval(dates, r, block, level=level, draws=draws, seed=seed + i,
+                           months_after=months_after)
         cover += iv.lo <= NOMINAL <= iv.hi
         cover_iid += iv.iid_lo <= NOMINAL <= iv.iid_hi
         width.append(iv.hi - iv.lo)
         width_iid.append(iv.iid_hi - iv.iid_lo)
         zero += iv.rejected == 0
     return {"design": "window" if design == "window" else float(design), "n_dates": n_dates,
-            "independent_windows": independent_windows(dates, block), "reps": reps,
+            "independent_windows": independent_windows(dates, months_after), "reps": reps,
+            "block": block,
             "draws": draws, "level": level, "true_rate": NOMINAL,
             "mean_rate": float(runs.mean()),
             "coverage_block": cover / reps, "coverage_iid": cover_iid / reps,

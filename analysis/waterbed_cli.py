@@ -229,13 +229,15 @@ def simulate_rates(args) -> int:
     from analysis.placebo import simulate_rate_coverage
 
     rows = []
+    window = args.window or 12
     for n_dates in [int(x) for x in args.dates.split(",")]:
         for d in args.rho.split(","):
             d = d.strip()
             design = d if d == "window" else float(d)
             rows.append(simulate_rate_coverage(design, n_dates=n_dates, reps=args.reps,
-                                               seed=args.seed, block=args.block or 12,
-                                               draws=args.draws))
+                                               seed=args.seed, draws=args.draws,
+                                               block=args.block or window,
+                                               months_after=window))
     if args.format == "json":
         print(json.dumps(rows, indent=1))
         return 0
@@ -243,11 +245,11 @@ def simulate_rates(args) -> int:
     r = rows[0]
     print(f"\nSynthetic rejection indicators (analysis.placebo.synthetic_rejections), one per "
           f"month, true rate 5 %: a stationary Gaussian series, rejected when its absolute "
-          f"value exceeds 1.96; AR(1) with the coefficient shown, or the mean of 12 "
+          f"value exceeds 1.96; AR(1) with the coefficient shown, or the mean of {window} "
           f"independent months (neighbouring dates sharing their post window). "
           f"{100 * r['level']:.0f} % intervals: circular block bootstrap, blocks of "
-          f"{args.block or 12} months, {r['draws']} draws; binomial: Clopper–Pearson; "
-          f"seed {args.seed}.")
+          f"{r['block']} months, {r['draws']} draws; binomial: Clopper–Pearson; independent "
+          f"windows of {window} months; seed {args.seed}.")
     return 0
 
 
@@ -323,7 +325,7 @@ def pooled(args, frame, events, fingerprint, spec) -> int:
     tables = {r: route_event.fall_table(frame, events, r, spec, store=STORE,
                                         fingerprint=fingerprint) for r in [*routes, *donors]}
     cals = [_clean(c.as_dict()) for c in pl.calibrate_pooled(
-        tables, routes, donors, block=args.block or spec.months_after)]
+        tables, routes, donors, months_after=spec.months_after, block=args.block)]
     if args.format == "json":
         print(json.dumps(cals, indent=1, ensure_ascii=False))
     else:
