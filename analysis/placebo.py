@@ -39,6 +39,13 @@ can set its critical value. It is judged leave-one-ROUTE-out (calibrated on the 
 tested on this one) and, in addition, split by period. In simulation the same idea is
 leave-series-out (``simulate_coverage``: each series calibrated on the other series'
 placebos).
+
+Every out-of-sample rate carries its sampling uncertainty (``rate_interval``): neighbouring
+placebo dates share their windows, so rejections come in runs and a route's placebo dates
+hold only a handful of independent windows. The interval is a circular block bootstrap over
+calendar months (blocks of the post window), shown beside the binomial interval that treats
+every date as independent; ``simulate_rate_coverage`` checks both on synthetic indicator
+runs with a known rate.
 """
 from __future__ import annotations
 
