@@ -90,8 +90,7 @@ def load_calibration(store: Path | None, fingerprint: str, route: str,
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    if "loo_rejection_fall_interval" not in data:
-        return None                     # stored before the rates had intervals: compute again
+    # one stored before the rates had intervals loads with their fields None
     names = {f.name for f in fields(Calibration)}
     return Calibration(**{k: v for k, v in data.items() if k in names})
 

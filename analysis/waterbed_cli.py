@@ -37,7 +37,7 @@ def calibration_for(frame, events, fingerprint, route, spec):
     from analysis import route_event
 
     cal = route_event.load_calibration(STORE, fingerprint, route, spec)
-    if cal is None:
+    if cal is None or cal.loo_rejection_fall_interval is None:   # stored without intervals
         cal, _ = route_event.compute_calibration(frame, events, route, spec, store=STORE,
                                                  fingerprint=fingerprint)
     return cal

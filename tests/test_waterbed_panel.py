@@ -421,3 +421,24 @@ def test_rate_simulation_command(capsys):
     assert [r["design"] for r in rows] == [0.3, "window"]
     assert all(r["n_dates"] == 96 and r["independent_windows"] == 8 and r["reps"] == 20
                for r in rows)
+
+
+def test_a_calibration_stored_without_intervals_still_loads(tmp_path):
+    import json
+
+    from analysis import route_event
+
+    rng = np.random.default_rng(0)
+    cal = placebo.calibrate(_table(rng.standard_t(3, 120)), "SYN")
+    path = route_event._calibration_path(tmp_path, "f" * 16, "SYN", panel.DEFAULT_SPEC)
+    path.parent.mkdir(parents=True)
+    stored = {k: v for k, v in cal.as_dict().items()
+              if "interval" not in k and "consistent" not in k and k != "independent_windows"}
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    old = route_event.load_calibration(tmp_path, "f" * 16, "SYN")
+    assert (old.b_q025, old.loo_rejection_fall) == (cal.b_q025, cal.loo_rejection_fall)
+    assert old.loo_rejection_fall_interval is None
+    assert old.as_dict()["loo_rejection_fall_consistent_with_5pct"] is None
+    path.write_text(json.dumps(cal.as_dict()), encoding="utf-8")        # a new one, whole
+    new = route_event.load_calibration(tmp_path, "f" * 16, "SYN")
+    assert new.loo_rejection_fall_interval == cal.loo_rejection_fall_interval
