@@ -5,7 +5,7 @@ waterbed``) and the Route shifts page both print from this object only.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -90,9 +90,9 @@ def load_calibration(store: Path | None, fingerprint: str, route: str,
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("within_target", None)
-    data.pop("within_target_extra", None)
-    return Calibration(**data)
+    # one stored before the rates had intervals loads with their fields None
+    names = {f.name for f in fields(Calibration)}
+    return Calibration(**{k: v for k, v in data.items() if k in names})
 
 
 def compute_calibration(frame: pd.DataFrame, events: pd.DataFrame, route: str,

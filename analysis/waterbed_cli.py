@@ -4,7 +4,8 @@
     python -m analysis waterbed --events ID:ROUTE,ID:ROUTE,... --format md    (one table row per event)
     python -m analysis placebo --route ROUTE [--window MONTHS] --format json|md
     python -m analysis placebo --simulate [--panels N] --format json|md   (coverage on synthetic panels)
-    python -m analysis placebo --pooled --route CMR,EMR,WMR,WBR [--donors WAR,...] --format json|md
+    python -m analysis placebo --pooled --route CMR,EMR,WMR,WBR [--donors WAR,...] [--block MONTHS] --format json|md
+    python -m analysis placebo --simulate-rates [--rho 0.3,0.6,0.85,window] [--dates 96,480] --format json|md
 
 Both read the warehouse read-only. Placebo calibrations are stored per warehouse build
 under ``data/.warehouse-placebo/`` (a new build computes them again).
@@ -36,7 +37,7 @@ def calibration_for(frame, events, fingerprint, route, spec):
     from analysis import route_event
 
     cal = route_event.load_calibration(STORE, fingerprint, route, spec)
-    if cal is None:
+    if cal is None or cal.loo_rejection_fall_interval is None:   # stored without intervals
         cal, _ = route_event.compute_calibration(frame, events, route, spec, store=STORE,
                                                  fingerprint=fingerprint)
     return cal
@@ -153,6 +154,105 @@ def placebo_rows_md(cals: list[dict]) -> str:
     return PLACEBO_MD_HEAD + "\n".join(lines) + "\n"
 
 
+RATE_LABELS = {
+    "loo_rejection_fall": ("quantile rule, fall", "leave-one-out"),
+    "split_rejection_fall": ("quantile rule, fall", "split by period"),
+    "loo_rejection_extra": ("extra crossings", "leave-one-out"),
+    "split_rejection_extra": ("extra crossings", "split by period"),
+    "loo_rejection_fall_t": ("block-t rule, fall", "leave-one-out"),
+    "split_rejection_fall_t": ("block-t rule, fall", "split by period"),
+    "loro_rejection": ("pooled studentised", "leave-one-route-out"),
+    "split_rejection": ("pooled studentised", "split by period (and route)"),
+}
+
+RATE_MD_HEAD = (
+    "| route | rule | check | rejected | rate | 95 % interval, block bootstrap | "
+    "95 % interval, independent dates (binomial) | independent windows | 5 % inside the "
+    "block-bootstrap interval |\n"
+    "|---|---|---|---:|---:|---:|---:|---:|---|\n")
+
+
+def rate_rows_md(cals: list[dict], rates) -> str:
+    """One row per route and out-of-sample rate: the rate, its block-bootstrap interval
+    (``analysis.placebo.rate_interval``) and the binomial interval that ignores the
+    dependence."""
+    def pct(x):
+        return f"{100 * x:.1f} %"
+
+    def iv(v):
+        return "—" if v is None or None in v else f"{100 * v[0]:.1f}–{100 * v[1]:.1f} %"
+
+    lines = []
+    for c in cals:
+        for name in rates:
+            if c.get(f"{name}_interval") is None:
+                continue
+            rule, check = RATE_LABELS[name]
+            inside = c[f"{name}_consistent_with_5pct"]
+            word = ("cannot tell (interval of no width)" if inside is None
+                    else "yes" if inside else "no")
+            lines.append(f"| {c['route']} | {rule} | {check} | "
+                         f"{round(c[name] * c['n'])} of {c['n']} | {pct(c[name])} | "
+                         f"{iv(c[f'{name}_interval'])} | {iv(c[f'{name}_interval_iid'])} | "
+                         f"{c['independent_windows']} | {word} |")
+    return RATE_MD_HEAD + "\n".join(lines) + "\n"
+
+
+def rate_note(cals: list[dict]) -> str:
+    return (f"\nIntervals of the out-of-sample rejection rates: {cals[0]['interval_method']}; "
+            f"independent windows = non-overlapping post windows the route's placebo dates "
+            f"span.\n")
+
+
+SIMULATE_RATES_MD_HEAD = (
+    "| design | placebo dates | independent windows | series | mean rate | coverage of 5 %, "
+    "block bootstrap | coverage of 5 %, independent dates (binomial) | median width, block "
+    "bootstrap | median width, binomial | series with no rejection |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+
+
+def simulate_rates_md(rows: list[dict]) -> str:
+    def pct(x):
+        return f"{100 * x:.1f} %"
+
+    def design(d):
+        return ("12-month overlapping windows" if d == "window"
+                else f"AR(1) {float(d):.2f}")
+    lines = [f"| {design(r['design'])} | {r['n_dates']} | {r['independent_windows']} | "
+             f"{r['reps']} | {pct(r['mean_rate'])} | {pct(r['coverage_block'])} | "
+             f"{pct(r['coverage_iid'])} | {pct(r['median_width_block'])} | "
+             f"{pct(r['median_width_iid'])} | {pct(r['share_no_rejection'])} |" for r in rows]
+    return SIMULATE_RATES_MD_HEAD + "\n".join(lines) + "\n"
+
+
+def simulate_rates(args) -> int:
+    from analysis.placebo import simulate_rate_coverage
+
+    rows = []
+    window = args.window or 12
+    for n_dates in [int(x) for x in args.dates.split(",")]:
+        for d in args.rho.split(","):
+            d = d.strip()
+            design = d if d == "window" else float(d)
+            rows.append(simulate_rate_coverage(design, n_dates=n_dates, reps=args.reps,
+                                               seed=args.seed, draws=args.draws,
+                                               block=args.block or window,
+                                               months_after=window))
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(simulate_rates_md(rows), end="")
+    r = rows[0]
+    print(f"\nSynthetic rejection indicators (analysis.placebo.synthetic_rejections), one per "
+          f"month, true rate 5 %: a stationary Gaussian series, rejected when its absolute "
+          f"value exceeds 1.96; AR(1) with the coefficient shown, or the mean of {window} "
+          f"independent months (neighbouring dates sharing their post window). "
+          f"{100 * r['level']:.0f} % intervals: circular block bootstrap, blocks of "
+          f"{r['block']} months, {r['draws']} draws; binomial: Clopper–Pearson; independent "
+          f"windows of {window} months; seed {args.seed}.")
+    return 0
+
+
 SIMULATE_MD_HEAD = (
     "| AR(1) coefficient | route-wide shock sd | series | placebo dates per series | "
     "nominal, treated coefficient | nominal, displacement ratio | placebo-calibrated, "
@@ -224,14 +324,17 @@ def pooled(args, frame, events, fingerprint, spec) -> int:
     donors = [r.strip() for r in args.donors.split(",")] if args.donors else []
     tables = {r: route_event.fall_table(frame, events, r, spec, store=STORE,
                                         fingerprint=fingerprint) for r in [*routes, *donors]}
-    cals = [c.as_dict() for c in pl.calibrate_pooled(tables, routes, donors)]
+    cals = [_clean(c.as_dict()) for c in pl.calibrate_pooled(
+        tables, routes, donors, months_after=spec.months_after, block=args.block)]
     if args.format == "json":
-        print(json.dumps(cals, indent=1))
+        print(json.dumps(cals, indent=1, ensure_ascii=False))
     else:
         print(pooled_rows_md(cals), end="")
         print(f"\nSpecification: {spec.describe()}; s = sd of the 12-month changes of "
               f"log(1 + the route's monthly detections) over the {pl.SCALE_MONTHS} months "
-              f"before each date.")
+              f"before each date.\n")
+        print(rate_rows_md(cals, pl.PooledCalibration.RATES), end="")
+        print(rate_note(cals), end="")
     return 0
 
 
@@ -239,6 +342,8 @@ def placebo(args) -> int:
     from analysis import route_event
     from analysis.panel import DEFAULT_SPEC
 
+    if args.simulate_rates:
+        return simulate_rates(args)
     if args.simulate:
         return simulate(args)
 
@@ -246,14 +351,19 @@ def placebo(args) -> int:
     spec = route_event.with_months_after(DEFAULT_SPEC, args.window)
     if args.pooled:
         return pooled(args, frame, events, fingerprint, spec)
+    from analysis.placebo import Calibration
+
     cals = []
     for route in args.route.split(","):
-        cals.append(calibration_for(frame, events, fingerprint, route.strip(), spec).as_dict())
+        cals.append(_clean(calibration_for(frame, events, fingerprint, route.strip(),
+                                           spec).as_dict()))
     if args.format == "json":
-        print(json.dumps(cals[0] if len(cals) == 1 else cals, indent=1))
+        print(json.dumps(cals[0] if len(cals) == 1 else cals, indent=1, ensure_ascii=False))
     else:
         print(placebo_rows_md(cals), end="")
-        print(f"\nSpecification: {cals[0]['spec']}.")
+        print(f"\nSpecification: {cals[0]['spec']}.\n")
+        print(rate_rows_md(cals, Calibration.RATES), end="")
+        print(rate_note(cals), end="")
     return 0
 
 
@@ -280,12 +390,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rho", default="0.3,0.6,0.85",
                         help="simulation: AR(1) coefficient(s), comma-separated")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--block", type=int, default=None,
+                        help="months per block of the rejection rates' bootstrap (default: "
+                             "the post window); with --pooled or --simulate-rates")
+    parser.add_argument("--simulate-rates", action="store_true",
+                        help="coverage of the rejection rates' intervals on synthetic "
+                             "indicator runs (--rho may include 'window')")
+    parser.add_argument("--dates", default="96",
+                        help="with --simulate-rates: placebo dates per series, comma-separated")
+    parser.add_argument("--reps", type=int, default=1000,
+                        help="with --simulate-rates: synthetic series per row")
+    parser.add_argument("--draws", type=int, default=999,
+                        help="with --simulate-rates: bootstrap draws per series")
     parser.add_argument("--pooled", action="store_true",
                         help="the pooled studentised rule, judged leave-one-route-out on "
                              "the --route routes")
     parser.add_argument("--donors", default="",
                         help="with --pooled: routes that only donate placebos, comma-separated")
     args = parser.parse_args(rest)
-    if not args.simulate and not args.route:
-        parser.error("give --route ROUTE (or --simulate)")
+    if not (args.simulate or args.simulate_rates) and not args.route:
+        parser.error("give --route ROUTE (or --simulate, --simulate-rates)")
     return placebo(args)

@@ -301,3 +301,144 @@ def test_real_pooled_studentised_rule_out_of_sample(fall_tables):
     assert cals["CMR"].within_target and not cals["WBR"].within_target
     assert not all(c.within_target for c in cals.values())
     assert cals["CMR"].donors == "EMR,WMR,WBR" and cals["CMR"].n_donor_placebos == 272
+
+
+# --- how sure is a rejection rate? ---------------------------------------------------------
+
+def test_block_bootstrap_follows_calendar_months_and_is_seeded():
+    # SYNTHETIC: placebo dates with a gap; every draw holds only placebo dates, so a route
+    # that rejects everywhere has rate 1 in every draw, and the draws repeat with the seed
+    dates = list(pd.date_range("2011-01-01", periods=30, freq="MS")) + \
+        list(pd.date_range("2015-01-01", periods=30, freq="MS"))
+    assert (placebo.block_bootstrap_rates(dates, np.ones(60), 12, draws=50) == 1).all()
+    rejected = np.zeros(60, dtype=bool)
+    rejected[:6] = True                                   # one run of six neighbouring dates
+    a = placebo.block_bootstrap_rates(dates, rejected, 12, draws=500, seed=4)
+    assert np.array_equal(a, placebo.block_bootstrap_rates(dates, rejected, 12, draws=500,
+                                                           seed=4))
+    assert a.mean() == pytest.approx(0.1, abs=0.01)       # the rate, on average
+    iv = placebo.rate_interval(dates, rejected, 12)
+    assert (iv.rejected, iv.n, iv.rate) == (6, 60, 0.1)
+    assert iv.independent_windows == placebo.independent_windows(dates, 12) == 6   # 78 months
+    # no rejection at all: every draw is 0, the interval has no width and says nothing
+    none = placebo.rate_interval(dates, np.zeros(60, dtype=bool), 12)
+    assert (none.lo, none.hi) == (0.0, 0.0) and none.consistent_with_5pct is None
+    assert none.iid_hi > 0.05                             # Clopper–Pearson, 0 of 60
+
+
+def _width_ratios(design, n_dates=480, reps=20, seed=3):
+    dates = pd.date_range("2011-01-01", periods=n_dates, freq="MS")
+    runs = placebo.synthetic_rejections(design, np.random.default_rng(seed), n_dates=n_dates,
+                                        reps=reps)
+    assert abs(runs.mean() - 0.05) < 0.01                 # the known rate
+    out = []
+    for r in runs:
+        iv = placebo.rate_interval(dates, r, 12, draws=999)
+        out.append((iv.hi - iv.lo) / (iv.iid_hi - iv.iid_lo))
+    return np.median(out)
+
+
+def test_block_interval_is_wider_than_binomial_when_windows_overlap():
+    # SYNTHETIC: neighbouring dates sharing their 12-month window (rejections in runs): the
+    # block bootstrap widens the interval over the binomial that counts every date as an
+    # independent draw; on independent dates it does not
+    assert _width_ratios("window") > 1.4
+    assert _width_ratios(0.85) > 1.3
+    assert 0.8 < _width_ratios(0.0) < 1.2
+
+
+def test_block_interval_covers_the_known_rate():
+    # SYNTHETIC, 480 monthly dates (40 independent 12-month windows), 200 series per row
+    # (Monte Carlo sd of a coverage about 1.5 points). Tolerance: 95 % ± 6 points at AR(1)
+    # 0.6, where the binomial interval still holds too; under overlapping 12-month windows
+    # the block interval covers at least 15 points more often than the binomial.
+    ar = placebo.simulate_rate_coverage(0.6, n_dates=480, reps=200, seed=1)
+    assert abs(ar["coverage_block"] - 0.95) <= 0.06
+    win = placebo.simulate_rate_coverage("window", n_dates=480, reps=200, seed=1)
+    assert win["coverage_block"] - win["coverage_iid"] >= 0.15
+    assert win["independent_windows"] == 40
+
+
+def test_block_interval_is_imprecise_with_few_windows():
+    # SYNTHETIC: with the real routes' 96 dates (8 independent windows) overlapping windows
+    # leave many series with no rejection at all, and the interval covers far less than
+    # 95 % — the README says so
+    few = placebo.simulate_rate_coverage("window", n_dates=96, reps=200, seed=1)
+    assert few["independent_windows"] == 8
+    assert few["coverage_block"] < 0.85 and few["share_no_rejection"] > 0.1
+
+
+def test_real_rejection_rates_with_block_bootstrap_intervals(fall_tables):
+    # The bundled data (June 2025 vintage), as `python -m analysis placebo --pooled --route
+    # CMR,EMR,WMR,WBR` prints it (9999 draws, seed 0, blocks of 12 months, 95 %): the Western
+    # Balkans' 11.5 % is two runs of neighbouring dates, and its block-bootstrap interval
+    # includes 5 % although the binomial one (every date independent) does not.
+    cals = {c.route: c for c in placebo.calibrate_pooled(fall_tables)}
+    wbr = cals["WBR"].as_dict()
+    assert wbr["loro_rejection"] == pytest.approx(11 / 96)          # unchanged
+    assert [round(100 * v, 1) for v in wbr["loro_rejection_interval"]] == [0.0, 27.0]
+    assert [round(100 * v, 1) for v in wbr["loro_rejection_interval_iid"]] == [5.9, 19.6]
+    assert wbr["loro_rejection_consistent_with_5pct"] is True
+    assert wbr["independent_windows"] == 12
+    assert "9999 draws, seed 0" in wbr["interval_method"]
+    emr = cals["EMR"].as_dict()
+    assert [round(100 * v, 1) for v in emr["loro_rejection_interval"]] == [0.0, 6.2]
+    # one route's own placebos (the quantile rule, fall only): the Central Mediterranean's
+    # 22.8 % leave-one-out, and its block-t split rate of 0 (an interval of no width)
+    cmr = placebo.calibrate(fall_tables["CMR"], "CMR").as_dict()
+    assert round(100 * cmr["loo_rejection_fall"], 1) == 22.8                 # unchanged
+    assert [round(100 * v, 1) for v in cmr["loo_rejection_fall_interval"]] == [2.6, 58.5]
+    assert cmr["loo_rejection_fall_consistent_with_5pct"] is True
+    assert cmr["split_rejection_fall_t_interval"] == [0.0, 0.0]
+    assert cmr["split_rejection_fall_t_consistent_with_5pct"] is None
+    assert cmr["loo_rejection_extra_interval"] is None          # the fall-only table
+    assert cmr["independent_windows"] == 11
+
+
+def test_rate_intervals_in_the_command_output(fall_tables):
+    from analysis import waterbed_cli
+
+    cals = [waterbed_cli._clean(c.as_dict()) for c in placebo.calibrate_pooled(fall_tables)]
+    old = waterbed_cli.pooled_rows_md(cals)                      # the first table as before
+    assert "| WBR | 96 | CMR, EMR, WMR | 233 | 2.84 | 11.5 % | 11.5 % | 15.6 % | no |" in old
+    md = waterbed_cli.rate_rows_md(cals, placebo.PooledCalibration.RATES)
+    assert ("| WBR | pooled studentised | leave-one-route-out | 11 of 96 | 11.5 % | "
+            "0.0–27.0 % | 5.9–19.6 % | 12 | yes |") in md
+    assert len(md.strip().splitlines()) == 2 + 8                 # two rates per route
+    cmr = waterbed_cli._clean(placebo.calibrate(fall_tables["CMR"], "CMR").as_dict())
+    md = waterbed_cli.rate_rows_md([cmr], placebo.Calibration.RATES)
+    assert "extra crossings" not in md                            # no interval, no row
+    assert ("| CMR | block-t rule, fall | split by period | 0 of 57 | 0.0 % | 0.0–0.0 % | "
+            "0.0–6.3 % | 11 | cannot tell (interval of no width) |") in md
+
+
+def test_rate_simulation_command(capsys):
+    from analysis import waterbed_cli
+
+    assert waterbed_cli.main(["placebo", "--simulate-rates", "--rho", "0.3,window",
+                              "--reps", "20", "--draws", "199", "--format", "json"]) == 0
+    rows = __import__("json").loads(capsys.readouterr().out)
+    assert [r["design"] for r in rows] == [0.3, "window"]
+    assert all(r["n_dates"] == 96 and r["independent_windows"] == 8 and r["reps"] == 20
+               for r in rows)
+
+
+def test_a_calibration_stored_without_intervals_still_loads(tmp_path):
+    import json
+
+    from analysis import route_event
+
+    rng = np.random.default_rng(0)
+    cal = placebo.calibrate(_table(rng.standard_t(3, 120)), "SYN")
+    path = route_event._calibration_path(tmp_path, "f" * 16, "SYN", panel.DEFAULT_SPEC)
+    path.parent.mkdir(parents=True)
+    stored = {k: v for k, v in cal.as_dict().items()
+              if "interval" not in k and "consistent" not in k and k != "independent_windows"}
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    old = route_event.load_calibration(tmp_path, "f" * 16, "SYN")
+    assert (old.b_q025, old.loo_rejection_fall) == (cal.b_q025, cal.loo_rejection_fall)
+    assert old.loo_rejection_fall_interval is None
+    assert old.as_dict()["loo_rejection_fall_consistent_with_5pct"] is None
+    path.write_text(json.dumps(cal.as_dict()), encoding="utf-8")        # a new one, whole
+    new = route_event.load_calibration(tmp_path, "f" * 16, "SYN")
+    assert new.loo_rejection_fall_interval == cal.loo_rejection_fall_interval
