@@ -111,7 +111,9 @@ def stated_words(stated_on) -> str:
     return _("{text} ({precision})").format(text=text, precision=_(PRECISION[precision]))
 
 
-DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+#: The words a check claims or finds instead of a number (direction, trend).
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat"),
+              "stable": N_("stable")}
 _NUM = r"[+−-]?[\d.,]+(?: (?:bn|mn|%|pp))?"
 _RUN = r"(?P<how> — run `[^`]+`| — no fetcher for it yet)"
 
@@ -201,9 +203,9 @@ def _why(text: str, check, claim: engine.Claim) -> str | None:
     return "; ".join(parts) if parts and all(parts) else None
 
 
-def statement_note(verdict: engine.Verdict) -> str:
+def statement_note(verdict: engine.Verdict, date=lambda iso: iso) -> str:
     """``Verdict.statement_note`` (``analysis.claims.evaluate_all``) in the interface
-    language."""
+    language, its dates written by ``date`` (as the engine wrote them: YYYY-MM-DD)."""
     note = verdict.statement_note
     fixed = {"the claim gives no date (stated_on)": _("the claim gives no date (stated_on)"),
              "no vintage of its series is held": _("no vintage of its series is held"),
@@ -213,10 +215,10 @@ def statement_note(verdict: engine.Verdict) -> str:
         return fixed[note]
     if m := re.fullmatch(r"no vintage held from then \((\S+)\); the earliest is (\S+)", note):
         return _("no vintage held from then ({cut}); the earliest is {earliest}").format(
-            cut=m.group(1), earliest=m.group(2))
+            cut=date(m.group(1)), earliest=date(m.group(2)))
     if m := re.fullmatch(r"data as held on (\S+) \(vintages up to (\S+)\)", note):
         return _("data as held on {cut} (vintages up to {last})").format(
-            cut=m.group(1), last=m.group(2))
+            cut=date(m.group(1)), last=date(m.group(2)))
     return note
 YEARS_BEFORE_DATA = 10  # a claim may name a year this far before a series' first loaded year
 fmt = engine.format_number
@@ -394,8 +396,44 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
                               y_format=",.4~f", hover_format=",.4~f")
 
 
+def _date(iso: str) -> str:
+    """A date as the engine writes it (YYYY-MM-DD) as the interface writes dates."""
+    return i18n.date(dt.date.fromisoformat(iso))
+
+
+def words() -> engine.Words:
+    """The words of the downloads (``analysis.claims.Words``) in the interface language:
+    the engine's English in English; otherwise this module's translations of what the
+    engine writes, the catalog's messages, the language's number and date formats."""
+    lang = i18n.current()
+    if lang == "en":
+        return engine.ENGLISH
+    return engine.Words(
+        gettext=_, why=why, statement_note=lambda v: statement_note(v, date=_date),
+        shown=shown, band=_band, percent=lambda value: localized(engine.ENGLISH.percent(value)),
+        date=_date, lang=lang)
+
+
+def _band(result, check, claim: engine.Claim) -> str:
+    return band_words(check, claim) if result.band_text else ""
+
+
+def report_csv(verdicts_: list[engine.Verdict]) -> bytes:
+    """The claims report (``analysis.claims.report``) as CSV: stable English column names,
+    verdict codes and plain numbers; the free text in the interface language."""
+    return engine.report(verdicts_, words()).to_csv(index=False).encode("utf-8")
+
+
+def report_markdown(verdicts_: list[engine.Verdict]) -> bytes:
+    """The claims report as Markdown (``analysis.claims.markdown``) in the interface
+    language."""
+    return engine.markdown(verdicts_, words()).encode("utf-8")
+
+
 def brief(verdicts_: list[engine.Verdict]) -> bytes:
-    return claims_report.html_brief(verdicts_).encode("utf-8")
+    """The printable one-page brief (``analysis.claims_report.html_brief``) in the
+    interface language."""
+    return claims_report.html_brief(verdicts_, words=words()).encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- adding
