@@ -588,13 +588,14 @@ MART_MEASURES = {
     "illegally_present": {"persons": ("illegally_present",)},
     "refused_entry": {"persons": ("refused_entry",)},
 }
-MEASURE_LABELS = {"ordered_to_leave": "ordered to leave", "returned": "returned (any country)",
-                  "returned_third_country": "returned to a third country",
-                  "illegally_present": "found illegally present",
-                  "refused_entry": "refused entry", "population": "population",
-                  ("asylum_applicants", "all"): "asylum applicants (all)",
-                  ("asylum_applicants", "first_time"): "first-time asylum applicants",
-                  ("asylum_applicants", "subsequent"): "subsequent asylum applicants"}
+MEASURE_LABELS = {"ordered_to_leave": N_("ordered to leave"),
+                  "returned": N_("returned (any country)"),
+                  "returned_third_country": N_("returned to a third country"),
+                  "illegally_present": N_("found illegally present"),
+                  "refused_entry": N_("refused entry"), "population": N_("population"),
+                  ("asylum_applicants", "all"): N_("asylum applicants (all)"),
+                  ("asylum_applicants", "first_time"): N_("first-time asylum applicants"),
+                  ("asylum_applicants", "subsequent"): N_("subsequent asylum applicants")}
 
 
 def _measure_key(measure: str, applicant_type) -> object:

@@ -162,6 +162,27 @@ def test_dutch_csv_keeps_columns_codes_and_numbers(dutch, english):
     assert r07["explanation_at_statement"].startswith("BM.TRF.PWKR.CD.DT is geladen voor NLD")
 
 
+def test_dutch_explanations_of_every_seed_check(dutch, english):
+    table = pd.read_csv(io.StringIO(dutch["csv"]))
+    for col in ("explanation", "explanation_at_statement"):
+        same = table[col].notna() & (table[col] == english[col])
+        assert not same.any(), table.loc[same, ["id", col]].to_string()
+    # a code's coverage series by series (R11), its years as the English report has them
+    r11 = row(english, "R11")
+    span, year = re.search(r"first-time asylum applicants: loaded (\d{4}–\d{4}), not for "
+                           r"(\d{4})", r11["explanation"]).groups()
+    assert row(table, "R11")["explanation"].startswith(
+        f"migr_asyappctza voor NL — eerste asielaanvragers: geladen {span}, niet voor {year}; "
+        "asielaanvragers (alle) (een andere reeks, niet gelezen door deze toets): geladen ")
+    # a series break: the frame in Dutch, the documented break's own note as written
+    r03 = row(english, "R03")
+    years, note = re.match(r"series break in ([\d, ]+): (.+?); no trend", r03["explanation"]
+                           ).groups()
+    assert row(table, "R03")["explanation"].startswith(f"breuk in de reeks in {years}: {note}")
+    assert "; over een breuk heen wordt geen trend gelezen. Ook ontbreekt: migr_eiord voor " in (
+        row(table, "R03")["explanation"])
+
+
 # ----------------------------------------------------------------------------- page
 @pytest.fixture
 def user_claims(tmp_path, monkeypatch):
