@@ -49,13 +49,20 @@ import yaml
 from analysis import tolerance as tol
 from analysis.periods import spans
 
+
+def N_(message: str) -> str:
+    """Mark an English message of the reports for the interface's catalog (``babel.cfg``
+    extracts this module); the reports translate it with the caller's ``Words.gettext``."""
+    return message
+
+
 VERDICTS = ("supported", "close", "computed", "definition_differs", "not_testable",
             "contradicted")
-VERDICT_LABELS = {"supported": "supported", "close": "close",
-                  "computed": "computed, published series not loaded",
-                  "definition_differs": "definition differs",
-                  "not_testable": "not testable with loaded data",
-                  "contradicted": "contradicted"}
+VERDICT_LABELS = {"supported": N_("supported"), "close": N_("close"),
+                  "computed": N_("computed, published series not loaded"),
+                  "definition_differs": N_("definition differs"),
+                  "not_testable": N_("not testable with loaded data"),
+                  "contradicted": N_("contradicted")}
 QUANTITIES = ("value", "share", "direction", "trend", "peak")
 AGGREGATES = ("sum", "mean", "max", "min", "value")
 CLAIM_SETS = Path(__file__).resolve().parent / "claim_sets"
@@ -581,13 +588,14 @@ MART_MEASURES = {
     "illegally_present": {"persons": ("illegally_present",)},
     "refused_entry": {"persons": ("refused_entry",)},
 }
-MEASURE_LABELS = {"ordered_to_leave": "ordered to leave", "returned": "returned (any country)",
-                  "returned_third_country": "returned to a third country",
-                  "illegally_present": "found illegally present",
-                  "refused_entry": "refused entry", "population": "population",
-                  ("asylum_applicants", "all"): "asylum applicants (all)",
-                  ("asylum_applicants", "first_time"): "first-time asylum applicants",
-                  ("asylum_applicants", "subsequent"): "subsequent asylum applicants"}
+MEASURE_LABELS = {"ordered_to_leave": N_("ordered to leave"),
+                  "returned": N_("returned (any country)"),
+                  "returned_third_country": N_("returned to a third country"),
+                  "illegally_present": N_("found illegally present"),
+                  "refused_entry": N_("refused entry"), "population": N_("population"),
+                  ("asylum_applicants", "all"): N_("asylum applicants (all)"),
+                  ("asylum_applicants", "first_time"): N_("first-time asylum applicants"),
+                  ("asylum_applicants", "subsequent"): N_("subsequent asylum applicants")}
 
 
 def _measure_key(measure: str, applicant_type) -> object:
@@ -1004,32 +1012,6 @@ REPORT_COLUMNS = ["id", "verdict", "claimed", "data_value", "stated_on", "vintag
                   "explanation_at_statement"]
 
 
-def report(verdicts: list[Verdict]) -> pd.DataFrame:
-    """One row per check: id, verdict (of the claim), claimed, data_value, when stated and the
-    verdict then, the deviation, then the check's own numbers, document, series, vintage."""
-    rows = []
-    for v in verdicts:
-        then = v.at_statement.results if v.at_statement else [None] * len(v.results)
-        for r, t in zip(v.results, then):
-            rows.append({
-                "id": v.claim.id, "verdict": v.verdict, "claimed": _plain(r.claimed),
-                "data_value": _plain(r.data_value),
-                "stated_on": v.claim.stated_on.text if v.claim.stated_on else "",
-                "vintage_at_statement": v.vintage_at_statement,
-                "verdict_at_statement": v.verdict_at_statement,
-                "deviation_pct": None if r.deviation_pct is None else round(r.deviation_pct, 2),
-                "check": r.label, "check_verdict": r.verdict, "band": r.band_text,
-                "deviation": _plain(r.deviation),
-                "data_value_at_statement": _plain(t.data_value) if t else None,
-                "check_verdict_at_statement": t.verdict if t else "not_testable",
-                "claim": v.claim.claim, "document": v.claim.document,
-                "location": v.claim.location, "datasets": ", ".join(v.claim.datasets),
-                "vintage": r.vintage, "explanation": r.explanation,
-                "explanation_at_statement": t.explanation if t else v.statement_note,
-            })
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
-
-
 def _plain(value):
     """A number as written (7000, not 7000.0); lists as 'a–b'; None stays empty."""
     if isinstance(value, float) and value.is_integer():
@@ -1052,20 +1034,91 @@ def shown(value, claim: Claim, check: Check | None = None) -> str:
     return format_number(value)
 
 
-def markdown(verdicts: list[Verdict]) -> str:
-    lines = ["# Claims checked against the data", "",
-             "| id | verdict now | verdict when stated | check | claimed | data value | "
-             "deviation | band | series | vintage now / then | why |",
+def _deviation_pct(value: float) -> str:
+    return f"{value:+.1f} %".replace("-", "−")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words and formats the reports write (``report``, ``markdown``,
+    ``claims_report.html_brief``). The defaults are the command line's English; the
+    dashboard passes those of the interface language (``dashboard.claims.words``).
+
+    ``gettext`` translates the reports' English messages (marked ``N_`` or ``_`` here and in
+    ``claims_report``; the interface's catalog holds them); the other fields rewrite what the
+    engine wrote: a check's explanation ``why(result, check, claim)``, a verdict's
+    ``statement_note(verdict)``, a value ``shown(value, claim, check)``, a check's band
+    ``band(result, check, claim)``, a deviation in % ``percent(value)``, a vintage
+    ``date('YYYY-MM-DD')``; ``lang`` is the HTML's language (and the chart links')."""
+    gettext: Callable[[str], str] = lambda text: text
+    why: Callable[["CheckResult", Check, Claim], str] = lambda result, check, claim: (
+        result.explanation)
+    statement_note: Callable[["Verdict"], str] = lambda verdict: verdict.statement_note
+    shown: Callable[[object, Claim, Check | None], str] = shown
+    band: Callable[["CheckResult", Check, Claim], str] = lambda result, check, claim: (
+        result.band_text)
+    percent: Callable[[float], str] = _deviation_pct
+    date: Callable[[str], str] = lambda iso: iso
+    lang: str = "en"
+
+    def verdict(self, code: str) -> str:
+        """A verdict code's label ('supported', 'not testable with loaded data')."""
+        return self.gettext(VERDICT_LABELS[code])
+
+
+ENGLISH = Words()
+
+
+def report(verdicts: list[Verdict], words: Words = ENGLISH) -> pd.DataFrame:
+    """One row per check: id, verdict (of the claim), claimed, data_value, when stated and the
+    verdict then, the deviation, then the check's own numbers, document, series, vintage.
+
+    Column names, verdict codes, numbers and dates stay as they are for every language;
+    the free text (band, explanation, explanation_at_statement) is in ``words``."""
+    rows = []
+    for v in verdicts:
+        then = v.at_statement.results if v.at_statement else [None] * len(v.results)
+        for r, t, c in zip(v.results, then, v.claim.checks):
+            rows.append({
+                "id": v.claim.id, "verdict": v.verdict, "claimed": _plain(r.claimed),
+                "data_value": _plain(r.data_value),
+                "stated_on": v.claim.stated_on.text if v.claim.stated_on else "",
+                "vintage_at_statement": v.vintage_at_statement,
+                "verdict_at_statement": v.verdict_at_statement,
+                "deviation_pct": None if r.deviation_pct is None else round(r.deviation_pct, 2),
+                "check": r.label, "check_verdict": r.verdict, "band": words.band(r, c, v.claim),
+                "deviation": _plain(r.deviation),
+                "data_value_at_statement": _plain(t.data_value) if t else None,
+                "check_verdict_at_statement": t.verdict if t else "not_testable",
+                "claim": v.claim.claim, "document": v.claim.document,
+                "location": v.claim.location, "datasets": ", ".join(v.claim.datasets),
+                "vintage": r.vintage, "explanation": words.why(r, c, v.claim),
+                "explanation_at_statement": (words.why(t, c, v.claim) if t
+                                             else words.statement_note(v)),
+            })
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def markdown(verdicts: list[Verdict], words: Words = ENGLISH) -> str:
+    """The report as a Markdown table, one row per check, in ``words``."""
+    _ = words.gettext
+    date = lambda iso: words.date(iso) if iso else "–"  # noqa: E731
+    heads = (_("id"), _("verdict now"), _("verdict when stated"), _("check"), _("claimed"),
+             _("data value"), _("deviation"), _("band"), _("series"),
+             _("vintage now / then"), _("why"))
+    lines = ["# " + _("Claims checked against the data"), "",
+             "| " + " | ".join(heads) + " |",
              "|---|---|---|---|---:|---:|---:|---|---|---|---|"]
     for v in verdicts:
-        then = VERDICT_LABELS[v.verdict_at_statement]
+        then = words.verdict(v.verdict_at_statement)
         for r, c in zip(v.results, v.claim.checks):
-            dev = ("–" if r.deviation_pct is None else
-                   f"{r.deviation_pct:+.1f} %".replace("-", "−"))
+            dev = "–" if r.deviation_pct is None else words.percent(r.deviation_pct)
             lines.append(
-                f"| {v.claim.id} | {v.label} | {then} | {r.label} | {shown(r.claimed, v.claim, c)} "
-                f"| {shown(r.data_value, v.claim, c)} | {dev} | {r.band_text or '–'} "
-                f"| {', '.join(v.claim.datasets)} | {r.vintage or '–'} / "
-                f"{v.vintage_at_statement or '–'} | "
-                f"{str(r.explanation).replace('|', '/')} |")
+                f"| {v.claim.id} | {words.verdict(v.verdict)} | {then} | {r.label} "
+                f"| {words.shown(r.claimed, v.claim, c)} "
+                f"| {words.shown(r.data_value, v.claim, c)} | {dev} "
+                f"| {words.band(r, c, v.claim) or '–'} "
+                f"| {', '.join(v.claim.datasets)} | {date(r.vintage)} / "
+                f"{date(v.vintage_at_statement)} | "
+                f"{str(words.why(r, c, v.claim)).replace('|', '/')} |")
     return "\n".join(lines) + "\n"

@@ -111,7 +111,9 @@ def stated_words(stated_on) -> str:
     return _("{text} ({precision})").format(text=text, precision=_(PRECISION[precision]))
 
 
-DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+#: The words a check claims or finds instead of a number (direction, trend).
+DIRECTIONS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat"),
+              "stable": N_("stable")}
 _NUM = r"[+−-]?[\d.,]+(?: (?:bn|mn|%|pp))?"
 _RUN = r"(?P<how> — run `[^`]+`| — no fetcher for it yet)"
 
@@ -134,6 +136,12 @@ def _missing_part(part: str) -> str | None:
                          r"(?P<years>[\d–, ]+)" + _RUN, part):
         return _("{code} is loaded for {listed}, not for {years}").format(
             code=m["code"], listed=m["listed"], years=m["years"]) + _how(m["how"])
+    if m := re.fullmatch(r"(?P<code>\S+) for (?P<geo>\S+) — (?P<body>.+?)" + _RUN + "?", part):
+        series = [_series_part(s) for s in _segments(m["body"])]
+        if not all(series):
+            return None
+        return (_("{code} for {geo}").format(code=m["code"], geo=m["geo"]) + " — "
+                + "; ".join(series) + (_how(m["how"]) if m["how"] else ""))
     if m := re.fullmatch(r"(?P<code>\S+) is loaded for (?P<listed>[^;]+?), but has no value "
                          r"matching this check's filters for (?P<label>.+)", part):
         return _("{code} is loaded for {listed}, but has no value matching this check's "
@@ -197,13 +205,102 @@ def _why(text: str, check, claim: engine.Claim) -> str | None:
                          r"(?P<first>\d+)–(?P<last>\d+)", text):
         return _("the maximum, {value}, is in {peak}; claimed peak {first}–{last}").format(
             value=localized(m["value"]), peak=m["peak"], first=m["first"], last=m["last"])
-    parts = [_missing_part(p) for p in text.split("; ")]
+    if m := re.fullmatch(r"series break in (?P<years>[\d, ]+): (?P<notes>.+); no trend is "
+                         r"read across a break(?:\. Also missing: (?P<missing>.+))?", text):
+        # the notes are the documented breaks' own texts (analysis/series_breaks.csv): data
+        notes = m["notes"].replace(FLAGGED_BREAK, _(FLAGGED_BREAK))
+        out = _("series break in {years}: {notes}; no trend is read across a break").format(
+            years=m["years"], notes=notes)
+        if m["missing"]:
+            missing = _missing_text(m["missing"])
+            if missing is None:
+                return None
+            out += _(". Also missing: {missing}").format(missing=missing)
+        return out
+    return _missing_text(text)
+
+
+FLAGGED_BREAK = N_("the publisher flags a break in series (b)")
+#: How a value in the coverage was made (``basis`` of the marts, besides 'published').
+BASES = {"published": N_("published"), "sum over sex": N_("sum over sex"),
+         "sum of four quarters": N_("sum of four quarters"),
+         "sum over citizenships": N_("sum over citizenships"),
+         "sum of the 27 member states": N_("sum of the 27 member states")}
+_SERIES = "|".join(re.escape(label) for label in sorted(engine.MEASURE_LABELS.values(),
+                                                        key=len, reverse=True))
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` split at '; ' outside parentheses ('(published; sum over citizenships)')."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+        elif depth == 0 and text.startswith("; ", i):
+            out.append(text[start:i])
+            start = i = i + 2
+            continue
+        i += 1
+    return out + [text[start:]]
+
+
+def _missing_text(text: str) -> str | None:
+    """``analysis.claims._missing`` (one part per dataset code, joined by '; '; a code's
+    coverage series by series is one part) in the interface language, or None."""
+    groups: list[list[str]] = []
+    for segment in _segments(text):
+        head = re.split(r": | \(a different series", segment, maxsplit=1)[0]
+        if groups and head in engine.MEASURE_LABELS.values():
+            groups[-1].append(segment)  # the next series of the same code
+        else:
+            groups.append([segment])
+    parts = [_missing_part("; ".join(g)) for g in groups]
     return "; ".join(parts) if parts and all(parts) else None
 
 
-def statement_note(verdict: engine.Verdict) -> str:
+def _basis(basis: str | None) -> str | None:
+    """' (sum over citizenships)' in the interface language ('' without; None: unknown)."""
+    if not basis:
+        return ""
+    words = basis.split("; ")
+    if not all(w in BASES for w in words):
+        return None
+    return " (" + "; ".join(_(BASES[w]) for w in words) + ")"
+
+
+def _series_part(part: str) -> str | None:
+    """One series of a code's coverage (``analysis.claims._missing_by_measure``)."""
+    loaded = r"loaded (?P<span>\d{4}–\d{4})(?: \((?P<basis>[^()]*)\))?"
+    if m := re.fullmatch(rf"(?P<series>{_SERIES}): not loaded", part):
+        return _("{series}: not loaded").format(series=_(m["series"]))
+    if m := re.fullmatch(rf"(?P<series>{_SERIES}) \(a different series, not read by this "
+                         rf"check\): {loaded}", part):
+        basis = _basis(m["basis"])
+        return None if basis is None else _(
+            "{series} (a different series, not read by this check): loaded {span}{basis}"
+        ).format(series=_(m["series"]), span=m["span"], basis=basis)
+    if m := re.fullmatch(rf"(?P<series>{_SERIES}): {loaded}(?:, not for (?P<years>[\d–, ]+)|"
+                         r", but no value matching this check's filters for (?P<label>.+))?",
+                         part):
+        basis = _basis(m["basis"])
+        if basis is None:
+            return None
+        out = _("{series}: loaded {span}{basis}").format(series=_(m["series"]),
+                                                          span=m["span"], basis=basis)
+        if m["years"]:
+            out += _(", not for {years}").format(years=m["years"])
+        elif m["label"]:
+            out += _(", but no value matching this check's filters for {label}").format(
+                label=m["label"])
+        return out
+    return None
+
+
+def statement_note(verdict: engine.Verdict, date=lambda iso: iso) -> str:
     """``Verdict.statement_note`` (``analysis.claims.evaluate_all``) in the interface
-    language."""
+    language, its dates written by ``date`` (as the engine wrote them: YYYY-MM-DD)."""
     note = verdict.statement_note
     fixed = {"the claim gives no date (stated_on)": _("the claim gives no date (stated_on)"),
              "no vintage of its series is held": _("no vintage of its series is held"),
@@ -213,10 +310,10 @@ def statement_note(verdict: engine.Verdict) -> str:
         return fixed[note]
     if m := re.fullmatch(r"no vintage held from then \((\S+)\); the earliest is (\S+)", note):
         return _("no vintage held from then ({cut}); the earliest is {earliest}").format(
-            cut=m.group(1), earliest=m.group(2))
+            cut=date(m.group(1)), earliest=date(m.group(2)))
     if m := re.fullmatch(r"data as held on (\S+) \(vintages up to (\S+)\)", note):
         return _("data as held on {cut} (vintages up to {last})").format(
-            cut=m.group(1), last=m.group(2))
+            cut=date(m.group(1)), last=date(m.group(2)))
     return note
 YEARS_BEFORE_DATA = 10  # a claim may name a year this far before a series' first loaded year
 fmt = engine.format_number
@@ -412,8 +509,44 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
                               y_format=",.4~f", hover_format=",.4~f")
 
 
+def _date(iso: str) -> str:
+    """A date as the engine writes it (YYYY-MM-DD) as the interface writes dates."""
+    return i18n.date(dt.date.fromisoformat(iso))
+
+
+def words() -> engine.Words:
+    """The words of the downloads (``analysis.claims.Words``) in the interface language:
+    the engine's English in English; otherwise this module's translations of what the
+    engine writes, the catalog's messages, the language's number and date formats."""
+    lang = i18n.current()
+    if lang == "en":
+        return engine.ENGLISH
+    return engine.Words(
+        gettext=_, why=why, statement_note=lambda v: statement_note(v, date=_date),
+        shown=shown, band=_band, percent=lambda value: localized(engine.ENGLISH.percent(value)),
+        date=_date, lang=lang)
+
+
+def _band(result, check, claim: engine.Claim) -> str:
+    return band_words(check, claim) if result.band_text else ""
+
+
+def report_csv(verdicts_: list[engine.Verdict]) -> bytes:
+    """The claims report (``analysis.claims.report``) as CSV: stable English column names,
+    verdict codes and plain numbers; the free text in the interface language."""
+    return engine.report(verdicts_, words()).to_csv(index=False).encode("utf-8")
+
+
+def report_markdown(verdicts_: list[engine.Verdict]) -> bytes:
+    """The claims report as Markdown (``analysis.claims.markdown``) in the interface
+    language."""
+    return engine.markdown(verdicts_, words()).encode("utf-8")
+
+
 def brief(verdicts_: list[engine.Verdict]) -> bytes:
-    return claims_report.html_brief(verdicts_).encode("utf-8")
+    """The printable one-page brief (``analysis.claims_report.html_brief``) in the
+    interface language."""
+    return claims_report.html_brief(verdicts_, words=words()).encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- adding

@@ -58,11 +58,10 @@ shown = [v for v in verdicts
          and (not st.session_state["cc_revised"] or v.revised)]
 st.dataframe(claims.table(shown), hide_index=True, width="stretch", height="content",
              column_config=claims.headers(claims.TABLE_COLUMNS))
-report = claims.engine.report(shown)
 c1, c2, c3 = st.columns(3)
-c1.download_button(_("Claims report (CSV)"), report.to_csv(index=False).encode("utf-8"),
+c1.download_button(_("Claims report (CSV)"), claims.report_csv(shown),
                    file_name="claims_report.csv", mime="text/csv", on_click="ignore")
-c2.download_button(_("Claims report (Markdown)"), claims.engine.markdown(shown).encode("utf-8"),
+c2.download_button(_("Claims report (Markdown)"), claims.report_markdown(shown),
                    file_name="claims_report.md", mime="text/markdown", on_click="ignore")
 c3.download_button(_("One-page brief (HTML, printable)"), claims.brief(shown),
                    file_name="claims_brief.html", mime="text/html", on_click="ignore")
