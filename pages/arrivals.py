@@ -71,12 +71,9 @@ for tab, link in ((detections_tab, "det"), (risk_tab, "risk"), (map_tab, "map"))
 
 if detections_tab.open:
     with detections_tab:
-        data = arrivals.series(view)
-        fig = arrivals.figure(data, view, opts)
-        source = arrivals.source(view)
-        components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals",
-                         link="det")
-        if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
+        c = arrivals.detections_chart(view)
+        components.chart(c.fig, c.data, c.source, c.title, "frontex_arrivals", link="det")
+        if view.grain == "year" and (partial := arrivals.partial_periods(c.data, view)):
             st.info(_("Not a full year in this vintage: {years}. Newer months come with a newer "
                       "workbook: `python -m etl fetch frontex`.").format(years=", ".join(partial)))
         if view.events:
@@ -121,12 +118,10 @@ if risk_tab.open:
 
 if map_tab.open:
     with map_tab:
-        source = arrivals.source(view)
-        mdata = arrivals.nationality_map(view)
-        on_map, off_map = maps.split(mdata)
-        mtitle = arrivals.map_title(view, opts)
-        components.chart(arrivals.map_figure(mdata, view, opts), mdata, source, mtitle,
-                         "frontex_nationality_map", link="map")
+        c = arrivals.map_chart(view)
+        off_map = maps.split(c.data)[1]
+        components.chart(c.fig, c.data, c.source, c.title, "frontex_nationality_map",
+                         link="map")
         if len(off_map):
             st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
             st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),
