@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, db, i18n, maps
+from dashboard import charts, db, i18n, maps, memo
 from dashboard.i18n import N_, _
 from core import reference
 
@@ -55,12 +55,14 @@ class Options:
     months: list[str]
 
 
+@memo.per_build(max_entries=4)
 def vintages() -> list[str]:
     prov = db.query("provenance")
     rows = prov[prov["dataset"] == DATASET]
     return sorted(pd.to_datetime(rows["vintage"]).dt.strftime("%Y-%m-%d"), reverse=True)
 
 
+@memo.per_build(max_entries=8)
 def options(vintage: str) -> Options:
     dims = db.query("arrivals_dimensions", vintage=vintage)
     by_kind = {k: dict(zip(g["code"], g["label"])) for k, g in dims.groupby("kind")}
@@ -223,3 +225,22 @@ def map_figure(data: pd.DataFrame, view: ArrivalsView, opts: Options) -> go.Figu
     return charts.choropleth(on_map, title=map_title(view, opts), source=source(view),
                              value_title=_("Detections (count, log scale)"),
                              note=maps.not_on_map_note(off), log=True)
+
+
+# ----------------------------------------------------------------------------- the charts
+# The page's charts with their rows, source and title, built once per (view, language,
+# warehouse build) for every session (dashboard.memo). The view is resolved: its vintage is
+# loaded.
+@memo.per_build(max_entries=64)
+def detections_chart(view: ArrivalsView) -> memo.ChartParts:
+    opts = options(view.vintage)
+    data = series(view)
+    return memo.ChartParts(figure(data, view, opts), data, source(view), title(view, opts))
+
+
+@memo.per_build(max_entries=32)
+def map_chart(view: ArrivalsView) -> memo.ChartParts:
+    opts = options(view.vintage)
+    data = nationality_map(view)
+    return memo.ChartParts(map_figure(data, view, opts), data, source(view),
+                           map_title(view, opts))

@@ -28,6 +28,8 @@ from dashboard.i18n import _
 
 CURRENT = "_view_query"  # session-state key: the page's choices of the view being drawn
 CHARTS = "_chart_links"  # session-state key: chart id → its controls' link parameters
+LAST = "_chart_links_last"  # session-state key: chart id → its parameters when last drawn
+PAGE = "_chart_links_page"  # session-state key: the Binding prefix those were drawn under
 
 
 def chart_params() -> dict[str, str]:
@@ -41,6 +43,22 @@ def chart_params() -> dict[str, str]:
 
 def set_chart_params(chart: str, params: dict[str, str]) -> None:
     """Record one chart's link parameters for this run's permalink."""
+    st.session_state.setdefault(CHARTS, {})[chart] = dict(params)
+    st.session_state.setdefault(LAST, {})[chart] = dict(params)
+
+
+def last_chart_params(chart: str) -> dict[str, str] | None:
+    """A chart's link parameters when it was last drawn in this session (None: never)."""
+    return (st.session_state.get(LAST) or {}).get(chart)
+
+
+def keep_chart(chart: str) -> None:
+    """A chart not drawn in this run (its tab is closed) keeps its choices in the
+    permalink: those it had when last drawn, else those the link came with."""
+    params = last_chart_params(chart)
+    if params is None:
+        params = {k: st.query_params[k] for k in st.query_params
+                  if k.startswith(f"{chart}.")}
     st.session_state.setdefault(CHARTS, {})[chart] = dict(params)
 
 
@@ -119,6 +137,8 @@ class Binding:
             if self.key(name) not in ss or _view(ss[self.key(name)]) != value:
                 ss[self.key(name)] = _session(value)
         ss[CHARTS] = {}  # the charts of this run add their choices as they are drawn
+        if ss.get(PAGE) != prefix:  # another page: its charts start from the link or defaults
+            ss[LAST], ss[PAGE] = {}, prefix
         ss[CURRENT] = self._page_changed()  # the view a chart's "cite this chart" links to
         for notice in self.notices:
             st.warning(notice)

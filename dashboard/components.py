@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import alt_text, chart_data, charts, export
+from dashboard import alt_text, chart_data, charts, export, i18n
 from dashboard.charts import Source
 from dashboard.i18n import _
 
@@ -25,7 +25,8 @@ def source_footer(source: Source) -> None:
 
 
 def csv_download(data: pd.DataFrame, source: Source, title: str, file_stem: str) -> None:
-    st.download_button(_("Download CSV of the plotted data"), csv_bytes(data, source, title),
+    st.download_button(_("Download CSV of the plotted data"),
+                       i18n.deferred(lambda: csv_bytes(data, source, title)),
                        file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv-{file_stem}",
                        on_click="ignore")
 
@@ -56,16 +57,22 @@ SEEN = "_chart_links_read"  # session-state key: the chart ids whose link has be
 def _link_state(link: str, keys: dict[str, str], names: list[str], years: list[int],
                 controls: list[str]) -> None:
     """Put a chart's controls into the session before they are drawn: from the link on the
-    chart's first draw in this session (with a notice for what it cannot use), else the
+    chart's first draw in this session (with a notice for what it cannot use), from its last
+    draw when it comes back (a tab that was closed: Streamlit forgot its widgets), else the
     default view; a choice that no longer fits the chart (its series or years changed) goes
     back to the default."""
+    from dashboard import binding
+
     ss = st.session_state
     seen = ss.setdefault(SEEN, set())
-    if link not in seen and not any(keys[c] in ss for c in controls):
-        state, notices = chart_data.read_link(
-            link, {k: st.query_params[k] for k in st.query_params}, names, years,
-            pick="pick" in controls, scale="log" in controls)
-        for notice in notices:
+    if not any(keys[c] in ss for c in controls):
+        if link not in seen:
+            params = {k: st.query_params[k] for k in st.query_params}
+        else:  # drawn before, then hidden (a closed tab): the choices it had
+            params = binding.last_chart_params(link) or {}
+        state, notices = chart_data.read_link(link, params, names, years,
+                                              pick="pick" in controls, scale="log" in controls)
+        for notice in notices if link not in seen else ():
             st.warning(notice.text())
         if "shown" in state:
             ss[keys["pick"]] = state["shown"]
@@ -145,26 +152,41 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
         data = chart_data.index_column(data, series, year)
     if log:
         fig = chart_data.log_scale(fig)
-    table = chart_data.rows(data, source, series)
-    chart_tab, table_tab, cite_tab = st.tabs([_("Chart"), _("Table"), _("Cite this chart")])
-    with chart_tab:
-        st.plotly_chart(fig, key=f"chart-{file_stem}", config=charts.export_config(file_stem))
-    with table_tab:
-        st.dataframe(chart_data.readable(table), hide_index=True, width="stretch",
-                     key=f"table-{file_stem}")
+    lang = i18n.current()
+    memo: list[pd.DataFrame] = []
+
+    def table() -> pd.DataFrame:  # the plotted rows, built once and only when something needs them
+        if not memo:
+            memo.append(chart_data.rows(data, source, series))
+        return memo[0]
+
+    chart_tab, table_tab, cite_tab = st.tabs(
+        [_("Chart"), _("Table"), _("Cite this chart")], key=f"tabs-{file_stem}",
+        on_change="rerun")
+    # only the open tab is built and sent (``.open`` is None outside a tracked run)
+    if chart_tab.open is not False:
+        with chart_tab:
+            st.plotly_chart(fig, key=f"chart-{file_stem}", config=charts.export_config(file_stem))
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(chart_data.readable(table()), hide_index=True, width="stretch",
+                         key=f"table-{file_stem}")
     link = permalink()
     source_footer(source)
     # the chart's text alternative: one sentence on what it shows, for screen readers and
     # for anyone who cannot read the colours
     st.caption(alt_text.describe(fig))
     cols = st.columns(4)
+    # the files are made when their button is clicked, in the language of this page
     cols[0].download_button(
-        _("Download CSV of the plotted data"), chart_data.csv_bytes(table, source, title),
+        _("Download CSV of the plotted data"),
+        i18n.deferred(lambda: chart_data.csv_bytes(table(), source, title), lang),
         file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv-{file_stem}",
         on_click="ignore")
     cols[1].download_button(
         _("Download Excel (.xlsx)"),
-        lambda: chart_data.xlsx_bytes(table, source, title, permalink=link),
+        i18n.deferred(lambda: chart_data.xlsx_bytes(table(), source, title, permalink=link),
+                      lang),
         file_name=f"{file_stem}.xlsx", mime=XLSX, key=f"xlsx-{file_stem}", on_click="ignore")
     if export.available():
         for col, fmt in zip(cols[2:], ("png", "svg")):
@@ -176,9 +198,10 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
     else:
         cols[2].caption(_("PNG/SVG export on the server needs chromium (see README); the "
                           "chart's camera button saves a PNG with the same title and footer."))
-    with cite_tab:
-        st.code(chart_data.cite_text(source, title, table, permalink=link), language=None,
-                wrap_lines=True)
+    if cite_tab.open:
+        with cite_tab:
+            st.code(chart_data.cite_text(source, title, table(), permalink=link), language=None,
+                    wrap_lines=True)
 
 
 def missing_note(gaps: list[str]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -49,12 +50,21 @@ def _in_script() -> bool:
         return False
 
 
-_forced: list[str] = []  # a language set outside a Streamlit run (tests, exports)
+class _Forced(threading.local):
+    langs: list[str]
+
+    def __init__(self):
+        self.langs = []
+
+
+# a language set outside a Streamlit run (tests, exports), for the thread that set it: a
+# download made in a server thread must not change the language of the pages being drawn
+_forced = _Forced()
 
 
 def current() -> str:
-    if _forced:
-        return _forced[-1]
+    if _forced.langs:
+        return _forced.langs[-1]
     if _in_script():
         lang = st.session_state.get(KEY)
         if lang in LANGS:
@@ -69,10 +79,23 @@ class use:
         self.lang = lang
 
     def __enter__(self):
-        _forced.append(self.lang)
+        _forced.langs.append(self.lang)
 
     def __exit__(self, *exc):
-        _forced.pop()
+        _forced.langs.pop()
+
+
+def deferred(make, lang: str | None = None):
+    """``make`` as a download's deferred data: Streamlit calls it when the button is
+    clicked, in a server thread outside the page's run, where the page's language is not
+    known; it runs in ``lang`` (default: the language now)."""
+    lang = lang or current()
+
+    def run():
+        with use(lang):
+            return make()
+
+    return run
 
 
 def _(message: str) -> str:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from core import registry
-from dashboard import charts, db, i18n
+from dashboard import charts, db, i18n, memo
 from dashboard.i18n import N_, _
 
 DATASET = "worldbank_wdi"
@@ -230,3 +230,28 @@ def partner_figure(data: pd.DataFrame, view: PartnerView,
     return charts.time_series(data, title=partner_title(view, opts), source=partner_source(data),
                               grain="year", stacked=False, y_title=view.currency,
                               y_format=",.0f", hover_format=",.1f", values="amount")
+
+
+# ----------------------------------------------------------------------------- the charts
+# The page's charts with their rows, source and title, built once per (view, language,
+# warehouse build) for every session (dashboard.memo).
+@memo.per_build(max_entries=32)
+def paid_chart(view: RemittancesView) -> memo.ChartParts:
+    data = paid(view)
+    countries = payers()
+    return memo.ChartParts(paid_figure(data, view, countries), data, paid_source(data),
+                           paid_title(view, countries))
+
+
+@memo.per_build(max_entries=32)
+def pct_chart(view: RemittancesView) -> memo.ChartParts:
+    data = pct_gdp(view)
+    return memo.ChartParts(pct_figure(data, view), data, pct_source(data), pct_title(view))
+
+
+@memo.per_build(max_entries=32)
+def partner_chart(view: PartnerView) -> memo.ChartParts:
+    data = partner_series(view)
+    opts = partner_options()
+    return memo.ChartParts(partner_figure(data, view, opts), data, partner_source(data),
+                           partner_title(view, opts))

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from core import registry
-from dashboard import charts, db, i18n
+from dashboard import charts, db, i18n, memo
 from dashboard.i18n import N_, _
 
 DATASET = "eurostat_migr"
@@ -466,3 +466,79 @@ def map_figure(data: pd.DataFrame, view: ReturnGapView) -> go.Figure:
     return charts.choropleth(on_map, title=map_title(view), source=map_source(data, view),
                              value_title=_(label), value_format=d3_format, hover_format=py_format,
                              note=off_note, europe=True, flag_points=off_flags)
+
+
+# ----------------------------------------------------------------------------- the charts
+# Each chart of the page with its rows, source and title, built once per (choices it uses,
+# language, warehouse build) for every session (dashboard.memo): a rerun draws them again
+# unchanged, and another geography leaves the charts that do not show it as they were.
+USES = {  # chart → the choices of the view it reads (the rest stay at their defaults)
+    "measures": ("start", "end", "per_100k"),
+    "rates": ("geo", "compare", "start", "end"),
+    "citizenship": ("geo", "year", "top_n"),
+    "across": ("across", "across_rate", "start", "end"),
+    "map": ("map_series", "map_year"),
+}
+
+
+def _only(view: ReturnGapView, chart: str) -> ReturnGapView:
+    return ReturnGapView(**{f: getattr(view, f) for f in USES[chart]})
+
+
+def measures_chart(geo: str, view: ReturnGapView) -> memo.ChartParts:
+    return _measures_chart(geo, _only(view, "measures"))
+
+
+@memo.per_build(max_entries=64)
+def _measures_chart(geo: str, view: ReturnGapView) -> memo.ChartParts:
+    data = measures(geo, view)
+    geos = geographies()
+    return memo.ChartParts(measures_figure(data, geo, view, geos), data,
+                           measures_source(data), measures_title(geo, view, geos))
+
+
+def rates_chart(view: ReturnGapView) -> memo.ChartParts:
+    return _rates_chart(_only(view, "rates"))
+
+
+@memo.per_build(max_entries=32)
+def _rates_chart(view: ReturnGapView) -> memo.ChartParts:
+    data = rates(view)
+    geos = geographies()
+    return memo.ChartParts(rates_figure(data, view, geos), data, rates_source(data),
+                           rates_title(view, geos))
+
+
+def citizenship_chart(view: ReturnGapView) -> memo.ChartParts:
+    return _citizenship_chart(_only(view, "citizenship"))
+
+
+@memo.per_build(max_entries=32)
+def _citizenship_chart(view: ReturnGapView) -> memo.ChartParts:
+    data = by_citizenship(view)
+    geos = geographies()
+    return memo.ChartParts(citizenship_figure(data, view, geos), data,
+                           citizenship_source(data), citizenship_title(view, geos))
+
+
+def across_chart(view: ReturnGapView) -> memo.ChartParts:
+    return _across_chart(_only(view, "across"))
+
+
+@memo.per_build(max_entries=32)
+def _across_chart(view: ReturnGapView) -> memo.ChartParts:
+    data = across(view)
+    geos = geographies()
+    return memo.ChartParts(across_figure(data, view, geos), data, across_source(data, geos),
+                           across_title(view))
+
+
+def map_chart(view: ReturnGapView) -> memo.ChartParts:
+    return _map_chart(_only(view, "map"))
+
+
+@memo.per_build(max_entries=32)
+def _map_chart(view: ReturnGapView) -> memo.ChartParts:
+    data = map_data(view)
+    return memo.ChartParts(map_figure(data, view), data, map_source(data, view),
+                           map_title(view))

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.periods import spans
-from dashboard import charts, db, i18n
+from dashboard import charts, db, i18n, memo
 from dashboard.i18n import N_, _
 from core import metadata
 
@@ -138,7 +138,14 @@ def rows(view: RevisionsView) -> pd.DataFrame:
 
 def comparison(view: RevisionsView) -> pd.DataFrame:
     """Key × year values present in both vintages, with the absolute and relative revision
-    (relative NaN where the old value is 0)."""
+    (relative NaN where the old value is 0). Shared (built once per build): not to be
+    changed in place."""
+    return _comparison(view.case, view.old, view.new)
+
+
+@memo.per_build(max_entries=16)
+def _comparison(case: str, old: str, new: str) -> pd.DataFrame:
+    view = RevisionsView(case=case, old=old, new=new)
     data = rows(view).dropna(subset=["old", "new"]).copy()
     data["revision"] = data["new"] - data["old"]
     old = data["old"].astype(float)
@@ -153,7 +160,14 @@ def compared_years(view: RevisionsView) -> list[int]:
 
 def by_year(view: RevisionsView) -> pd.DataFrame:
     """One row per year compared: months compared (monthly series), keys compared and
-    revised, and totals over the keys that are not aggregates."""
+    revised, and totals over the keys that are not aggregates. Shared (built once per
+    build): not to be changed in place."""
+    return _by_year(view.case, view.old, view.new)
+
+
+@memo.per_build(max_entries=16)
+def _by_year(case: str, old: str, new: str) -> pd.DataFrame:
+    view = RevisionsView(case=case, old=old, new=new)
     data = comparison(view)
     parts = data[~data["is_aggregate"].astype(bool)]
     counts = data.groupby("year").agg(
@@ -301,3 +315,11 @@ def largest_title(view: RevisionsView) -> str:
 
 def file_stem(view: RevisionsView, part: str) -> str:
     return f"revisions_{view.case}_{view.old}_{view.new}_{part}"
+
+
+@memo.per_build(max_entries=32)
+def year_chart(view: RevisionsView) -> memo.ChartParts:
+    """The chart of one year, its rows, source and title, built once per (view, language,
+    warehouse build) for every session (dashboard.memo)."""
+    data = chart_data(view)
+    return memo.ChartParts(figure(data, view), data, source(view), chart_title(view, data))

@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import arrivals, components, maps, risk
+from dashboard import arrivals, binding, components, maps, risk
 from dashboard.binding import Binding
 from dashboard.entry import through_app
 from dashboard.i18n import _
@@ -64,64 +64,69 @@ with st.sidebar:
     st.caption(no_rate)
 
 
-detections_tab, risk_tab, map_tab = st.tabs([_("Detections"), _("Risk"), _("Map")])
-with detections_tab:
-    data = arrivals.series(view)
-    fig = arrivals.figure(data, view, opts)
-    source = arrivals.source(view)
-    components.chart(fig, data, source, arrivals.title(view, opts), "frontex_arrivals",
-                     link="det")
-    if view.grain == "year" and (partial := arrivals.partial_periods(data, view)):
-        st.info(_("Not a full year in this vintage: {years}. Newer months come with a newer "
-                  "workbook: `python -m etl fetch frontex`.").format(years=", ".join(partial)))
-    if view.events:
-        components.events_table(arrivals.events(view))
+# only the open tab is built; a closed tab's charts keep their choices in the link
+detections_tab, risk_tab, map_tab = st.tabs([_("Detections"), _("Risk"), _("Map")],
+                                            key="tabs-arrivals", on_change="rerun")
+for tab, link in ((detections_tab, "det"), (risk_tab, "risk"), (map_tab, "map")):
+    if not tab.open:
+        binding.keep_chart(link)
 
-with risk_tab:
-    if not risk.available():
-        st.info(_("The risk view needs IOM's Missing Migrants Project data: "
-                  "`python -m etl import ../shared/data/iom` or `python -m etl fetch iom`."))
-    else:
-        st.markdown(_("Recorded **dead and missing** (IOM Missing Migrants Project) per 1,000 "
-                      "Frontex **detections**, by route and year, for the routes and years "
-                      "chosen in the sidebar. Latest vintage of both publishers."))
-        chosen = [r for r in view.routes if r in risk.mapped_routes()]
-        first, last = int(view.start[:4]), int(view.end[:4])
-        left_out = [opts.routes[r] for r in view.routes if r not in chosen]
-        if left_out:
-            st.caption(_("No MMP route maps to: {routes} (no ratio).").format(
-                routes=", ".join(left_out)))
-        if not chosen or last < risk.first_year():
-            st.info(_("No ratio for this selection: the risk view covers {routes} from "
-                      "{year}.").format(routes=", ".join(opts.routes.get(r, r)
-                                                         for r in risk.mapped_routes()),
-                                        year=risk.first_year()))
+if detections_tab.open:
+    with detections_tab:
+        c = arrivals.detections_chart(view)
+        components.chart(c.fig, c.data, c.source, c.title, "frontex_arrivals", link="det")
+        if view.grain == "year" and (partial := arrivals.partial_periods(c.data, view)):
+            st.info(_("Not a full year in this vintage: {years}. Newer months come with a newer "
+                      "workbook: `python -m etl fetch frontex`.").format(years=", ".join(partial)))
+        if view.events:
+            components.events_table(arrivals.events(view))
+
+if risk_tab.open:
+    with risk_tab:
+        if not risk.available():
+            st.info(_("The risk view needs IOM's Missing Migrants Project data: "
+                      "`python -m etl import ../shared/data/iom` or `python -m etl fetch iom`."))
         else:
-            rdata = risk.yearly(chosen, first, last)
-            rsource = risk.source(*risk.vintages(rdata))
-            rtitle = risk.title(chosen, opts.routes, first, last)
-            notes = risk.gaps(rdata, first)
-            components.chart(risk.figure(rdata, title=rtitle, source=rsource, notes=notes),
-                             risk.table(rdata), rsource, rtitle, "route_risk", link="risk")
-            for note in notes:
-                st.caption(note)
-            st.dataframe(risk.table(rdata), hide_index=True, width="stretch")
-        unmapped = risk.unmapped(first, last)
-        with st.expander(_("MMP routes not mapped to a Frontex route ({n})").format(
-                n=len(unmapped))):
-            st.caption(_("Their dead and missing are not counted on any route above "
-                         "(etl/reference/mmp_routes.csv)."))
-            st.dataframe(unmapped, hide_index=True, width="stretch")
+            st.markdown(_("Recorded **dead and missing** (IOM Missing Migrants Project) per 1,000 "
+                          "Frontex **detections**, by route and year, for the routes and years "
+                          "chosen in the sidebar. Latest vintage of both publishers."))
+            chosen = [r for r in view.routes if r in risk.mapped_routes()]
+            first, last = int(view.start[:4]), int(view.end[:4])
+            left_out = [opts.routes[r] for r in view.routes if r not in chosen]
+            if left_out:
+                st.caption(_("No MMP route maps to: {routes} (no ratio).").format(
+                    routes=", ".join(left_out)))
+            if not chosen or last < risk.first_year():
+                st.info(_("No ratio for this selection: the risk view covers {routes} from "
+                          "{year}.").format(routes=", ".join(opts.routes.get(r, r)
+                                                             for r in risk.mapped_routes()),
+                                            year=risk.first_year()))
+            else:
+                rdata = risk.yearly(chosen, first, last)
+                rsource = risk.source(*risk.vintages(rdata))
+                rtitle = risk.title(chosen, opts.routes, first, last)
+                notes = risk.gaps(rdata, first)
+                components.chart(risk.figure(rdata, title=rtitle, source=rsource, notes=notes),
+                                 risk.table(rdata), rsource, rtitle, "route_risk", link="risk")
+                for note in notes:
+                    st.caption(note)
+                st.dataframe(risk.table(rdata), hide_index=True, width="stretch")
+            unmapped = risk.unmapped(first, last)
+            with st.expander(_("MMP routes not mapped to a Frontex route ({n})").format(
+                    n=len(unmapped))):
+                st.caption(_("Their dead and missing are not counted on any route above "
+                             "(etl/reference/mmp_routes.csv)."))
+                st.dataframe(unmapped, hide_index=True, width="stretch")
 
-with map_tab:
-    mdata = arrivals.nationality_map(view)
-    on_map, off_map = maps.split(mdata)
-    mtitle = arrivals.map_title(view, opts)
-    components.chart(arrivals.map_figure(mdata, view, opts), mdata, source, mtitle,
-                     "frontex_nationality_map", link="map")
-    if len(off_map):
-        st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
-        st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),
-                                             "value": _("detections")}),
-                     hide_index=True, width="stretch")
+if map_tab.open:
+    with map_tab:
+        c = arrivals.map_chart(view)
+        off_map = maps.split(c.data)[1]
+        components.chart(c.fig, c.data, c.source, c.title, "frontex_nationality_map",
+                         link="map")
+        if len(off_map):
+            st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
+            st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),
+                                                 "value": _("detections")}),
+                         hide_index=True, width="stretch")
 bind.permalink_box()

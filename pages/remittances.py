@@ -37,11 +37,10 @@ with st.sidebar:
     st.slider(_("To"), 1960, 2030, key="rm_end")
     st.radio(_("Vintages"), list(rm.MODES), key="rm_mode", format_func=lambda m: _(rm.MODES[m]))
 
-data = rm.paid(view)
-components.chart(rm.paid_figure(data, view, countries), data, rm.paid_source(data),
-                 rm.paid_title(view, countries), f"remittances_paid_{view.country}",
+c = rm.paid_chart(view)
+components.chart(c.fig, c.data, c.source, c.title, f"remittances_paid_{view.country}",
                  link="paid")
-if gap := rm.gaps(data, view, countries):
+if gap := rm.gaps(c.data, view, countries):
     components.missing_note([gap])
 
 st.subheader(_("Received as a share of GDP (%)"))
@@ -49,9 +48,9 @@ years = rm.pct_years()
 left, right = st.columns(2)
 left.selectbox(_("Year"), years, key="rm_year")
 right.number_input(_("Top N economies"), 5, 60, key="rm_top_n")
-pct = rm.pct_gdp(view)
-components.chart(rm.pct_figure(pct, view), pct, rm.pct_source(pct), rm.pct_title(view),
-                 f"remittances_pct_gdp_{view.year}", link="pct")
+c = rm.pct_chart(view)
+components.chart(c.fig, c.data, c.source, c.title, f"remittances_pct_gdp_{view.year}",
+                 link="pct")
 
 st.subheader(_("From the Netherlands to countries outside the EU"))
 if partner_opts:
@@ -63,10 +62,9 @@ if partner_opts:
                   key="rm_flow")
     right.multiselect(_("Partners"), list(partner_opts["partner"]), key="rm_partners",
                       placeholder=_("Choose partners"))
-    transfers = rm.partner_series(pv)
-    components.chart(rm.partner_figure(transfers, pv, partner_opts), transfers,
-                     rm.partner_source(transfers), rm.partner_title(pv, partner_opts),
-                     "bop_rem6_nl_by_partner", link="partner")
+    c = rm.partner_chart(pv)
+    components.chart(c.fig, c.data, c.source, c.title, "bop_rem6_nl_by_partner",
+                     link="partner")
 else:
     for row in rm.partner_transfers().itertuples():
         st.info(_("Eurostat {dataset} (personal transfers by partner country) is not loaded "

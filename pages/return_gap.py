@@ -35,17 +35,15 @@ with st.sidebar:
 
 
 for geo in (g for g in (view.geo, view.compare) if g):
-    data = rg.measures(geo, view)
-    components.chart(rg.measures_figure(data, geo, view, geos), data, rg.measures_source(data),
-                     rg.measures_title(geo, view, geos), f"return_gap_{geo}",
+    c = rg.measures_chart(geo, view)
+    components.chart(c.fig, c.data, c.source, c.title, f"return_gap_{geo}",
                      link="m" if geo == view.geo else "mc")
-    if gap := rg.gaps(data, geo, geos):
+    if gap := rg.gaps(c.data, geo, geos):
         components.missing_note([gap])
 
 st.subheader(_("Return rate"))
-rates = rg.rates(view)
-components.chart(rg.rates_figure(rates, view, geos), rates, rg.rates_source(rates),
-                 rg.rates_title(view, geos), "return_rate", link="rate",
+c = rg.rates_chart(view)
+components.chart(c.fig, c.data, c.source, c.title, "return_rate", link="rate",
                  series=Series(of_rows=lambda d: rg.rate_series(d, geos)))
 
 st.subheader(_("By citizenship"))
@@ -54,9 +52,8 @@ if years:
     left, right = st.columns(2)
     left.selectbox(_("Year"), years, key="rg_year")
     right.number_input(_("Top N citizenships"), 1, 30, key="rg_top_n")
-    cit = rg.by_citizenship(view)
-    components.chart(rg.citizenship_figure(cit, view, geos), cit, rg.citizenship_source(cit),
-                     rg.citizenship_title(view, geos),
+    c = rg.citizenship_chart(view)
+    components.chart(c.fig, c.data, c.source, c.title,
                      f"return_gap_citizenship_{view.geo}_{view.year}", link="cit",
                      series=Series(columns=("ordered_to_leave", "returned_total")))
 else:
@@ -70,9 +67,8 @@ left.multiselect(_("Geographies (up to {n})").format(n=rg.ACROSS_MAX), list(geos
                  placeholder=_("Choose geographies"))
 right.selectbox(_("Definition"), list(rg.RATES), key="rg_across_rate",
                 format_func=lambda d: _(rg.RATES[d]))
-spread = rg.across(view)
-components.chart(rg.across_figure(spread, view, geos), spread, rg.across_source(spread, geos),
-                 rg.across_title(view), "return_rate_across", link="across",
+c = rg.across_chart(view)
+components.chart(c.fig, c.data, c.source, c.title, "return_rate_across", link="across",
                  series=Series(of_rows=lambda d: rg.across_series(d, geos)))
 
 st.subheader(_("Map"))
@@ -82,11 +78,10 @@ left.selectbox(_("Series"), list(rg.MAP_SERIES), key="rg_map_series",
 map_years = rg.map_years(view.map_series)
 if map_years:
     right.selectbox(_("Year"), map_years, key="rg_map_year")
-    mdata = rg.map_data(view)
-    components.chart(rg.map_figure(mdata, view), mdata, rg.map_source(mdata, view),
-                     rg.map_title(view), f"return_gap_map_{view.map_series}_{view.map_year}",
-                     link="map")
-    off_map = rg.map_split(mdata)[1]
+    c = rg.map_chart(view)
+    components.chart(c.fig, c.data, c.source, c.title,
+                     f"return_gap_map_{view.map_series}_{view.map_year}", link="map")
+    off_map = rg.map_split(c.data)[1]
     if len(off_map):
         st.caption(_("Not on the map (aggregates and codes no map geometry knows):"))
         st.dataframe(off_map[["geo", "name", "kind", "value", "flag", "is_computed"]].rename(

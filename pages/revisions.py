@@ -72,10 +72,8 @@ if years:
     left, right = st.columns(2)
     left.selectbox(_("Year"), years, key="rev_year")
     right.number_input(_("Top N"), 1, 50, key="rev_top_n")
-    data = rev.chart_data(view)
-    title = rev.chart_title(view, data)
-    components.chart(rev.figure(data, view), data, source, title,
-                     rev.file_stem(view, str(view.year)),
+    c = rev.year_chart(view)
+    components.chart(c.fig, c.data, c.source, c.title, rev.file_stem(view, str(view.year)),
                      series=Series(columns=("old", "new")), link="year")
 
     st.subheader(_("Largest revisions"))

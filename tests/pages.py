@@ -68,6 +68,30 @@ def page_tables(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe if list(d.value.columns)[-1:] not in MISSING_REASON]
 
 
+def chart_stems(at: AppTest) -> list[str]:
+    """The file stem of each chart drawn by ``components.chart`` (its CSV button's key)."""
+    ids = [b.proto.id for b in at.get("download_button")]
+    return [i.split("-csv-", 1)[1] for i in ids if "-csv-" in i]
+
+
+def open_tab(at: AppTest, label: str, *stems: str) -> AppTest:
+    """Open one tab ("Table", "Cite this chart", or in the page's language) of the named
+    charts (their file stems; default: every chart on the page), or of a page's own tabs
+    (``open_tab(at, "Risk", "arrivals")``), as a click would, and rerun: only the open tab
+    is built."""
+    from dashboard import i18n
+
+    for stem in stems or chart_stems(at):
+        at.session_state[f"tabs-{stem}"] = label
+    # AppTest formats the choices of the widgets it sends back in the test's thread: in the
+    # page's language, as the page formatted them
+    lang = at.session_state[i18n.KEY] if i18n.KEY in at.session_state else i18n.DEFAULT
+    with i18n.use(lang):
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def chart_tables(at: AppTest) -> list[pd.DataFrame]:
-    """The Table tab of each chart, in the order of the charts."""
+    """The Table tab of each chart whose Table tab is open, in the order of the charts."""
     return [d.value for d in at.dataframe if list(d.value.columns)[-1:] in MISSING_REASON]

@@ -197,13 +197,20 @@ def test_the_rate_across_geographies_follows_its_link_and_refuses_unknown_codes(
 
 # ------------------------------------------------------------------ table tab, picker, share
 def test_every_chart_has_a_table_tab_with_the_plotted_data_formatted(default):
-    from pages import chart_tables
+    from pages import chart_stems, chart_tables, open_tab
 
     labels = [t.label for t in default.tabs]
     charts = len(default.get("plotly_chart"))
     assert labels.count("Table") == labels.count("Chart") == charts
     assert labels.count("Cite this chart") == charts
-    nl = chart_tables(default)[0]
+    # a hidden tab is not built: on the default view no chart sends its table
+    assert chart_tables(default) == []
+    assert chart_stems(default)[:2] == ["return_gap_NL", "return_gap_EU27_2020"]
+    at = open_tab(run_page(PAGE), "Table", "return_gap_NL")
+    assert len(chart_tables(at)) == 1  # only the chart whose Table tab is open
+    assert len(specs(at)) == charts - 1  # and its figure is not sent meanwhile
+    assert title(specs(at)[0]).endswith("European Union - 27 countries (from 2020), 2008–2024")
+    nl = chart_tables(at)[0]
     assert list(nl.columns[-3:]) == ["Dataset code", "Vintage", "Missing reason"]
     rows = nl.set_index(["Measure", "Year"])
     assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
@@ -215,9 +222,9 @@ def test_every_chart_has_a_table_tab_with_the_plotted_data_formatted(default):
 
 
 def test_table_tab_in_dutch_uses_dutch_separators():
-    from pages import chart_tables
+    from pages import chart_tables, open_tab
 
-    at = run_page(PAGE, lang="nl")
+    at = open_tab(run_page(PAGE, lang="nl"), "Tabel", "return_gap_NL")
     rows = chart_tables(at)[0].set_index(["Maatstaf", "Jaar"])
     assert rows.loc[("ordered_to_leave", "2016"), "Waarde"] == "32.950"
     assert rows.loc[("ordered_to_leave", "2017"), "Reden ontbreken"] == \
@@ -226,7 +233,7 @@ def test_table_tab_in_dutch_uses_dutch_separators():
 
 
 def test_series_picker_changes_the_chart_and_the_table(default):
-    from pages import chart_tables
+    from pages import chart_tables, open_tab
 
     at = run_page(PAGE)
     at.multiselect(key="pick-return_gap_NL").set_value(["Ordered to leave", "Returned (any country)"])
@@ -235,7 +242,7 @@ def test_series_picker_changes_the_chart_and_the_table(default):
     assert [t["name"] for t in specs(at)[0]["data"]] == ["Ordered to leave",
                                                          "Returned (any country)"]
     assert len(specs(at)[1]["data"]) == 5  # the other charts keep every series
-    table = chart_tables(at)[0]
+    table = chart_tables(open_tab(at, "Table", "return_gap_NL"))[0]
     assert set(table["Measure"]) == {"ordered_to_leave", "returned"}
     assert len(table) == 2 * 17
 
@@ -251,16 +258,20 @@ def test_log_scale_for_counts_but_not_for_rates(default):
 
 
 def test_share_link_is_shown_not_collapsed():
+    from pages import open_tab
+
     at = run_page(PAGE, geo="BE")
     assert any("**Share this view**" in m.value for m in at.markdown)
     assert any(c.value.endswith("?geo=BE") for c in at.code)
     assert not any(e.label == "Link to this view" for e in at.expander)
+    assert not any(c.value.startswith("Eurostat.") for c in at.code)  # the Cite tab is closed
+    open_tab(at, "Cite this chart", "return_gap_BE")
     cite = [c.value for c in at.code if c.value.startswith("Eurostat.")]
     assert cite and cite[0].splitlines()[-1].endswith("?geo=BE")  # the view, in the citation
 
 
 def test_index_100_in_a_chosen_year_on_screen_and_in_the_rows():
-    from pages import chart_tables
+    from pages import chart_tables, open_tab
 
     at = run_page(PAGE)
     at.selectbox(key="index-return_gap_NL").set_value(2014)
@@ -271,9 +282,9 @@ def test_index_100_in_a_chosen_year_on_screen_and_in_the_rows():
     nl = line_traces(spec)
     assert nl["Ordered to leave"]["2014-01-01"] == pytest.approx(100)
     assert nl["Ordered to leave"]["2016-01-01"] == pytest.approx(32_950 / 33_735 * 100)
+    assert specs(at)[1]["layout"]["yaxis"]["title"]["text"] != "Index (2014 = 100)"
     # found illegally present is loaded from 2014: indexed; a series with no 2014 value would
     # not be drawn, and its rows say why
-    rows = chart_tables(at)[0].set_index(["Measure", "Year"])
+    rows = chart_tables(open_tab(at, "Table", "return_gap_NL"))[0].set_index(["Measure", "Year"])
     assert rows.loc[("ordered_to_leave", "2016"), "Index 2014"] == "97.7"
     assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
-    assert specs(at)[1]["layout"]["yaxis"]["title"]["text"] != "Index (2014 = 100)"

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from core import warehouse
-from pages import csv_table, decode, footer, run_page, specs, title
+from pages import csv_table, decode, footer, open_tab, run_page, specs, title
 
 pytestmark = pytest.mark.usefixtures("built_warehouse")
 ARRIVALS = "pages/arrivals.py"
@@ -26,8 +26,17 @@ def query(sql: str, *params):
 
 
 # ----------------------------------------------------------------------------- risk
+def risk_tab(**params):
+    """Irregular arrivals with its Risk tab open (a closed tab is not built)."""
+    return open_tab(run_page(ARRIVALS, timeout=90, **params), "Risk", "arrivals")
+
+
 def test_risk_tab_plots_the_ratio_of_the_mart():
-    at = run_page(ARRIVALS, timeout=90)
+    default = run_page(ARRIVALS, timeout=90)
+    assert [title(s) for s in specs(default)] == [  # the first tab only: detections
+        "Annual detections of illegal border crossings by route, all routes, 2009–2024"]
+    at = open_tab(default, "Risk", "arrivals")
+    assert not [s for s in specs(at) if title(s).startswith("Annual detections")]
     spec = chart(at, "Recorded dead and missing per 1,000 detections")
     assert title(spec) == ("Recorded dead and missing per 1,000 detections, the 4 routes with "
                            "MMP data, 2014–2024")
@@ -46,7 +55,7 @@ def test_risk_tab_plots_the_ratio_of_the_mart():
 
 
 def test_risk_footer_names_both_publishers_and_the_caveats():
-    at = run_page(ARRIVALS, timeout=90)
+    at = risk_tab()
     text = footer(chart(at, "Recorded dead and missing per 1,000 detections"))
     assert "IOM Missing Migrants Project (gdidata extract, last updated 4 Jun 2025)" in text
     assert "minimum counts" in text
@@ -57,7 +66,7 @@ def test_risk_footer_names_both_publishers_and_the_caveats():
 
 
 def test_risk_lists_unmapped_routes_and_what_it_cannot_show():
-    at = run_page(ARRIVALS, timeout=90, start="2009-01", end="2025-04")
+    at = risk_tab(start="2009-01", end="2025-04")
     captions = [c.value for c in at.caption]
     assert any(c.startswith("No MMP route maps to: Western Balkan Route") for c in captions)
     assert "No ratio before 2014: the MMP records begin in 2014." in captions
@@ -73,7 +82,7 @@ def test_risk_lists_unmapped_routes_and_what_it_cannot_show():
 
 
 def test_risk_for_a_route_no_mmp_route_maps_to():
-    at = run_page(ARRIVALS, timeout=90, routes="WBR")
+    at = risk_tab(routes="WBR")
     assert any("No ratio for this selection" in i.value for i in at.info)
     assert not [s for s in specs(at) if title(s).startswith("Recorded dead")]
 
@@ -90,7 +99,8 @@ def test_risk_csv_is_the_plotted_rows():
 
 # ----------------------------------------------------------------------------- nationality map
 def test_nationality_map_values_and_codes_no_map_knows():
-    at = run_page(ARRIVALS, timeout=90, routes="EMR", start="2016-01", end="2016-12")
+    at = open_tab(run_page(ARRIVALS, timeout=90, routes="EMR", start="2016-01", end="2016-12"),
+                  "Map", "arrivals")
     spec = chart(at, "Detections of illegal border crossings by nationality")
     assert title(spec) == ("Detections of illegal border crossings by nationality, Eastern "
                            "Mediterranean Route, 2016-01 to 2016-12")
@@ -109,6 +119,28 @@ def test_nationality_map_values_and_codes_no_map_knows():
     text = footer(spec)
     assert "Not on the map (no geometry for the code): " in text  # inside the image too
     assert f"Unknown (XXX) {expected['XXX']:,}" in text
+
+
+def test_a_closed_tabs_chart_keeps_its_link_choices():
+    """A link to the Risk chart's series: the page opens on Detections (the Risk tab is not
+    built), the permalink keeps the Risk chart's choice, and opening the tab shows it."""
+    at = run_page(ARRIVALS, timeout=90, **{"risk.s": "1,2"})
+    assert not [s for s in specs(at) if title(s).startswith("Recorded dead")]
+    assert dict(at.query_params) == {"risk.s": "1,2"}
+    open_tab(at, "Risk", "arrivals")
+    names = [t["name"] for t in chart(at, "Recorded dead and missing")["data"]]
+    assert names == ["Central Mediterranean Route", "Eastern Mediterranean Route"]
+    assert at.multiselect(key="pick-route_risk").value == names
+    # back on Detections and then Risk again: the choice made on the tab is kept
+    position = at.multiselect(key="pick-route_risk").options.index("Western African Route") + 1
+    at.multiselect(key="pick-route_risk").set_value(["Western African Route"]).run()
+    assert dict(at.query_params) == {"risk.s": str(position)}
+    open_tab(at, "Detections", "arrivals")
+    assert dict(at.query_params) == {"risk.s": str(position)}
+    open_tab(at, "Risk", "arrivals")
+    assert at.multiselect(key="pick-route_risk").value == ["Western African Route"]
+    assert [t["name"] for t in chart(at, "Recorded dead and missing")["data"]] == [
+        "Western African Route"]
 
 
 def test_map_config_points_plotly_at_the_bundled_geometry():

@@ -390,3 +390,45 @@ def test_dutch_exports_have_dutch_header_lines_headers_and_source_sheet():
     assert about["voetregel"].startswith("Bron: Eurostat")
     assert about["geëxporteerd"] == "2026-12-02T07:00:00Z"
     assert about["permalink"] == "https://example.org/return_gap?lang=nl"
+
+
+def test_downloads_are_made_on_click_in_the_pages_language(monkeypatch):
+    """A chart's CSV and workbook are made when their button is clicked (deferred), in a
+    server thread outside the page's run: on a Dutch page they are Dutch, the plotted rows,
+    and making them does not switch a page being drawn meanwhile."""
+    import io
+    import threading
+
+    import openpyxl
+    import pandas as pd
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from dashboard import i18n
+    from pages import run_page
+
+    made: dict[str, object] = {}  # file name → the deferred callable
+    add = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return add(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    run_page("pages/return_gap.py", lang="nl")
+    assert {"return_gap_NL.csv", "return_gap_NL.xlsx"} <= set(made)
+    out: dict[str, bytes] = {}
+    worker = threading.Thread(target=lambda: out.update(
+        csv=made["return_gap_NL.csv"](), xlsx=made["return_gap_NL.xlsx"]()))
+    worker.start()
+    worker.join()
+    assert i18n.current() == "en"  # this thread's language stayed as it was
+    text = out["csv"].decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[2].startswith("# Uitgever: Eurostat; dataset: migr_asyappctza, ")
+    csv = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    rows = csv.set_index(["measure", "year"])
+    assert rows.loc[("ordered_to_leave", "2016"), "value"] == "32950"
+    assert rows.loc[("ordered_to_leave", "2017"), "missing_reason"] == \
+        "niet geladen: voer `python -m etl fetch eurostat` uit"
+    book = openpyxl.load_workbook(io.BytesIO(out["xlsx"]))
+    assert book.sheetnames == ["gegevens", "bron"]

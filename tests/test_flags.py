@@ -142,7 +142,9 @@ def test_page_in_dutch_marks_the_flag_and_its_table_says_it():
     years = [str(x)[:4] for x in present["x"]]
     assert present["marker"]["symbol"][years.index("2015")] == flags.MARKER
     assert "b = breuk in de tijdreeks" in footer(nl).replace(NBSP, " ")
-    table = at.dataframe[0].value
+    from pages import chart_tables, open_tab
+
+    table = chart_tables(open_tab(at, "Tabel", "return_gap_NL"))[0]
     assert {"Vlag", "Betekenis van de vlag"} <= set(table.columns)
     row = table[(table["Jaar"] == "2015") & (table["Vlag"] == "b")]
     assert row["Betekenis van de vlag"].tolist() == ["b = breuk in de tijdreeks"]

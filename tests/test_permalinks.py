@@ -132,6 +132,10 @@ def test_a_link_restores_a_charts_series_log_scale_and_index_year():
     assert specs(at)[1]["layout"]["yaxis"].get("type") != "log"
     # the link stays as it came, and "cite this chart" links to the same view
     assert dict(at.query_params) == {"m.s": "3,4", "m.log": "1", "m.idx": "2014"}
+    from pages import open_tab
+
+    open_tab(at, "Cite this chart", "return_gap_NL")  # the tab choice is not in the link
+    assert dict(at.query_params) == {"m.s": "3,4", "m.log": "1", "m.idx": "2014"}
     cite = [c.value for c in at.code if c.value.startswith("Eurostat.")]
     assert cite[0].splitlines()[-1].endswith("?m.s=3,4&m.log=1&m.idx=2014")
     assert not at.warning or all("Link value" not in w.value for w in at.warning)
