@@ -176,27 +176,31 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
     # the chart's text alternative: one sentence on what it shows, for screen readers and
     # for anyone who cannot read the colours
     st.caption(alt_text.describe(fig))
-    cols = st.columns(4)
+    # the downloads in one wrapping row, each button as wide as its label: at 800 px a
+    # label is never cut
+    row = st.container(horizontal=True, gap="small")
     # the files are made when their button is clicked, in the language of this page
-    cols[0].download_button(
+    row.download_button(
         _("Download CSV of the plotted data"),
         i18n.deferred(lambda: chart_data.csv_bytes(table(), source, title), lang),
         file_name=f"{file_stem}.csv", mime="text/csv", key=f"csv-{file_stem}",
-        on_click="ignore")
-    cols[1].download_button(
+        on_click="ignore", width="content")
+    row.download_button(
         _("Download Excel (.xlsx)"),
         i18n.deferred(lambda: chart_data.xlsx_bytes(table(), source, title, permalink=link),
                       lang),
-        file_name=f"{file_stem}.xlsx", mime=XLSX, key=f"xlsx-{file_stem}", on_click="ignore")
+        file_name=f"{file_stem}.xlsx", mime=XLSX, key=f"xlsx-{file_stem}", on_click="ignore",
+        width="content")
     if export.available():
-        for col, fmt in zip(cols[2:], ("png", "svg")):
-            col.download_button(
+        for fmt in ("png", "svg"):
+            row.download_button(
                 _("Download {format}").format(format=fmt.upper()),
                 lambda fmt=fmt: export.image_bytes(fig, fmt),
                 file_name=f"{file_stem}.{fmt}", mime="image/png" if fmt == "png"
-                else "image/svg+xml", key=f"{fmt}-{file_stem}", on_click="ignore")
+                else "image/svg+xml", key=f"{fmt}-{file_stem}", on_click="ignore",
+                width="content")
     else:
-        cols[2].caption(_("PNG/SVG export on the server needs chromium (see README); the "
+        st.caption(_("PNG/SVG export on the server needs chromium (see README); the "
                           "chart's camera button saves a PNG with the same title and footer."))
     if cite_tab.open:
         with cite_tab:
