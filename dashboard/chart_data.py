@@ -519,7 +519,15 @@ COLUMN_LABELS = {
 }
 
 
-def plain(column: str) -> str:
+# a chart's frame may name its own headers where a shared one would mislead (e.g. the
+# Remittances frame's ``value`` is in billions beside ``value_usd``): ``attrs[LABELS]`` maps
+# a column to its message (marked with ``N_``)
+LABELS = "column_labels"
+
+
+def plain(column: str, labels: dict[str, str] | None = None) -> str:
+    if labels and column in labels:
+        return _(labels[column])
     if column in COLUMN_LABELS:
         return _(COLUMN_LABELS[column])
     if column.startswith("index_") and column[6:].isdigit():
@@ -548,4 +556,5 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
         else:
             shown[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str)
                                                               and pd.isna(v)) else str(v))
-    return shown.rename(columns=plain)
+    labels = table.attrs.get(LABELS)
+    return shown.rename(columns=lambda c: plain(c, labels))

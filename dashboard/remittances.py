@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from analysis.periods import spans
 from core import registry
-from dashboard import charts, db, i18n, memo
+from dashboard import chart_data, charts, db, i18n, memo
 from dashboard.i18n import N_, _
 
 DATASET = "worldbank_wdi"
@@ -77,7 +77,9 @@ def paid(view: RemittancesView) -> pd.DataFrame:
     data["series"] = data["series"].map(
         lambda s: _("Paid (latest vintage per year)") if s == "latest"
         else _("Paid, {vintage}").format(vintage=s))
-    return data[["series", "year", "value_usd", "value", "vintage", "source_file", "period"]]
+    data = data[["series", "year", "value_usd", "value", "vintage", "source_file", "period"]]
+    data.attrs[chart_data.LABELS] = {"value": N_("Value (US$ bn)")}
+    return data
 
 
 def vintage_caveat(data: pd.DataFrame) -> str | None:

@@ -128,3 +128,21 @@ def test_hatching_only_where_computed_and_published_values_mix(default):
     fig = rm.pct_figure(mixed, view)
     assert "hatched: computed" in [t.name for t in fig.data]
     assert list(fig.data[0].marker.pattern.shape) == [""] + ["/"] * (len(data) - 1)
+
+
+def test_the_table_says_which_value_column_is_in_billions():
+    """The Table tab heads the plotted billions "Value (US$ bn)", beside the publisher's
+    dollars, in both languages; the CSV keeps the column names."""
+    from dashboard import chart_data, i18n, remittances
+
+    view = remittances.RemittancesView(country="NLD", start=2020, end=2023, mode="latest",
+                                       year=2023, top_n=20)
+    data = remittances.paid(view)
+    rows = chart_data.rows(data, remittances.paid_source(data))
+    assert list(rows.columns[:4]) == ["series", "year", "value_usd", "value"]
+    shown = chart_data.readable(rows)
+    assert list(shown.columns[2:4]) == ["Value (US$)", "Value (US$ bn)"]
+    assert shown.iloc[3, 2:4].tolist() == ["17,038,509,623.2", "17.0"]  # as the WDI extract has it
+    with i18n.use("nl"):
+        shown = chart_data.readable(rows)
+    assert list(shown.columns[2:4]) == ["Waarde (US$)", "Waarde (mld US$)"]

@@ -391,3 +391,28 @@ def test_no_message_hides_inside_an_f_string():
             hidden += [f"{path.relative_to(ROOT)}:{n}: {m.group(2)}"
                        for m in IN_F_STRING.finditer(line)]
     assert not hidden, hidden
+
+
+def test_every_dataset_note_a_chart_footer_shows_has_its_dutch_text():
+    """The metadata's reader-facing notes (caveat, footer, vintage note, licence, and the
+    per-file notes under a chart) each have a ``_nl`` twin, with the same files."""
+    import yaml
+    missing = []
+    for path in sorted((ROOT / "etl" / "metadata").glob("*.yml")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in ("caveat", "footer", "vintage_note", "licence", "file_notes"):
+            if key in meta and f"{key}_nl" not in meta:
+                missing.append(f"{path.name}: {key}")
+        if "file_notes" in meta:
+            assert set(meta["file_notes_nl"]) == set(meta["file_notes"]), path.name
+    assert not missing, missing
+
+
+def test_the_third_country_returns_note_is_dutch_under_a_dutch_chart():
+    from dashboard import charts
+    file = "natix_migr_eirtn_THRD_by_citizenship_2014-2023.csv"
+    with i18n.use("nl"):
+        notes = charts.file_notes("eurostat_migr", [f"{file}; other.csv"])
+    assert notes == ["Teruggekeerd naar een derde land 2014–2023: extract van migr_eirtn door "
+                     "een derde (versie 20 sep. 2024); nullen en vlaggen door de maker "
+                     "verwijderd; totalen zijn onze sommen over nationaliteiten."]
