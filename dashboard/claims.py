@@ -18,7 +18,7 @@ from analysis import claims as engine
 from analysis import claims_data, claims_report
 from analysis import tolerance
 from analysis.claims_data import MARTS, WarehouseSource
-from dashboard import charts, db, flags, i18n
+from dashboard import charts, db, flags, i18n, memo
 from dashboard.i18n import N_, _
 from core import paths
 
@@ -344,15 +344,49 @@ def _verdicts(build_key: str, user_file_key: str) -> list[engine.Verdict]:
     return db.run(_evaluate_all, user_file_key != "broken")
 
 
-def verdicts() -> list[engine.Verdict]:
+def _user_key(problem: str | None) -> str:
+    """The user's claims file as a cache key: its change time and size, "broken" when it
+    cannot be read, "" when there is none."""
+    if problem:
+        return "broken"
     user = paths.USER_CLAIMS
-    user_key = f"{user.stat().st_mtime_ns}:{user.stat().st_size}" if user.exists() else ""
+    return f"{user.stat().st_mtime_ns}:{user.stat().st_size}" if user.exists() else ""
+
+
+def verdicts() -> list[engine.Verdict]:
     if problem := user_file_problem():
         st.warning(problem, icon="⚠️")
-        user_key = "broken"
     with st.spinner(_("Checking the claims against the data, now and as it stood when each "
                       "was made …")):
-        return _verdicts(db.build_key(), user_key)
+        return _verdicts(db.build_key(), _user_key(problem))
+
+
+def downloads(shown: list[engine.Verdict]) -> tuple[bytes, bytes, bytes]:
+    """The claims report of the shown verdicts as CSV and Markdown, and the one-page brief,
+    made once per (shown claims, user file, language, build)."""
+    return _downloads(tuple(v.claim.id for v in shown), _user_key(user_file_problem()))
+
+
+@memo.per_build(max_entries=16)
+def _downloads(ids: tuple[str, ...], user_key: str) -> tuple[bytes, bytes, bytes]:
+    by_id = {v.claim.id: v for v in _verdicts(db.build_key(), user_key)}
+    shown = [by_id[i] for i in ids if i in by_id]
+    return report_csv(shown), report_markdown(shown), brief(shown)
+
+
+def evidence_chart(verdict: engine.Verdict) -> memo.ChartParts:
+    """The claim's evidence figure (None: no data for it), its rows, source and title, made
+    once per (claim, user file, language, build)."""
+    return _evidence_chart(verdict.claim.id, _user_key(user_file_problem()))
+
+
+@memo.per_build(max_entries=64)
+def _evidence_chart(claim_id: str, user_key: str) -> memo.ChartParts:
+    verdict = next(v for v in _verdicts(db.build_key(), user_key) if v.claim.id == claim_id)
+    data = evidence(verdict)
+    no_data = data.empty or ("data_value" in data and data["data_value"].isna().all())
+    return memo.ChartParts(None if no_data else figure(verdict, data), data, source(verdict),
+                           title(verdict))
 
 
 def document_key(document: str) -> str:

@@ -25,7 +25,7 @@ from analysis.route_event import RouteEvent
 from core import paths
 from babel.dates import format_date
 
-from dashboard import arrivals, charts, db, i18n, layout
+from dashboard import arrivals, charts, db, i18n, layout, memo
 from dashboard.i18n import N_, _
 
 STORE = paths.DATA_DIR / ".warehouse-placebo"
@@ -224,6 +224,9 @@ def calibrate(view: ShiftView) -> Calibration:
     cal, _ = route_event.compute_calibration(monthly(), events(), view.treated, spec(view),
                                              store=STORE, fingerprint=_fingerprint())
     _analyse.clear()
+    _event_study.clear()
+    for builder in (_series_chart, _effects_chart, _event_study_chart):
+        builder.clear()
     return cal
 
 
@@ -571,6 +574,57 @@ def event_row_from(result: RouteEvent) -> str:
     else:
         return _("chosen date {date}").format(date=i18n.date(result.event_date))
     return f"{title} ({i18n.date(result.event_date)})"
+
+
+# ------------------------------------------------------------- the page's charts, cached
+# Each chart's figure, rows, source and title once per (view, calibrated or not, language,
+# build): the figures are drawn from the cached result, so a rerun draws nothing anew.
+def _calibrated(view: ShiftView) -> bool:
+    return calibration(view) is not None
+
+
+def series_chart(view: ShiftView) -> memo.ChartParts:
+    """The monthly series around the event (drawn also when the event cannot be analysed)."""
+    return _series_chart(view, _calibrated(view))
+
+
+@memo.per_build(max_entries=32)
+def _series_chart(view: ShiftView, calibrated: bool) -> memo.ChartParts:
+    result = _analyse(view, db.build_key(), calibrated)
+    result = None if isinstance(result, str) else result
+    src, data = source(view), series(view, result)
+    return memo.ChartParts(series_figure(data, view, result, src), data, src, title(view))
+
+
+def effects_chart(view: ShiftView) -> memo.ChartParts:
+    """Change on each route (needs an analysable event)."""
+    return _effects_chart(view, _calibrated(view))
+
+
+@memo.per_build(max_entries=32)
+def _effects_chart(view: ShiftView, calibrated: bool) -> memo.ChartParts:
+    result = _analyse(view, db.build_key(), calibrated)
+    src, table = source(view), routes_table(result)
+    return memo.ChartParts(effects_figure(result, table, src), table, src,
+                           _("Change on each route, {title}").format(title=title(view)))
+
+
+def event_study_chart(view: ShiftView) -> memo.ChartParts | str:
+    """The event study by quarter, or the reason it cannot be estimated."""
+    calibrated = _calibrated(view)
+    with st.spinner(_("Estimating the event study …")):
+        return _event_study_chart(view, calibrated)
+
+
+@memo.per_build(max_entries=32)
+def _event_study_chart(view: ShiftView, calibrated: bool) -> memo.ChartParts | str:
+    key = db.build_key()
+    result, es = _analyse(view, key, calibrated), _event_study(view, key, calibrated)
+    if isinstance(es, str):
+        return es
+    src, table = source(view), event_study_table(result, es)
+    return memo.ChartParts(event_study_figure(result, es, table, src), table, src,
+                           _("Event study by quarter, {title}").format(title=title(view)))
 
 
 def source(view: ShiftView) -> charts.Source:

@@ -59,11 +59,12 @@ shown = [v for v in verdicts
 st.dataframe(claims.table(shown), hide_index=True, width="stretch", height="content",
              column_config=claims.headers(claims.TABLE_COLUMNS))
 c1, c2, c3 = st.columns(3)
-c1.download_button(_("Claims report (CSV)"), claims.report_csv(shown),
+report_csv, report_md, brief = claims.downloads(shown)
+c1.download_button(_("Claims report (CSV)"), report_csv,
                    file_name="claims_report.csv", mime="text/csv", on_click="ignore")
-c2.download_button(_("Claims report (Markdown)"), claims.report_markdown(shown),
+c2.download_button(_("Claims report (Markdown)"), report_md,
                    file_name="claims_report.md", mime="text/markdown", on_click="ignore")
-c3.download_button(_("One-page brief (HTML, printable)"), claims.brief(shown),
+c3.download_button(_("One-page brief (HTML, printable)"), brief,
                    file_name="claims_brief.html", mime="text/html", on_click="ignore")
 
 st.subheader(_("Claim detail"))
@@ -94,13 +95,12 @@ for label, text in ((_("Test"), claim.test), (_("Baseline (every part)"), claim.
         st.markdown(f"**{label}:** {text}")
 st.dataframe(claims.checks_table(verdict), hide_index=True, width="stretch",
              column_config=claims.headers(claims.CHECK_COLUMNS))
-data = claims.evidence(verdict)
-if data.empty or ("data_value" in data and data["data_value"].isna().all()):
+c = claims.evidence_chart(verdict)
+if c.fig is None:
     st.info(_("No data for this claim in the loaded warehouse: see “why” above for the "
               "dataset and the command that would load it."), icon="🕳️")
 else:
-    components.chart(claims.figure(verdict, data), data, claims.source(verdict),
-                     claims.title(verdict), f"claim_{claim.id}", link="claim")
+    components.chart(c.fig, c.data, c.source, c.title, f"claim_{claim.id}", link="claim")
 
 st.subheader(_("Your claims"))
 columns = claims.mart_columns()

@@ -59,10 +59,9 @@ source = rs.source(view)
 result = rs.analyse(view)
 ok = not isinstance(result, str)
 
-data = rs.series(view, result if ok else None)
-components.chart(rs.series_figure(data, view, result if ok else None, source), data, source,
-                 rs.title(view), "route_shifts", scale=False,  # the page's own linear/log
-                 link="series")
+c = rs.series_chart(view)
+components.chart(c.fig, c.data, c.source, c.title, "route_shifts",
+                 scale=False, link="series")  # the page's own linear/log switch
 
 if not ok:
     st.warning(_("This event cannot be analysed: {reason}. {window}").format(
@@ -108,10 +107,9 @@ with c3:
 st.markdown(_("Displacement ratio: {words}.").format(words=rs.ratio_words(result)))
 
 st.subheader(_("Change on each route"))
-table = rs.routes_table(result)
-components.chart(rs.effects_figure(result, table, source), table, source,
-                 _("Change on each route, {title}").format(title=rs.title(view)),
-                 "route_shifts_effects", link="effects")
+c = rs.effects_chart(view)
+table = c.data
+components.chart(c.fig, table, c.source, c.title, "route_shifts_effects", link="effects")
 st.dataframe(table, hide_index=True, column_config={
     c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
     for c in ("Change in detections", "Interval low", "Interval high")} | {
@@ -153,14 +151,12 @@ else:
               "`python -m etl import ../shared/data/iom`."))
 
 st.subheader(_("Before and after, by quarter"))
-es = rs.event_study(view)
-if isinstance(es, str):
-    st.info(_("The event study cannot be estimated for this window: {reason}").format(reason=es))
+c = rs.event_study_chart(view)
+if isinstance(c, str):
+    st.info(_("The event study cannot be estimated for this window: {reason}").format(reason=c))
 else:
-    es_table = rs.event_study_table(result, es)
-    components.chart(rs.event_study_figure(result, es, es_table, source), es_table, source,
-                     _("Event study by quarter, {title}").format(title=rs.title(view)),
-                     "route_shifts_event_study", link="es")
+    es = rs.event_study(view)  # the fitted object the words below read
+    components.chart(c.fig, c.data, c.source, c.title, "route_shifts_event_study", link="es")
     st.markdown(_(
         "The same model with one term per quarter instead of a single 'after' term. Treated "
         "route: its level in each quarter against the same season of the last year before "
