@@ -341,7 +341,7 @@ def _evaluate_all(cur, with_user: bool = True) -> list[engine.Verdict]:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _verdicts(build_key: str, user_file_key: str) -> list[engine.Verdict]:
-    return db.run(_evaluate_all, user_file_key != "broken")
+    return db.run_alone(_evaluate_all, user_file_key != "broken")
 
 
 def _user_key(problem: str | None) -> str:

@@ -129,7 +129,7 @@ class ShiftView:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _monthly(build_key: str) -> pd.DataFrame:
-    return db.run(analysis.load_monthly)
+    return db.run_alone(analysis.load_monthly)
 
 
 def monthly() -> pd.DataFrame:
