@@ -52,8 +52,12 @@ import: $(VENV)/.run-deps
 	$(BIN)/python -m etl import ../shared/data/frontex ../shared/data/eurostat ../shared/data/remittances ../shared/data/cbs ../shared/data/iom
 
 ## Serve the dashboard on http://localhost:$(PORT)
+# Two glibc malloc arenas instead of one per thread and Arrow on the system allocator: about
+# 25 MB less resident memory after every page (README, Performance).
+SERVE_ENV := MALLOC_ARENA_MAX=2 ARROW_DEFAULT_MEMORY_POOL=system
+
 run: warehouse
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost \
+	$(SERVE_ENV) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost \
 		--server.headless true --browser.gatherUsageStats false
 
 ## The whole test suite (network tests excluded).

@@ -81,6 +81,10 @@ def _memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
+# the environment `make run` serves the app in (Makefile, SERVE_ENV), for every server here
+SERVE_ENV = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+
+
 @contextmanager
 def server(script: Path, cwd: Path):
     """A fresh ``streamlit run`` on a free loopback port; yields (base URL, pid, t0)."""
@@ -90,7 +94,8 @@ def server(script: Path, cwd: Path):
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        env={**os.environ, **SERVE_ENV})
     base = f"http://127.0.0.1:{port}"
     try:
         while not _healthy(f"{base}/_stcore/health"):
