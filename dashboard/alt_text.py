@@ -40,9 +40,11 @@ def _finite(v) -> bool:
 
 
 def describe(fig: go.Figure) -> str:
-    """The sentence, followed by the publisher's flags the figure marks (if any)."""
-    text = _describe(fig)
+    """The sentence, followed by the publisher's flags the figure marks (if any). A figure
+    that draws some values clipped at its axis carries the sentence of its true values in
+    ``layout.meta["alt"]``, which is used instead."""
     meta = fig.layout.meta
+    text = meta.get("alt") if isinstance(meta, dict) and meta.get("alt") else _describe(fig)
     note = meta.get("flag_note") if isinstance(meta, dict) else None
     return f"{text} {note}" if note else text
 

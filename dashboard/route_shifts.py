@@ -25,7 +25,7 @@ from analysis.route_event import RouteEvent
 from core import paths
 from babel.dates import format_date
 
-from dashboard import arrivals, charts, db, i18n, layout, memo
+from dashboard import alt_text, arrivals, charts, db, i18n, layout, memo
 from dashboard.i18n import N_, _
 
 STORE = paths.DATA_DIR / ".warehouse-placebo"
@@ -332,9 +332,10 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
     span = treated[["Log change", "Interval low", "Interval high"]].abs().to_numpy()
     limit = max(float(np.nanmax(span)) * 1.3 if len(treated) else 1.0, 2.0)
     fig = go.Figure()
-    clipped = []
+    clipped, true_y = [], []
     for i, (code, g) in enumerate(table.groupby("Route code", sort=False)):
         g = g.sort_values("Quarter")
+        true_y.append(g["Log change"].to_numpy())
         others = [c for c in charts.PALETTE if c != "#c55a11"]
         colour = "#c55a11" if code == result.treated else others[i % len(others)]
         y = g["Log change"].clip(-limit, limit)
@@ -374,6 +375,11 @@ def event_study_figure(result: RouteEvent, es: EventStudy, table: pd.DataFrame,
     tests = "; ".join(f"{names.get(r, r)} {p_text(t.p_value)}" for r, t in es.pretrend.items())
     notes = [_("Pre-trend test (quarters before the event = 0): {tests}.").format(tests=tests),
              *clipped]
+    # the text alternative tells the true values, also of those drawn clipped at the axis
+    unclipped = go.Figure(fig)
+    for trace, y in zip(unclipped.data, true_y):
+        trace.y = y
+    fig.update_layout(meta={**(fig.layout.meta or {}), "alt": alt_text.describe(unclipped)})
     return _notes_above_plot(fig, notes)
 
 
@@ -539,6 +545,16 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
     """Change per route with its interval; the axis fits the receiving routes, and a value
     beyond it is drawn at the edge and written out."""
     data = table.copy()
+    ev = event_row_from(result)
+    chart = dict(
+        label="Route", value="Change in detections", low="Interval low",
+        high="Interval high", highlight=data["Route code"] == result.treated,
+        title=_("Change in detections after {event}, by route (post window)").format(event=ev),
+        x_title=_("Detections over the post window (fit − counterfactual; 95 {pct} "
+                  "interval)").format(pct="%"),
+        source=source)
+    # the text alternative tells the true values, also of those drawn clipped at the axis
+    alt = alt_text.describe(charts.interval_chart(table, **chart))
     rec = data[data["Route code"] != result.treated]
     span = rec[["Change in detections", "Interval low", "Interval high"]].abs()
     limit = float(np.nanmax(span.to_numpy())) * 1.15 if len(rec) else 1.0
@@ -548,15 +564,10 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
         over = data[col].abs() > limit
         clipped.extend(data.loc[over, "Route"])
         data[col] = data[col].clip(-limit, limit)
-    ev = event_row_from(result)
-    fig = charts.interval_chart(
-        data, label="Route", value="Change in detections", low="Interval low",
-        high="Interval high", highlight=data["Route code"] == result.treated,
-        title=_("Change in detections after {event}, by route (post window)").format(event=ev),
-        x_title=_("Detections over the post window (fit − counterfactual; 95 {pct} "
-                  "interval)").format(pct="%"),
-        source=source)
+    fig = charts.interval_chart(data, **chart)
     fig.update_xaxes(range=[-limit * 1.05, limit * 1.05])
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, "alt": alt})
     notes = []
     for row in table.itertuples(index=False):
         if row.Route in set(clipped):

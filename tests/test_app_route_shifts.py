@@ -145,3 +145,24 @@ def test_permalink_restores_a_custom_date_and_window(data):
     res = route_event.analyse_route_event(frame, events, event_date="2016-03-20",
                                           treated="EMR", spec=PanelSpec(months_after=6))
     assert at.metric[0].value == f"{res.headline.fall_treated.estimate:,.0f}"
+
+
+def test_the_text_alternatives_tell_the_true_values_of_points_clipped_at_the_axis():
+    """The effects and event-study charts draw values beyond their axis at its edge; their
+    one-sentence summaries give the values the tables hold, not the clipped ones."""
+    from dashboard import alt_text, i18n
+    from dashboard import route_shifts as rs
+
+    view = rs.ShiftView()
+    effects = rs.effects_chart(view)
+    emr = effects.data.set_index("Route code").loc["EMR", "Change in detections"]
+    assert abs(emr) > 100_000  # EU–Turkey: far beyond the receiving routes' axis
+    text = alt_text.describe(effects.fig)
+    assert f"Eastern Mediterranean Route {i18n.number(emr)}" in text
+    assert min(effects.fig.data[0].x) > emr  # drawn clipped
+    es = rs.event_study_chart(view)
+    largest = es.data["Log change"].abs().max()
+    drawn = max(abs(v) for t in es.fig.data for v in t.y if v == v)
+    assert drawn < largest  # some quarter is drawn at the axis edge
+    assert round(largest, 1) == 187.2  # Western African Route, Q+3 (a route of few crossings)
+    assert "Western African Route 187 (Q+3)" in alt_text.describe(es.fig)
