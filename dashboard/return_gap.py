@@ -169,12 +169,27 @@ def by_citizenship(view: ReturnGapView) -> pd.DataFrame:
     return data
 
 
+def _file_vintages() -> dict[str, dt.date]:
+    """Each loaded publisher file's vintage (the provenance table)."""
+    prov = db.query("provenance")
+    return {f: pd.Timestamp(v).date() for f, v in zip(prov["file_name"], prov["vintage"])}
+
+
 def _vintages(data: pd.DataFrame) -> dict[str, dt.date]:
+    """Dataset code → the newest vintage of the values shown. A row computed from two codes
+    (a rate: migr_eirtn ÷ migr_eiord) has one ``vintage``, the newer; each code gets the
+    vintage of its own files where the row names them (a file is a code's when its name holds
+    the code), else the row's."""
     known = data.dropna(subset=["value", "vintage"])
+    files = _file_vintages()
+    sources = known["source_file"] if "source_file" in known else [None] * len(known)
     out = {}
-    for code, v in zip(known["source_dataset"], known["vintage"]):
+    for code, v, names in zip(known["source_dataset"], known["vintage"], sources):
+        names = str(names).split("; ") if isinstance(names, str) else []
         for part in str(code).split(", "):
-            out[part] = max(out.get(part, pd.Timestamp(v).date()), pd.Timestamp(v).date())
+            own = [files[n] for n in names if n in files and part in n]
+            when = max(own) if own else pd.Timestamp(v).date()
+            out[part] = max(out.get(part, when), when)
     if "population_vintage" in known and known["population_vintage"].notna().any():
         out["demo_pjan"] = pd.Timestamp(known["population_vintage"].max()).date()
     return out

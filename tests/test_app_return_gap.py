@@ -1,6 +1,8 @@
 """The Return gap page under AppTest: renders, plots the marts' values, restores its state."""
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 
 import pytest
@@ -288,3 +290,16 @@ def test_index_100_in_a_chosen_year_on_screen_and_in_the_rows():
     rows = chart_tables(open_tab(at, "Table", "return_gap_NL"))[0].set_index(["Measure", "Year"])
     assert rows.loc[("ordered_to_leave", "2016"), "Index 2014"] == "97.7"
     assert rows.loc[("ordered_to_leave", "2016"), "Value"] == "32,950"
+
+
+def test_a_rate_s_two_datasets_each_keep_their_own_vintage():
+    """2014–2016 rates divide migr_eirtn (third-party extract, 20 Sep 2024) by migr_eiord
+    (Data Explorer file, 27 Mar 2018): the row's vintage is the newer, but the footer gives
+    each dataset its own."""
+    from dashboard import return_gap as rg
+
+    c = rg.rates_chart(rg.ReturnGapView())
+    assert dict(c.source.vintages) == {"migr_eiord": dt.date(2018, 3, 27),
+                                       "migr_eirtn": dt.date(2024, 9, 20)}
+    assert c.source.footer_line().startswith(
+        "Source: Eurostat, migr_eiord (vintage 27 Mar 2018), migr_eirtn (vintage 20 Sep 2024).")
