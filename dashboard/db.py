@@ -135,7 +135,7 @@ def run(loader, *args, **kwargs):
 def run_alone(loader, *args, **kwargs):
     """``run`` on a connection of its own, closed when ``loader`` returns: for a large
     one-off load (the route × nationality × month panel), so the memory DuckDB takes for it
-    (about 80 MB for that panel's aggregation) goes back instead of staying with the shared
+    (about 50 MB for that panel's aggregation) goes back instead of staying with the shared
     connection. Opening costs ~15 ms: callers cache the result."""
     build_key()  # the warehouse is in place (rebuilt first if it was missing)
     con = warehouse.connect_readonly()
