@@ -319,19 +319,36 @@ YEARS_BEFORE_DATA = 10  # a claim may name a year this far before a series' firs
 fmt = engine.format_number
 
 
-def user_file_problem() -> str | None:
-    """Why the user's claims file cannot be read (hand-edited into invalid YAML, say), in
-    plain words, or None when it is fine or absent."""
-    if not paths.USER_CLAIMS.exists():
-        return None
+def _file_stamp() -> str:
+    """The user's claims file as it is now (path, change time, size), "" when there is none."""
+    user = paths.USER_CLAIMS
+    if not user.exists():
+        return ""
+    stat = user.stat()
+    return f"{user}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load_error(stamp: str) -> str | None:
+    """The loader's reason the file of ``stamp`` cannot be read, or None (read once per
+    version of the file, not on every call of a rerun)."""
     try:
         engine.load(paths.USER_CLAIMS)
     except (engine.ClaimError, OSError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())[:300]
-        return _("Your own claims (data/{file}) cannot be read, so only the published claims "
-                 "are shown: {reason}. Correct the file by hand or move it away; nothing in it "
-                 "has been changed.").format(file=paths.USER_CLAIMS.name, reason=reason)
+        return " ".join(str(exc).split())[:300]
     return None
+
+
+def user_file_problem() -> str | None:
+    """Why the user's claims file cannot be read (hand-edited into invalid YAML, say), in
+    plain words, or None when it is fine or absent."""
+    stamp = _file_stamp()
+    reason = _load_error(stamp) if stamp else None
+    if reason is None:
+        return None
+    return _("Your own claims (data/{file}) cannot be read, so only the published claims "
+             "are shown: {reason}. Correct the file by hand or move it away; nothing in it "
+             "has been changed.").format(file=paths.USER_CLAIMS.name, reason=reason)
 
 
 def _evaluate_all(cur, with_user: bool = True) -> list[engine.Verdict]:
@@ -345,12 +362,9 @@ def _verdicts(build_key: str, user_file_key: str) -> list[engine.Verdict]:
 
 
 def _user_key(problem: str | None) -> str:
-    """The user's claims file as a cache key: its change time and size, "broken" when it
-    cannot be read, "" when there is none."""
-    if problem:
-        return "broken"
-    user = paths.USER_CLAIMS
-    return f"{user.stat().st_mtime_ns}:{user.stat().st_size}" if user.exists() else ""
+    """The user's claims file as a cache key: its stamp, "broken" when it cannot be read,
+    "" when there is none."""
+    return "broken" if problem else _file_stamp()
 
 
 def verdicts() -> list[engine.Verdict]:

@@ -210,8 +210,15 @@ def spec(view: ShiftView) -> PanelSpec:
     return PanelSpec(months_before=view.before, months_after=view.after)
 
 
-def _fingerprint() -> str:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _build_fingerprint(build_key: str) -> str:
     return str(db.run(lambda con: con.execute("SELECT fingerprint FROM build_info").fetchone()[0]))
+
+
+def _fingerprint() -> str:
+    """The build's input fingerprint, which names its stored calibrations (read once per
+    build: every chart of a rerun asks whether its view is calibrated)."""
+    return _build_fingerprint(db.build_key())
 
 
 def calibration(view: ShiftView) -> Calibration | None:
