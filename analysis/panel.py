@@ -115,7 +115,23 @@ class PanelResult:
     n_obs: int
     pre_observed_treated: float         # detections on the treated route in the pre window
     post_observed_treated: float
+    pre_max_month_treated: float = float("nan")  # the largest month on the treated route, pre
+    post_months: int = 0                # months of the post window in the panel
     fits: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def counterfactual_month(self) -> float:
+        """The counterfactual's mean month on the treated route over the post window: what
+        it would have carried without the event (observed + the fall), per month."""
+        if not self.post_months:
+            return float("nan")
+        return (self.post_observed_treated + self.fall_treated.estimate) / self.post_months
+
+    @property
+    def counterfactual_beyond_pre(self) -> bool:
+        """True when that counterfactual month exceeds every month observed on the treated
+        route before the event: the fall then rests on an extrapolation, not on data."""
+        return bool(self.counterfactual_month > self.pre_max_month_treated)
 
     @property
     def ratio_status(self) -> str:
@@ -399,6 +415,9 @@ def _assemble(raw: dict, crit: float, crit_extra: float, basis: str,
     is_t = panel["route_code"] == treated
     pre_obs = float(panel.loc[is_t & (panel["post"] == 0), "detections"].sum())
     post_obs = float(panel.loc[is_t & (panel["post"] == 1), "detections"].sum())
+    by_month = panel.loc[is_t].groupby(["month", "post"])["detections"].sum().reset_index()
+    pre_max = float(by_month.loc[by_month["post"] == 0, "detections"].max())
+    post_months = len(pd.period_range(w.first_post, w.post_end, freq="M"))
     return PanelResult(
         event_date=raw["event_date"], treated=treated, spec=raw["spec"], window=w,
         receiving=receiving, excluded=raw["excluded"], exposure=raw["exposure"],
@@ -407,7 +426,8 @@ def _assemble(raw: dict, crit: float, crit_extra: float, basis: str,
         t_fall=fall.estimate / fall.se if fall.se > 0 else float("nan"),
         t_extra=extra_total.estimate / extra_total.se if extra_total.se > 0 else float("nan"),
         crit=crit, crit_extra=crit_extra, crit_basis=basis, n_clusters=raw["n_clusters"], n_obs=raw["n_obs"],
-        pre_observed_treated=pre_obs, post_observed_treated=post_obs, fits={"raw": raw})
+        pre_observed_treated=pre_obs, post_observed_treated=post_obs,
+        pre_max_month_treated=pre_max, post_months=post_months, fits={"raw": raw})
 
 
 def specifications(base: PanelSpec = DEFAULT_SPEC) -> dict[str, PanelSpec]:

@@ -26,6 +26,21 @@ VERDICTS = {
     "no-fall": "the treated route did not fall, so there is nothing to displace",
 }
 
+#: Why a reading is not established, per code (``RouteEvent.caveats``): the page and the
+#: command line print the verdict as established only when this list is empty.
+CAVEATS = {
+    "uncalibrated": "the intervals are not calibrated on placebo dates (nominal clustered "
+                    "errors, known to be too narrow)",
+    "calibration-off-target": "the placebo calibration misses its 3–7 % target out of "
+                              "sample, so the intervals are too narrow",
+    "pre-trend": "the exposed nationalities' quarters before the event are not zero on "
+                 "some receiving route (event study), so the design's parallel-trends "
+                 "assumption fails",
+    "pretrend-untested": "the pre-trend test could not be run for this window",
+    "counterfactual": "the counterfactual leaves the range observed before the event",
+    "not-robust": "the reading depends on the specification",
+}
+
 
 def verdict(result: PanelResult) -> str:
     if not result.fall_treated.estimate > 0:
@@ -60,6 +75,26 @@ class RouteEvent:
     @property
     def reading(self) -> str:
         return VERDICTS[self.verdict]
+
+    def caveats(self, pretrend_p: dict[str, float] | None) -> list[str]:
+        """The codes of ``CAVEATS`` that hold: why the verdict cannot be read as established.
+        ``pretrend_p``: the event study's joint pre-trend p-value per route (the treated
+        route's own test is left out: it cannot see shocks common to the route); None when
+        the event study could not be fitted."""
+        out = []
+        if self.calibration is None:
+            out.append("uncalibrated")
+        elif not self.calibration.within_target:
+            out.append("calibration-off-target")
+        if pretrend_p is None:
+            out.append("pretrend-untested")
+        elif any(p < 0.05 for r, p in pretrend_p.items() if r != self.treated):
+            out.append("pre-trend")
+        if self.headline.counterfactual_beyond_pre:
+            out.append("counterfactual")
+        if not self.robust:
+            out.append("not-robust")
+        return out
 
     def as_dict(self) -> dict:
         h = self.headline.as_dict()
@@ -170,13 +205,17 @@ def analyse_route_event(frame: pd.DataFrame, events: pd.DataFrame, *,
         except ValueError as err:
             rows.append({"specification": name, "fall": np.nan, "extra": np.nan,
                          "ratio": np.nan, "inside_headline_interval": False,
-                         "note": str(err)})
+                         "counterfactual_beyond_pre": False, "note": str(err)})
             continue
         inside = bool(head.bounded and r.fall_treated.estimate > 0
                       and head.ratio_lo <= r.ratio <= head.ratio_hi)
         rows.append({"specification": name, "fall": r.fall_treated.estimate,
                      "extra": r.extra_total.estimate, "ratio": r.ratio,
-                     "inside_headline_interval": inside, "note": s.describe()})
+                     "inside_headline_interval": inside,
+                     "counterfactual_month": r.counterfactual_month,
+                     "pre_max_month": r.pre_max_month_treated,
+                     "counterfactual_beyond_pre": r.counterfactual_beyond_pre,
+                     "note": s.describe()})
     strip = pd.DataFrame(rows)
     robust = bool(strip["inside_headline_interval"].all())
     return RouteEvent(event_id=event_id, event_date=event_date, title=title, treated=treated,

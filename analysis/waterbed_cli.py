@@ -62,11 +62,30 @@ def _ratio(d: dict) -> str:
     return _interval(d, 2)
 
 
+#: The caveat codes (``analysis.route_event.CAVEATS``) in a table cell.
+CAVEATS_SHORT = {"uncalibrated": "not calibrated", "calibration-off-target":
+                 "calibration off its 3–7 % target", "pre-trend": "pre-trend on",
+                 "pretrend-untested": "pre-trend not tested",
+                 "counterfactual": "counterfactual beyond the pre-event range",
+                 "not-robust": "depends on the specification"}
+
+
+def _caveats_md(r: dict) -> str:
+    out = []
+    for code in r["caveats"]:
+        text = CAVEATS_SHORT[code]
+        if code == "pre-trend":
+            text += " " + ", ".join(k for k, p in r["pretrend_p"].items()
+                                    if k != r["treated_route"] and p < 0.05)
+        out.append(text)
+    return "; ".join(out) or "— (established)"
+
+
 def event_rows_md(results: list[dict]) -> str:
     head = ("| event | treated | post window | fall on the treated route (95 % interval) | "
             "extra on the other routes | displacement ratio | bounded | placebo n | "
-            "robust across specifications | reading |\n"
-            "|---|---|---|---:|---:|---:|---|---:|---|---|\n")
+            "robust across specifications | reading | not established because |\n"
+            "|---|---|---|---:|---:|---:|---|---:|---|---|---|\n")
     lines = []
     for r in results:
         lines.append(
@@ -76,7 +95,8 @@ def event_rows_md(results: list[dict]) -> str:
             f"{'yes' if r['displacement_ratio']['bounded'] else 'no'} | "
             f"{r['placebo']['n'] if r['placebo'] else '—'} | "
             f"{'robust' if r['robust_across_specs'] else 'depends on the specification'} | "
-            f"{r['reading']} |")
+            f"{r['reading']} | "
+            f"{_caveats_md(r)} |")
     return head + "\n".join(lines) + "\n"
 
 
@@ -94,6 +114,22 @@ def _clean(obj):
     if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
         return None
     return obj
+
+
+def result_dict(res) -> dict:
+    """A ``RouteEvent`` as the command prints it: its own keys, the event study's pre-trend
+    p-values and the caveats they imply (``RouteEvent.caveats``)."""
+    from analysis.leads_lags import fit_event_study
+
+    out = res.as_dict()
+    try:
+        es = fit_event_study(res.headline)
+    except ValueError as err:
+        out["pretrend_p"], out["pretrend_note"] = None, str(err)
+    else:
+        out["pretrend_p"] = {r: t.p_value for r, t in es.pretrend.items()}
+    out["caveats"] = res.caveats(out["pretrend_p"])
+    return _clean(out)
 
 
 def waterbed(args) -> int:
@@ -124,7 +160,7 @@ def waterbed(args) -> int:
         except ValueError as err:
             print(f"{eid}: {err}", file=sys.stderr)
             return 1
-        results.append(_clean(res.as_dict()))
+        results.append(result_dict(res))
     if args.format == "json":
         out = results[0] if len(results) == 1 else results
         print(json.dumps(out, indent=1, ensure_ascii=False))

@@ -45,4 +45,4 @@ def page_guard(name: str):
         yield
     except Exception as exc:  # noqa: BLE001  (the boundary: nothing reaches the user raw)
         log.error("page %r failed: %s: %s", name, type(exc).__name__, exc, exc_info=True)
-        st.error(message(exc), icon="⚠️")
+        st.error(message(exc), icon=":material/warning:")

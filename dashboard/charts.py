@@ -83,6 +83,16 @@ def dated(text: str) -> str:
     return ISO_DATE.sub(lambda m: i18n.date(dt.date(*map(int, m.groups()))), text)
 
 
+def titled_date(title: str, date) -> str:
+    """An event's title with its date, one pair of brackets: "EU–Turkey Statement applies
+    (20 Mar 2016; agreed 18 Mar 2016)", never "(agreed 18 Mar 2016) (20 Mar 2016)"."""
+    when = i18n.date(date)
+    if title.endswith(")") and " (" in title:
+        head, inner = title[:-1].rsplit(" (", 1)
+        return f"{head} ({when}; {inner})"
+    return f"{title} ({when})"
+
+
 def localized_titles(events: pd.DataFrame) -> pd.DataFrame:
     """Policy events with ``title`` in the interface's language (``title_nl`` in Dutch, where
     the event has one; the English title otherwise), dates in it as the interface writes
@@ -217,8 +227,7 @@ def time_series(
     for i, name in enumerate(order):
         rows = data[data["series"] == name].sort_values("period")
         x = pd.to_datetime(rows["period"])
-        colour = PALETTE[i % len(PALETTE)]
-        dash = palette.DASHES[(i // len(PALETTE)) % len(palette.DASHES)]
+        colour, dash = palette.series_style(i)
         marks = ([f if pd.notna(v) else None for f, v in zip(rows[flag_col], rows[value])]
                  if flag_col else [None] * len(rows))
         flagged = [bool(flags.codes(f)) for f in marks]

@@ -369,7 +369,7 @@ def _user_key(problem: str | None) -> str:
 
 def verdicts() -> list[engine.Verdict]:
     if problem := user_file_problem():
-        st.warning(problem, icon="⚠️")
+        st.warning(problem, icon=":material/warning:")
     with st.spinner(_("Checking the claims against the data, now and as it stood when each "
                       "was made …")):
         return _verdicts(db.build_key(), _user_key(problem))

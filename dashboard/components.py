@@ -211,7 +211,7 @@ def chart(fig, data: pd.DataFrame, source: Source, title: str, file_stem: str, *
 def missing_note(gaps: list[str]) -> None:
     """Say which years are missing from a chart and how to fetch them."""
     for gap in gaps:
-        st.info(gap, icon="🕳️")
+        st.info(gap, icon=":material/help_outline:")
 
 
 def events_table(events: pd.DataFrame) -> None:
@@ -251,3 +251,35 @@ def metric(label: str, value: str, *, help: str | None = None, delta: str | None
     change in neutral colours (a fall is not "bad")."""
     st.markdown(f"**{label}**".replace("$", r"\$"), help=help or None)
     st.metric(label, value, delta, delta_color="off", label_visibility="collapsed")
+
+
+def as_text(frame: pd.DataFrame, digits: dict[str, int] | None = None,
+            percent: dict[str, int] | None = None, blank: tuple[str, ...] = (),
+            months: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``frame`` for ``st.dataframe`` with numbers written as the interface language writes
+    them (Streamlit's own "localized" format follows the browser, not the page's language):
+    ``digits`` {column: decimals}, ``percent`` {column: decimals} for shares, and ``blank``
+    columns whose missing values show as an empty cell rather than "None", ``months`` columns
+    of dates written as months ("Jun 2016" · "jun 2016"). Show the written number columns
+    with ``number_column``."""
+    out = frame.copy()
+    for col in months:
+        if col in out:
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else i18n.month_year(v))
+    for col, d in (digits or {}).items():
+        if col in out:
+            out[col] = out[col].map(lambda v, d=d: "" if pd.isna(v) else i18n.number(v, d))
+    for col, d in (percent or {}).items():
+        if col in out:
+            out[col] = out[col].map(
+                lambda v, d=d: "" if pd.isna(v) else i18n.number(100 * v, d) + " %")
+    for col in blank:
+        if col in out:
+            out[col] = out[col].map(lambda v: "" if v is None or (not isinstance(v, str)
+                                                                  and pd.isna(v)) else v)
+    return out
+
+
+def number_column(label: str, **kwargs):
+    """A column of numbers written by ``as_text``: right-aligned like numbers."""
+    return st.column_config.TextColumn(label, alignment="right", **kwargs)

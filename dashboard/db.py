@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from core import inputs, paths, rebuild, warehouse
+from dashboard import i18n, names
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -113,15 +114,30 @@ def build_key() -> str:
     """Identity of the warehouse file now in place: the cache key of everything read."""
     if not paths.WAREHOUSE.exists():  # a page run without app.py (a server's first deep link)
         if not ensure_warehouse().ok:
-            st.error(ensure_warehouse().warning, icon="⚠️")
+            st.error(ensure_warehouse().warning, icon=":material/warning:")
             st.stop()
     return warehouse.file_key()
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query with named parameters; cached per warehouse build."""
+    """Run a named query with named parameters; cached per warehouse build. Route and
+    country names come in the interface language (``dashboard.names``)."""
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _run(name, frozen, build_key())
+    key = build_key()
+    return names.localize(_run(name, frozen, key), name_map(key))
+
+
+def name_map(key: str | None = None) -> dict[str, str]:
+    """{publisher's English name: the name in the interface language} (empty in English)."""
+    if i18n.current() == i18n.DEFAULT:
+        return {}
+    return _name_map(key or build_key(), i18n.current())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _name_map(key: str, lang: str) -> dict[str, str]:
+    with i18n.use(lang):
+        return names.translations(_run("country_names", (), key))
 
 
 def run(loader, *args, **kwargs):

@@ -239,3 +239,10 @@ def month_abbr(value) -> str:
     import pandas as pd
 
     return format_date(pd.Timestamp(value).date(), "LLL", locale=locale())
+
+
+def month_year(value) -> str:
+    """Jun 2016 · jun 2016 (a month of a year)."""
+    import pandas as pd
+
+    return format_date(pd.Timestamp(value).date(), "MMM y", locale=locale())

@@ -14,8 +14,17 @@ BLACK = "#000000"
 YELLOW = "#F0E442"
 
 SERIES = [BLUE, VERMILLION, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, BLACK, YELLOW]
-# Beyond eight series the colours repeat; charts then vary the line dash (see charts.py).
+# Beyond eight series a neutral grey (4.5:1 on white) with a changing dash, so a ninth
+# series ("Other" among the routes) never takes the first series' colour.
+GREY = "#767676"
 DASHES = ["solid", "dot", "dashdot", "longdash"]
+
+
+def series_style(i: int) -> tuple[str, str]:
+    """(colour, dash) of the i-th series of a chart."""
+    if i < len(SERIES):
+        return SERIES[i], DASHES[0]
+    return GREY, DASHES[(i - len(SERIES)) % len(DASHES)]
 
 HIGHLIGHT = VERMILLION   # the series or row a chart is about (e.g. the treated route)
 REFERENCE = BLUE         # the other rows

@@ -25,7 +25,7 @@ from analysis.route_event import RouteEvent
 from core import paths
 from babel.dates import format_date
 
-from dashboard import alt_text, arrivals, charts, db, i18n, layout, memo
+from dashboard import alt_text, arrivals, charts, db, i18n, layout, memo, names
 from dashboard.i18n import N_, _
 
 STORE = paths.DATA_DIR / ".warehouse-placebo"
@@ -43,6 +43,25 @@ READINGS = {
                    "interval lies below 0): no waterbed"),
     "none": N_("no displacement distinguishable from zero (the ratio's interval contains 0)"),
     "no-fall": N_("the treated route did not fall, so there is nothing to displace"),
+}
+#: Why the reading is not established (``analysis.route_event.CAVEATS``), in words; the
+#: headline and the effects chart print these, so a verdict never stands alone when the
+#: data cannot support it.
+CAVEATS = {
+    "uncalibrated": N_("the intervals are not calibrated on placebo dates (nominal clustered "
+                       "errors, known to be too narrow)"),
+    "calibration-off-target": N_("the placebo calibration of {route} misses its 3–7 {pct} "
+                                 "target out of sample ({loo} leave-one-out, {split} split by "
+                                 "period), so the intervals are too narrow"),
+    "pre-trend": N_("the exposed nationalities' quarters before the event are not zero on "
+                    "{routes} (event study), so the design's parallel-trends assumption "
+                    "fails"),
+    "pretrend-untested": N_("the pre-trend test could not be run for this window"),
+    "counterfactual": N_("the counterfactual leaves the range observed before the event "
+                         "({cf} detections a month on {route} without the event, against "
+                         "at most {max} in any month before)"),
+    "not-robust": N_("the reading depends on the specification (see the sensitivity "
+                     "table)"),
 }
 #: The sensitivity strip's specifications (``analysis.panel.specifications``).
 SPECIFICATIONS = {
@@ -158,13 +177,16 @@ def _names(build_key: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def routes() -> dict[str, str]:
-    """Route code → name, in the project's route order."""
-    return _names(db.build_key())[0]
+    """Route code → name in the interface language, in the project's route order."""
+    return {code: names.route(name) for code, name in _names(db.build_key())[0].items()}
 
 
 def nationalities() -> dict[str, str]:
-    """ISO-3 → name of every nationality with at least one detection, by name."""
-    return _names(db.build_key())[1]
+    """ISO-3 → name (interface language) of every nationality with at least one detection,
+    by name."""
+    shown = db.name_map()
+    out = {iso: shown.get(name, name) for iso, name in _names(db.build_key())[1].items()}
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
 def resolve(view: ShiftView) -> ShiftView:
@@ -441,8 +463,8 @@ def title(view: ShiftView) -> str:
     if ev["id"] is None:  # "chosen date 20 Mar 2016" names its date already
         return _("Monthly detections by route around {event}{who}").format(
             event=ev["title"], who=who)
-    return _("Monthly detections by route around {event} ({date}){who}").format(
-        event=ev["title"], date=i18n.date(ev["date"]), who=who)
+    return _("Monthly detections by route around {event}{who}").format(
+        event=charts.titled_date(ev["title"], ev["date"]), who=who)
 
 
 def series_figure(data: pd.DataFrame, view: ShiftView, result: RouteEvent | None,
@@ -492,6 +514,12 @@ def strip_table(result: RouteEvent) -> pd.DataFrame:
     specs = specifications(result.headline.spec)
     details = [describe_spec(specs[name]) if name in specs and note == specs[name].describe()
                else note for name, note in zip(s["specification"], s["note"])]
+    # a fall that rests on a counterfactual beyond anything seen before is flagged, not listed
+    details = [d + " — " + _("counterfactual beyond the observed range: {cf} a month, at most "
+                             "{max} in any month before").format(
+                   cf=i18n.number(row.counterfactual_month), max=i18n.number(row.pre_max_month))
+               if row.counterfactual_beyond_pre else d
+               for d, row in zip(details, s.itertuples(index=False))]
     return pd.DataFrame({
         "Specification": s["specification"].map(
             lambda n: _(SPECIFICATIONS[n]) if n in SPECIFICATIONS else n),
@@ -504,27 +532,61 @@ def strip_table(result: RouteEvent) -> pd.DataFrame:
     })
 
 
-def gaps(result: RouteEvent) -> list[str]:
-    """What the data cannot support, in words (shown on the page and inside the chart)."""
+def pretrend_p(es: EventStudy | str) -> dict[str, float] | None:
+    """The event study's pre-trend p-value per route; None when it could not be fitted."""
+    return None if isinstance(es, str) else {r: t.p_value for r, t in es.pretrend.items()}
+
+
+def caveats(result: RouteEvent, es: EventStudy | str) -> list[str]:
+    """Why the headline's reading is not established, one clause per reason, in the
+    interface language (``RouteEvent.caveats``: the same codes the command line prints)."""
+    names, h = routes(), result.headline
     out = []
-    h = result.headline
-    if result.calibration is None:
-        out.append(_("Intervals are not calibrated on placebo dates (nominal clustered "
-                     "errors, known to be too narrow)."))
-    elif not result.calibration.within_target:
-        c = result.calibration
-        out.append(_("Placebo calibration of {route} fails out of sample (rejection at "
-                     "nominal {nominal}: {loo} leave-one-out, {split} split by period): read "
-                     "the fall's interval as too narrow.").format(
-            route=result.treated, nominal=pct_of(0.05, 0), loo=pct_of(c.loo_rejection_fall, 0),
-            split=pct_of(c.split_rejection_fall, 0)))
-    status = h.ratio_status
+    for code in result.caveats(pretrend_p(es)):
+        text = _(CAVEATS[code])
+        if code == "calibration-off-target":
+            c = result.calibration
+            text = text.format(route=names.get(result.treated, result.treated), pct="%",
+                               loo=pct_of(c.loo_rejection_fall, 0),
+                               split=pct_of(c.split_rejection_fall, 0))
+        elif code == "pre-trend":
+            shown = [names.get(r, r) for r, p in pretrend_p(es).items()
+                     if r != result.treated and p < 0.05]
+            text = text.format(routes=", ".join(shown))
+        elif code == "counterfactual":
+            text = text.format(cf=i18n.number(h.counterfactual_month),
+                               route=names.get(result.treated, result.treated),
+                               max=i18n.number(h.pre_max_month_treated))
+        out.append(text)
+    return out
+
+
+def headline(result: RouteEvent, es: EventStudy | str) -> str:
+    """The headline sentence: the reading, stated as established only when nothing in
+    ``caveats`` holds; otherwise the reasons come first, in the same sentence."""
+    h, names = result.headline, routes()
+    lead = _("**{event}**, treated route **{route}**, post window {first} to {last}").format(
+        event=event_row_from(result).rsplit(" (", 1)[0],
+        route=names.get(result.treated, result.treated), first=month(h.window.first_post),
+        last=month(h.window.post_end))
+    why = caveats(result, es)
+    if not why:
+        return _("{lead}: {reading}. Established on this design: calibrated intervals "
+                 "within their target, no pre-trend on the receiving routes, the same "
+                 "reading in every specification.").format(lead=lead, reading=reading(result))
+    return _("{lead}. **Not established**: the point estimates read “{reading}”, but "
+             "{reasons}. Read it as a description of these data, not as a finding.").format(
+        lead=lead, reading=reading(result), reasons="; ".join(why))
+
+
+def gaps(result: RouteEvent, es: EventStudy | str) -> list[str]:
+    """What the data cannot support, in words (inside the effects chart)."""
+    out = [_("Not established: {reason}.").format(reason=c) for c in caveats(result, es)]
+    status = result.headline.ratio_status
     if status == "no-fall":
         out.append(_("The treated route did not fall: the displacement ratio is undefined."))
     elif status == "unbounded":
         out.append(_("Ratio unbounded: the fall itself is not distinguishable from zero."))
-    if not result.robust:
-        out.append(_("The result depends on the specification (see the sensitivity table)."))
     return out
 
 
@@ -547,8 +609,8 @@ def ratio_words(result: RouteEvent) -> str:
     return text
 
 
-def effects_figure(result: RouteEvent, table: pd.DataFrame,
-                   source: charts.Source) -> go.Figure:
+def effects_figure(result: RouteEvent, table: pd.DataFrame, source: charts.Source,
+                   es: EventStudy | str) -> go.Figure:
     """Change per route with its interval; the axis fits the receiving routes, and a value
     beyond it is drawn at the edge and written out."""
     data = table.copy()
@@ -581,7 +643,7 @@ def effects_figure(result: RouteEvent, table: pd.DataFrame,
             notes.append(_("{route}: {change} ({lo} to {hi}), beyond the axis").format(
                 route=row.Route, change=i18n.number(row[3]), lo=i18n.number(row[4]),
                 hi=i18n.number(row[5])))
-    notes.extend(gaps(result))
+    notes.extend(gaps(result, es))
     return _notes_above_plot(fig, notes)
 
 
@@ -591,7 +653,7 @@ def event_row_from(result: RouteEvent) -> str:
         title = shown.get(result.event_id, result.title)
     else:
         return _("chosen date {date}").format(date=i18n.date(result.event_date))
-    return f"{title} ({i18n.date(result.event_date)})"
+    return charts.titled_date(title, result.event_date)
 
 
 # ------------------------------------------------------------- the page's charts, cached
@@ -621,9 +683,10 @@ def effects_chart(view: ShiftView) -> memo.ChartParts:
 
 @memo.per_build(max_entries=32)
 def _effects_chart(view: ShiftView, calibrated: bool) -> memo.ChartParts:
-    result = _analyse(view, db.build_key(), calibrated)
+    key = db.build_key()
+    result, es = _analyse(view, key, calibrated), _event_study(view, key, calibrated)
     src, table = source(view), routes_table(result)
-    return memo.ChartParts(effects_figure(result, table, src), table, src,
+    return memo.ChartParts(effects_figure(result, table, src, es), table, src,
                            _("Change on each route, {title}").format(title=title(view)))
 
 

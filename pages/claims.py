@@ -98,7 +98,7 @@ st.dataframe(claims.checks_table(verdict), hide_index=True, width="stretch",
 c = claims.evidence_chart(verdict)
 if c.fig is None:
     st.info(_("No data for this claim in the loaded warehouse: see “why” above for the "
-              "dataset and the command that would load it."), icon="🕳️")
+              "dataset and the command that would load it."), icon=":material/help_outline:")
 else:
     components.chart(c.fig, c.data, c.source, c.title, f"claim_{claim.id}", link="claim")
 

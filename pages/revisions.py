@@ -49,20 +49,23 @@ years = rev.compared_years(view)
 st.subheader(_("By year"))
 summary = rev.by_year(view)
 for note in rev.partial_years(view):
-    st.info(note, icon="🗓️")
-st.dataframe(summary, hide_index=True, width="stretch", column_config={
+    st.info(note, icon=":material/calendar_month:")
+VALUES = {"old": 0, "new": 0, "revision": 0}
+st.dataframe(components.as_text(summary, VALUES, {"relative_revision": 1},
+                                months=("first_month", "last_month")),
+             hide_index=True, width="stretch", column_config={
     "year": st.column_config.NumberColumn(_("Year"), format="%d"),
     "months": st.column_config.NumberColumn(_("Months compared"), format="%d"),
-    "first_month": st.column_config.DateColumn(_("First month"), format="MMM YYYY"),
-    "last_month": st.column_config.DateColumn(_("Last month"), format="MMM YYYY"),
+    "first_month": components.number_column(_("First month")),
+    "last_month": components.number_column(_("Last month")),
     "months_old": st.column_config.NumberColumn(_("Months in older vintage"), format="%d"),
     "months_new": st.column_config.NumberColumn(_("Months in newer vintage"), format="%d"),
     "compared": st.column_config.NumberColumn(_("Compared"), format="%d"),
     "revised": st.column_config.NumberColumn(_("Revised"), format="%d"),
-    "old": st.column_config.NumberColumn(_("Older vintage"), format="localized"),
-    "new": st.column_config.NumberColumn(_("Newer vintage"), format="localized"),
-    "revision": st.column_config.NumberColumn(_("Revision"), format="localized"),
-    "relative_revision": st.column_config.NumberColumn(_("Relative revision"), format="percent"),
+    "old": components.number_column(_("Older vintage")),
+    "new": components.number_column(_("Newer vintage")),
+    "revision": components.number_column(_("Revision")),
+    "relative_revision": components.number_column(_("Relative revision")),
 })
 st.caption(rev.by_year_title(view) + ".")
 components.csv_download(summary, source, rev.by_year_title(view), rev.file_stem(view, "by_year"))
@@ -81,16 +84,17 @@ if years:
     if top.empty:
         st.info(_("No value differs between these two vintages."))
     else:
-        st.dataframe(top, hide_index=True, width="stretch", column_config={
+        shown = components.as_text(top, VALUES, {"relative_revision": 1},
+                                   blank=("flag_old", "flag_new"))
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
             "key": _("Code"), "label": _("Name"), "is_aggregate": None,
             "year": st.column_config.NumberColumn(_("Year"), format="%d"),
             "months": st.column_config.NumberColumn(_("Months compared"), format="%d"),
             "first_month": None, "last_month": None, "months_old": None, "months_new": None,
-            "old": st.column_config.NumberColumn(_("Older vintage"), format="localized"),
-            "new": st.column_config.NumberColumn(_("Newer vintage"), format="localized"),
-            "revision": st.column_config.NumberColumn(_("Revision"), format="localized"),
-            "relative_revision": st.column_config.NumberColumn(_("Relative revision"),
-                                                               format="percent"),
+            "old": components.number_column(_("Older vintage")),
+            "new": components.number_column(_("Newer vintage")),
+            "revision": components.number_column(_("Revision")),
+            "relative_revision": components.number_column(_("Relative revision")),
             "flag_old": _("Flag (older)"), "flag_new": _("Flag (newer)"),
         })
         st.caption(rev.largest_title(view) + ".")
@@ -100,5 +104,5 @@ else:
     st.info(_("The two vintages have no value in common for this series."))
 
 if note := rev.unmatched(view):
-    st.info(note, icon="🕳️")
+    st.info(note, icon=":material/help_outline:")
 bind.permalink_box()

@@ -36,7 +36,9 @@ st.markdown(_(
     "every other route by the nationalities that used the treated route before (their share "
     "of it), compared with the other nationalities on the same route and month. "
     "Pre-registered default: 12 months after the event (from its first full month), "
-    "24 months before; intervals calibrated on placebo dates of the same route."))
+    "24 months before. The intervals are nominal until you calibrate them on placebo "
+    "dates of the same route (the button below the headline); the headline says when the "
+    "data cannot support its reading."))
 
 with st.sidebar:
     st.header(_("Question"))
@@ -70,14 +72,9 @@ if not ok:
     st.stop()
 
 h = result.headline
+es = rs.event_study(view)  # its pre-trend tests qualify the headline
 st.subheader(_("Headline"))
-event_title = rs.event_row_from(result).rsplit(" (", 1)[0]
-st.markdown(_("**{event}**, treated route **{route}**, post window {first} to {last}: "
-              "{reading}.").format(event=event_title, route=route_names[result.treated],
-                                   first=rs.month(h.window.first_post),
-                                   last=rs.month(h.window.post_end), reading=rs.reading(result)))
-for gap in rs.gaps(result):
-    st.info(gap)
+st.markdown(rs.headline(result, es))
 if result.calibration is None:
     if st.button(_("Calibrate on placebo dates of {route} (takes about a minute, stored for "
                    "this data build)").format(route=route_names[view.treated])):
@@ -110,9 +107,9 @@ st.subheader(_("Change on each route"))
 c = rs.effects_chart(view)
 table = c.data
 components.chart(c.fig, table, c.source, c.title, "route_shifts_effects", link="effects")
-st.dataframe(table, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
-    for c in ("Change in detections", "Interval low", "Interval high")} | {
+NUMBERS = ("Change in detections", "Interval low", "Interval high")
+st.dataframe(components.as_text(table, dict.fromkeys(NUMBERS, 0)), hide_index=True,
+             column_config={c: components.number_column(_(rs.COLUMNS[c])) for c in NUMBERS} | {
     c: _(rs.COLUMNS[c]) for c in ("Route", "Route code", "Role")})
 
 st.subheader(_("Risk on the routes, before and after"))
@@ -136,11 +133,11 @@ if risk.available():
         st.info(_("No route of this event has MMP data mapped to it."))
     else:
         headers = risk.window_columns()
-        st.dataframe(risk_rows, hide_index=True, column_config={
-            c: st.column_config.NumberColumn(headers.get(c), format="localized")
-            for c in risk_rows.columns if c.startswith(("dead", "detections"))} | {
-            c: st.column_config.NumberColumn(headers.get(c), format="%.1f")
-            for c in risk_rows.columns if "per_1000" in c} | {
+        counts = [c for c in risk_rows.columns if c.startswith(("dead", "detections"))]
+        rates = [c for c in risk_rows.columns if "per_1000" in c]
+        shown = components.as_text(risk_rows, dict.fromkeys(counts, 0) | dict.fromkeys(rates, 1))
+        st.dataframe(shown, hide_index=True, column_config={
+            c: components.number_column(headers.get(c)) for c in counts + rates} | {
             c: headers[c] for c in ("route", "route_code") if c in risk_rows.columns})
         for note in risk.window_gaps(windows):
             st.caption(note)
@@ -155,7 +152,6 @@ c = rs.event_study_chart(view)
 if isinstance(c, str):
     st.info(_("The event study cannot be estimated for this window: {reason}").format(reason=c))
 else:
-    es = rs.event_study(view)  # the fitted object the words below read
     components.chart(c.fig, c.data, c.source, c.title, "route_shifts_event_study", link="es")
     st.markdown(_(
         "The same model with one term per quarter instead of a single 'after' term. Treated "
@@ -176,11 +172,13 @@ st.markdown(_("The headline is **robust**: every other specification's ratio lie
             _("The reading **depends on the specification**: not every specification's ratio "
               "lies inside the headline's interval (or the headline is unbounded)."))
 strip = rs.strip_table(result)
-st.dataframe(strip, hide_index=True, column_config={
-    c: st.column_config.NumberColumn(_(rs.COLUMNS[c]), format="localized")
-    for c in ("Fall on the treated route", "Extra on the other routes")} | {
-    c: _(rs.COLUMNS[c]) for c in ("Specification", "Displacement ratio",
-                                  "Inside the headline interval", "Details")})
+STRIP_NUMBERS = ("Fall on the treated route", "Extra on the other routes")
+st.dataframe(components.as_text(strip, dict.fromkeys(STRIP_NUMBERS, 0)
+                                | {"Displacement ratio": 3}), hide_index=True, column_config={
+    c: components.number_column(_(rs.COLUMNS[c]))
+    for c in (*STRIP_NUMBERS, "Displacement ratio")} | {
+    c: _(rs.COLUMNS[c]) for c in ("Specification", "Inside the headline interval",
+                                  "Details")})
 components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
                         "route_shifts_sensitivity")
 

@@ -4,7 +4,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from core import refresh
-from dashboard import i18n
+from dashboard import components, i18n
 from dashboard import sources as src
 from dashboard.binding import Binding
 from dashboard.entry import through_app
@@ -42,7 +42,8 @@ st.caption(ngettext(
     "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
     "{title}: {n} file(s). The checksum is shortened here; the CSV has it in full.",
     len(files)).format(title=src.files_title(view), n=len(files)))
-st.dataframe(src.files_display(files), hide_index=True, width="stretch", height="content",
+st.dataframe(components.as_text(src.files_display(files), {"size": 0, "rows": 0}),
+             hide_index=True, width="stretch", height="content",
              column_config={
     "publisher": _("Publisher"),
     "dataset": _("Dataset"),
@@ -52,8 +53,8 @@ st.dataframe(src.files_display(files), hide_index=True, width="stretch", height=
     "retrieved_at": st.column_config.DatetimeColumn(_("Retrieved/imported at (UTC)"),
                                                     format="YYYY-MM-DD HH:mm"),
     "sha256": "sha256",
-    "size": st.column_config.NumberColumn(_("Size (bytes)"), format="localized"),
-    "rows": st.column_config.NumberColumn(_("Rows"), format="localized"),
+    "size": components.number_column(_("Size (bytes)")),
+    "rows": components.number_column(_("Rows")),
     "coverage": _("Coverage (geo, years)"),
     "coverage_start": st.column_config.DateColumn(_("Coverage start"), format="YYYY-MM-DD"),
     "coverage_end": st.column_config.DateColumn(_("Coverage end"), format="YYYY-MM-DD"),

@@ -62,10 +62,35 @@ def csv_table(data: pd.DataFrame, source, title: str) -> tuple[list[str], pd.Dat
 MISSING_REASON = (["Missing reason"], ["Reden ontbreken"])  # a chart table's last column
 
 
+ENGLISH_NUMBER = r"-?\d{1,3}(,\d{3})*(\.\d+)?"
+
+
+def as_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """A page table with the columns it writes as English text numbers ("1,060,293",
+    "-0.067"; ``components.as_text``) read back as numbers (an empty cell = missing)."""
+    out = table.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype.kind not in "OUT" and str(s.dtype) not in ("str", "string"):
+            continue
+        text = s.dropna().astype(str)
+        text = text[text != ""]
+        if text.empty or not text.str.fullmatch(ENGLISH_NUMBER).all():
+            continue
+        clean = s.astype(str).str.replace(",", "", regex=False).replace({"": None, "nan": None})
+        values = pd.to_numeric(clean, errors="coerce")
+        whole = values.dropna()
+        out[col] = (values.astype("Int64") if not text.str.contains(r"\.").any()
+                    and (whole == whole.round()).all() else values)
+    return out
+
+
 def page_tables(at: AppTest) -> list[pd.DataFrame]:
     """The page's own tables (st.dataframe), without the Table tab of each chart (whose last
-    column is the chart table's "Missing reason")."""
-    return [d.value for d in at.dataframe if list(d.value.columns)[-1:] not in MISSING_REASON]
+    column is the chart table's "Missing reason"); numbers written as text read back as
+    numbers (``as_numbers``)."""
+    return [as_numbers(d.value) for d in at.dataframe
+            if list(d.value.columns)[-1:] not in MISSING_REASON]
 
 
 def chart_stems(at: AppTest) -> list[str]:

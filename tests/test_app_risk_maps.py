@@ -8,7 +8,7 @@ import math
 import pytest
 
 from core import warehouse
-from pages import csv_table, decode, footer, open_tab, run_page, specs, title
+from pages import as_numbers, csv_table, decode, footer, open_tab, run_page, specs, title
 
 pytestmark = pytest.mark.usefixtures("built_warehouse")
 ARRIVALS = "pages/arrivals.py"
@@ -190,7 +190,8 @@ def test_return_gap_map_bad_link_value_falls_back_with_a_notice():
 # ----------------------------------------------------------------------------- route shifts
 def test_route_shifts_risk_table_uses_the_estimate_windows():
     at = run_page("pages/route_shifts.py", timeout=300)
-    table = next(d.value for d in at.dataframe if "per_1000_before" in d.value.columns)
+    shown = next(d.value for d in at.dataframe if "per_1000_before" in d.value.columns)
+    table = as_numbers(shown)
     assert table["route_code"].tolist()[0] == "EMR"
     assert table["route"].tolist()[0] == "Eastern Mediterranean Route (treated)"
     assert set(table["route_code"]) == {"EMR", "CMR", "WMR", "WAR"}
@@ -207,6 +208,7 @@ def test_route_shifts_risk_table_uses_the_estimate_windows():
     emr = table.iloc[0]
     assert (emr["dead_and_missing_before"], emr["detections_before"]) == (dead_before, det_before)
     assert (emr["dead_and_missing_after"], emr["detections_after"]) == (dead_after, det_after)
-    assert emr["per_1000_after"] == pytest.approx(dead_after / det_after * 1000)
+    assert emr["per_1000_after"] == pytest.approx(dead_after / det_after * 1000, abs=0.05)
+    assert shown.iloc[0]["detections_before"] == f"{det_before:,}"  # as the reader sees it
     assert not math.isnan(emr["change_per_1000"])
     assert any("different publishers" in c.value for c in at.caption)

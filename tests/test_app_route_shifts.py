@@ -51,6 +51,33 @@ def test_default_view_prints_the_result_objects_numbers(data):
     assert "trend=" not in " ".join(m.value for m in at.markdown)
 
 
+def test_the_headline_does_not_state_a_verdict_the_data_cannot_support(data):
+    """Uncalibrated, with pre-trends on the receiving routes and a reading that changes with
+    the specification, the default view's "no waterbed" is printed as not established, with
+    the reasons in the same sentence and inside the effects chart."""
+    frame, events = data
+    at = run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Not established**: the point estimates read “the exposed nationalities fell on " \
+           "the other routes too" in text
+    assert "not calibrated on placebo dates" in text
+    # the event study's receiving routes whose leads are not zero (p < 0.05), named
+    assert "not zero on Central Mediterranean Route, Western Mediterranean Route" in text
+    assert "depends on the specification" in text
+    effects = json.loads(at.get("plotly_chart")[1].proto.spec)
+    notes = " ".join(a.get("text", "") for a in effects["layout"]["annotations"])
+    assert "Not established: the intervals are not calibrated" in notes
+    # the "with pre-trend" specification's counterfactual leaves the observed range: flagged
+    res = route_event.analyse_route_event(frame, events, event_id="eu-turkey-statement-2016")
+    row = res.strip.set_index("specification").loc["with pre-trend"]
+    assert row["counterfactual_beyond_pre"] and row["fall"] > 20e6
+    assert not res.strip.set_index("specification").loc["default",
+                                                         "counterfactual_beyond_pre"]
+    strip = [t for t in page_tables(at) if "Specification" in t.columns][0]
+    details = strip.set_index("Specification").loc["with pre-trend", "Details"]
+    assert "counterfactual beyond the observed range" in details
+
+
 def _values(v) -> list:
     """A plotly array from a figure's JSON (plain list or typed binary array)."""
     if isinstance(v, dict) and "bdata" in v:

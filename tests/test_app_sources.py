@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core import warehouse
-from pages import run_page
+from pages import as_numbers, run_page
 
 pytestmark = pytest.mark.usefixtures("built_warehouse")  # the app reads a built warehouse
 
@@ -29,7 +29,7 @@ def default():
 
 def test_files_table_lists_every_file_in_the_provenance_table(default, provenance):
     assert not default.error
-    shown = default.dataframe[0].value
+    shown = as_numbers(default.dataframe[0].value)
     assert sorted(shown["file_name"]) == sorted(provenance["file_name"])
     from core import inputs
 
@@ -46,7 +46,7 @@ def test_files_table_lists_every_file_in_the_provenance_table(default, provenanc
 
 
 def test_codes_and_coverage_come_from_the_staging_rows(default):
-    shown = default.dataframe[0].value.set_index("file_name")
+    shown = as_numbers(default.dataframe[0].value).set_index("file_name")
     with warehouse.connect_readonly() as con:
         geos, first, last, nl_first, nl_last = con.execute("""
             SELECT count(DISTINCT geo), min(year), max(year),

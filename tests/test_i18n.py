@@ -115,6 +115,8 @@ def test_lang_nl_renders_dutch_overview_with_dutch_numbers():
         "35,7%", "-0,6 pp")
     assert tiles["Persoonlijke geldovermakingen betaald door Nederland (lopende US$)"][0] == (
         "17,04 mld")
+    # the route's name in Dutch (the publisher's "Eastern Mediterranean Route")
+    assert tiles["Drukste route: Oostelijke Mediterrane route"] == ("69.954", "+8.658 (+14,1%)")
     captions = [c.value for c in at.caption]
     assert captions[0] == ("2024 · Frontex, frontex_ibc, FRAN-gegevens per 3 juni 2025 · "
                            "detecties, geen personen")
@@ -148,6 +150,12 @@ def test_lang_nl_puts_dutch_inside_the_charts_title_axes_legend_and_footer():
     assert spec["layout"]["yaxis"]["title"]["text"] == "Detecties (aantal)"
     assert spec["layout"]["xaxis"]["title"]["text"] == "Jaar"
     assert spec["layout"]["separators"] == ",."
+    # route names in Dutch in the legend and the series picker; "Other" is "Overig"
+    legend = [t["name"] for t in spec["data"]]
+    assert legend[:3] == ["Oostelijke Mediterrane route", "Westelijke Balkanroute",
+                          "Centrale Mediterrane route"] and "Overig" in legend
+    assert "Eastern Mediterranean Route" not in legend
+    assert "Oostelijke Mediterrane route" in at.multiselect[0].options
     assert footer(spec).startswith(
         "Bron: Frontex, detecties van illegale grensoverschrijdingen (FRAN-gegevens per 3 juni "
         "2025). Detecties, geen personen. Dataset: frontex_ibc. Eenheid: detecties.")
@@ -234,7 +242,7 @@ def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
     # The default headline (EU–Turkey Statement, Eastern Mediterranean; bundled June 2025
     # vintage): the English page shows 495,779 · -33,020 · -0.067.
     assert [(m.label, m.value) for m in at.metric] == [
-        ("Daling op Eastern Mediterranean Route", "495.779"),
+        ("Daling op Oostelijke Mediterrane route", "495.779"),
         ("Extra grensoverschrijdingen op de andere routes", "-33.020"),
         ("Verplaatsingsratio", "-0,067")]
     text = " ".join(m.value for m in at.markdown)
@@ -245,7 +253,8 @@ def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
     assert series["layout"]["separators"] == ",."
     assert _text(series["layout"]["title"]).startswith(
         "Detecties per maand en per route rond Verklaring EU–Turkije van toepassing")
-    assert "(20 maart 2016)" in _text(series["layout"]["title"])
+    # one pair of brackets: the date the event applies, then when it was agreed
+    assert "(20 maart 2016; overeengekomen 18 maart 2016)" in _text(series["layout"]["title"])
     assert _text(series["layout"]["yaxis"]["title"]) == "Detecties per maand (aantal)"
     assert _text(effects["layout"]["title"]).startswith(
         "Verandering in detecties na Verklaring EU–Turkije van toepassing")
@@ -260,8 +269,12 @@ def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
     # the routes table: Dutch headers and role words over the same numbers
     routes = _own_tables(at)[0]
     assert _headers(routes)["Change in detections"] == "Verandering in detecties"
-    assert routes.value.loc[routes.value["Route code"] == "EMR", "Role"].iloc[0] == (
-        "behandeld (alle nationaliteiten)")
+    emr = routes.value.loc[routes.value["Route code"] == "EMR"].iloc[0]
+    assert emr["Role"] == "behandeld (alle nationaliteiten)"
+    # Dutch route names and Dutch numbers, whatever the browser's own locale
+    assert (emr["Route"], emr["Change in detections"]) == (
+        "Oostelijke Mediterrane route", "-495.779")
+    assert "Centrale Mediterrane route" in effects["data"][0]["y"]
     strip = next(d for d in at.dataframe if "Specification" in d.value.columns).value
     assert strip["Specification"].tolist()[0] == "standaard"
     assert set(strip["Inside the headline interval"]) <= {"ja", "nee"}
@@ -276,7 +289,7 @@ def test_route_shifts_in_english_are_unchanged():
         ("Extra crossings on the other routes", "-33,020"), ("Displacement ratio", "-0.067")]
     series, effects, event_study = _plot_specs(at)
     assert _text(series["layout"]["yaxis"]["title"]) == "Detections per month (count)"
-    assert "(20 Mar 2016)" in _text(series["layout"]["title"])
+    assert "(20 Mar 2016; agreed 18 Mar 2016)" in _text(series["layout"]["title"])
     assert _text(event_study["layout"]["yaxis"]["title"]) == "Log change (95 % interval)"
     assert _headers(_own_tables(at)[0])["Change in detections"] == "Change in detections"
 
@@ -416,3 +429,25 @@ def test_the_third_country_returns_note_is_dutch_under_a_dutch_chart():
     assert notes == ["Teruggekeerd naar een derde land 2014–2023: extract van migr_eirtn door "
                      "een derde (versie 20 sep. 2024); nullen en vlaggen door de maker "
                      "verwijderd; totalen zijn onze sommen over nationaliteiten."]
+
+
+def test_country_names_come_from_cldr_by_code_whatever_the_publisher_spelling():
+    """Country names in Dutch by ISO code (CLDR through Babel), Eurostat's EL/UK included; a
+    name CLDR does not know stays as the publisher wrote it; English is untouched."""
+    import pandas as pd
+
+    from dashboard import names
+
+    pairs = pd.DataFrame({"name": ["Syrian Arab Republic", "Greece", "United Kingdom",
+                                   "Channel Islands", "Morocco"],
+                          "iso2": ["SY", "EL", "UK", None, "MA"]})
+    with i18n.use("nl"):
+        shown = names.translations(pairs)
+        frame = names.localize(pd.DataFrame({"country_name": list(pairs["name"]) + [None],
+                                             "value": range(6)}), shown)
+    assert frame["country_name"].tolist()[:5] == [
+        "Syrië", "Griekenland", "Verenigd Koninkrijk", "Channel Islands", "Marokko"]
+    assert frame["country_name"].isna().iloc[5]
+    assert shown["Other"] == "Overig" and shown["Western Balkan Route"] == "Westelijke Balkanroute"
+    with i18n.use("en"):
+        assert names.translations(pairs) == {}

@@ -261,11 +261,15 @@ def test_route_event_json_keys_and_unbounded_words(real):
     frame, events = real
     res = route_event.analyse_route_event(frame, events, event_id="italy-libya-mou-2017")
     assert res.treated == "CMR"                      # the event's own route
-    d = waterbed_cli._clean(res.as_dict())
+    d = waterbed_cli.result_dict(res)
     for key in ("event_id", "treated_route", "window_months", "post_start", "post_end",
                 "fall_treated", "extra_on_other_routes", "displacement_ratio", "placebo",
-                "robust_across_specs"):
+                "robust_across_specs", "pretrend_p", "caveats"):
         assert key in d
+    # uncalibrated here; the event study rejects zero leads on the receiving routes below
+    assert d["caveats"][:2] == ["uncalibrated", "pre-trend"]
+    assert sorted(r for r, p in d["pretrend_p"].items() if r != "CMR" and p < 0.05) == [
+        "EBR", "EMR", "WAR", "WMR"]
     assert set(d["displacement_ratio"]) == {"estimate", "lo", "hi", "bounded"}
     assert (d["post_start"], d["post_end"]) == ("2017-03", "2018-02")
     assert list(res.strip["specification"]) == [
@@ -275,6 +279,7 @@ def test_route_event_json_keys_and_unbounded_words(real):
     if not d["displacement_ratio"]["bounded"]:
         assert "(unbounded: the fall is not distinguishable from zero)" in row
         assert "— to —" not in row and "| no |" in row
+    assert "| not calibrated; pre-trend on EMR, WMR, WAR, EBR;" in row
 
 
 def test_waterbed_command_names_what_it_needs(real, capsys):
