@@ -136,6 +136,7 @@ class Check:
     max_relative_range: float | None = None  # … or (max − min) ÷ mean allowed
     minus: Query | None = None       # trend: series = (query − minus) ÷ over
     over: Query | None = None
+    label_nl: str = ""               # the label in Dutch, for the Dutch interface
 
     def queries(self) -> list[Query]:
         return [q for q in (self.query, self.numerator, self.denominator, self.before,
@@ -207,6 +208,16 @@ class Claim:
     definition: str = ""             # non-empty: the loadable series measures something else
     notes: str = ""
     claim_set: str = ""
+    #: the claim's own texts in Dutch (keys of ``DUTCH_TEXTS``), for the Dutch interface;
+    #: the verdict never reads them
+    nl: tuple[tuple[str, str], ...] = ()
+
+    def text(self, key: str, lang: str = "en") -> str:
+        """One of the claim's texts (``claim``, ``test``, ``unit`` …) in ``lang`` where the
+        claim set gives it, in English otherwise."""
+        if lang == "nl" and (said := dict(self.nl).get(key)):
+            return said
+        return str(getattr(self, key))
 
     @property
     def tolerance_basis(self) -> str:
@@ -306,6 +317,8 @@ def _check(raw: dict, quantity: str, where_: str, band: tol.Band | None,
 
 
 REQUIRED = ("id", "claim", "document", "location", "quantity", "period", "checks", "datasets")
+#: the texts a claim may give in Dutch too, under ``nl:``
+DUTCH_TEXTS = ("claim", "unit", "test", "baseline", "definition", "notes")
 
 
 def _bands(checks: list, quantity: str, where_: str) -> list[tol.Band | None]:
@@ -368,13 +381,34 @@ def parse_claim(raw: dict, claim_set: str = "") -> Claim:
         id=str(raw["id"]), claim=str(raw["claim"]).strip(), document=str(raw["document"]),
         location=str(raw["location"]), quantity=raw["quantity"], unit=str(raw.get("unit", "")),
         period=str(raw["period"]),
-        checks=tuple(_check(c, raw["quantity"], where_, b, baseline)
+        checks=tuple(replace(_check(c, raw["quantity"], where_, b, baseline),
+                             label_nl=str(c.get("label_nl") or "").strip())
                      for c, b in zip(checks, bands)),
         datasets=tuple(str(d) for d in raw["datasets"]), geo=raw.get("geo"),
         stated_on=StatedOn.parse(raw.get("stated_on"), where_),
         baseline=str(baseline["label"]).strip() if baseline else "",
         test=str(raw.get("test", "")).strip(), definition=str(raw.get("definition", "")).strip(),
-        notes=str(raw.get("notes", "")).strip(), claim_set=claim_set)
+        notes=str(raw.get("notes", "")).strip(), claim_set=claim_set, nl=_dutch(raw, where_))
+
+
+def _dutch(raw: dict, where_: str) -> tuple[tuple[str, str], ...]:
+    """A claim's ``nl:`` texts, checked: known keys only, each within the text limit."""
+    nl = raw.get("nl") or {}
+    if not isinstance(nl, dict):
+        raise ClaimError(f"{where_}: 'nl' holds the claim's texts in Dutch, by key")
+    unknown = set(nl) - set(DUTCH_TEXTS)
+    if unknown:
+        raise ClaimError(f"{where_}: 'nl' knows {', '.join(DUTCH_TEXTS)}, not "
+                         f"{', '.join(sorted(map(str, unknown)))}")
+    out = []
+    for key in DUTCH_TEXTS:
+        if key in nl:
+            text = str(nl[key]).strip()
+            if len(text) > TEXT_LIMIT:
+                raise ClaimError(f"{where_}: the Dutch {key} text is longer than "
+                                 f"{TEXT_LIMIT:,} characters")
+            out.append((key, text))
+    return tuple(out)
 
 
 def _read(path: Path) -> list:

@@ -90,7 +90,8 @@ def _describe(fig: go.Figure) -> str:
             except (ValueError, TypeError):
                 when = str(x)
             latest.append(_("{series} {value} ({period})").format(
-                series=t.name, value=_number(y, "%" in fmt), period=when))
+                series=str(t.name).replace("<br>", " "), value=_number(y, "%" in fmt),
+                period=when))
     if not latest:
         return _("Chart: {title}. It shows no values for this selection.").format(title=title)
     kind = _("Bar chart") if any(isinstance(t, go.Bar) for t in traces) else _("Line chart")

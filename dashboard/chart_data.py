@@ -42,13 +42,20 @@ def _has_points(trace) -> bool:
                if not isinstance(v, str))
 
 
+def trace_name(trace) -> str:
+    """A trace's series name as one line (a long legend entry is broken with "<br>",
+    ``layout.legend_label``)."""
+    return str(trace.name or "").replace("<br>", " ")
+
+
 def trace_names(fig: go.Figure) -> list[str]:
     """The names of the figure's series a reader can pick (legend entries that draw data,
     not a legend key such as "hatched: computed"), in order."""
     names: list[str] = []
     for t in fig.data:
-        if t.name and t.showlegend is not False and t.name not in names and _has_points(t):
-            names.append(str(t.name))
+        name = trace_name(t)
+        if name and t.showlegend is not False and name not in names and _has_points(t):
+            names.append(name)
     return names
 
 
@@ -102,7 +109,7 @@ def pick(fig: go.Figure, data: pd.DataFrame, chosen: list[str] | None,
         return fig, data
     dropped = set(names) - set(chosen)
     picked = go.Figure(fig)
-    picked.data = [t for t in picked.data if not (t.name and str(t.name) in dropped)]
+    picked.data = [t for t in picked.data if not (t.name and trace_name(t) in dropped)]
     if series is None:
         return picked, data
     if series.columns is not None:

@@ -235,7 +235,7 @@ def time_series(
         drawn[str(name)] = int(rows[value].notna().sum())
         extra = "%{customdata}" if any(flagged) else ""
         common = dict(
-            x=x, y=rows[value], name=str(name),
+            x=x, y=rows[value], name=layout.legend_label(str(name)),
             hovertemplate=(f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}{extra}"
                            "<extra></extra>"),
         )
@@ -264,7 +264,7 @@ def time_series(
     flag_note = flags.note(flagged_points, source.publisher, intro=flag_intro, drawn=drawn)
     footer = " ".join([source.footer_line(), *(n for n in (note, flag_note) if n)])
     _frame(fig, title=title, footer=footer,
-           plot_height=PLOT_HEIGHT, left=70, legend=[str(n) for n in order])
+           plot_height=PLOT_HEIGHT, left=70, legend=[layout.legend_label(str(n)) for n in order])
     _keep_flag_note(fig, flag_note)
     years = (pd.to_datetime(data["period"]).dt.year.nunique() if len(data) else 0)
     fig.update_layout(

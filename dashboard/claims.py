@@ -22,11 +22,11 @@ from dashboard import charts, db, flags, i18n, memo
 from dashboard.i18n import N_, _
 from core import paths
 
-BADGES = {"supported": N_("🟢 supported"), "close": N_("🟡 close"),
-          "computed": N_("🟣 computed, published series not loaded"),
-          "definition_differs": N_("🔵 definition differs"),
-          "not_testable": N_("⚪ not testable with loaded data"),
-          "contradicted": N_("🔴 contradicted")}
+BADGES = {"supported": N_("✓ supported"), "close": N_("≈ close"),
+          "computed": N_("∑ computed, published series not loaded"),
+          "definition_differs": N_("≠ definition differs"),
+          "not_testable": N_("? not testable with loaded data"),
+          "contradicted": N_("✗ contradicted")}
 #: Headers of the claims table and of the checks table (their frames keep the English
 #: names), translated where shown.
 TABLE_COLUMNS = {"id": N_("id"), "verdict": N_("verdict"), "when stated": N_("when stated"),
@@ -427,12 +427,23 @@ def _pct(value) -> str:
     return "–" if value is None else (i18n.signed(value, 1) + " %").replace("-", "−")
 
 
+def said(claim: engine.Claim, key: str) -> str:
+    """A claim's own text (``claim``, ``unit``, ``test``, ``baseline`` …) in the interface
+    language where the claim set gives it (``nl:``), in English otherwise."""
+    return claim.text(key, i18n.current())
+
+
+def check_label(check: engine.Check) -> str:
+    """A check's label in the interface language where the claim set gives it."""
+    return check.label_nl if i18n.current() == "nl" and check.label_nl else check.label
+
+
 def table(verdicts_: list[engine.Verdict]) -> pd.DataFrame:
     return pd.DataFrame([{
         "id": v.claim.id, "verdict": badge(v.verdict),
         "when stated": badge(v.verdict_at_statement),
         "revised since": _("yes") if v.revised else "",
-        "deviation": _pct(v.deviation_pct), "claim": v.claim.claim,
+        "deviation": _pct(v.deviation_pct), "claim": said(v.claim, "claim"),
         "document": v.claim.document,
         "stated on": v.claim.stated_on.text if v.claim.stated_on else "–",
         "period": v.claim.period, "series": ", ".join(v.claim.datasets),
@@ -448,7 +459,7 @@ def checks_table(verdict: engine.Verdict) -> pd.DataFrame:
     rows = []
     for r, t, check in zip(verdict.results, then, c.checks):
         rows.append({
-            "check": r.label, "claimed": shown(r.claimed, c, check),
+            "check": check_label(check), "claimed": shown(r.claimed, c, check),
             "data value": shown(r.data_value, c, check),
             "band": (band_words(check, c) if r.band_text else "") or "–",
             "deviation": _pct(r.deviation_pct), "verdict": badge(r.verdict),
@@ -474,7 +485,7 @@ def source(verdict: engine.Verdict) -> charts.Source:
     caveat = _("Claim {id}: {document}, {location}.").format(
         id=verdict.claim.id, document=verdict.claim.document, location=verdict.claim.location)
     return charts.source_for(dataset, codes if dataset == "eurostat_migr" else vintage,
-                             caveats=(caveat,), unit=verdict.claim.unit)
+                             caveats=(caveat,), unit=said(verdict.claim, "unit"))
 
 
 def _finite(value, fallback):
@@ -497,10 +508,10 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
     q = verdict.claim.quantity
     if q in ("value", "share"):
         rows = []
-        for r in verdict.results:
+        for r, c in zip(verdict.results, verdict.claim.checks):
             low, high = r.band if r.band else (None, None)
             ref = r.data_value if r.data_value is not None else r.claimed
-            rows.append({"check": r.label, "claimed": r.claimed,
+            rows.append({"check": check_label(c), "claimed": r.claimed,
                          "low": _finite(low, min(ref, r.claimed)),
                          "high": _finite(high, max(ref, r.claimed)),
                          "data_value": r.data_value, "verdict": r.verdict,
@@ -513,7 +524,8 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
 
             def part(name):
                 return ev[ev["part"] == name] if "part" in ev else ev.iloc[0:0]
-            rows.append({"check": r.label, "before": engine.aggregate(part("before"), c.before),
+            rows.append({"check": check_label(c),
+                         "before": engine.aggregate(part("before"), c.before),
                          "after": engine.aggregate(part("after"), c.after),
                          "claimed": c.claimed, "verdict": r.verdict,
                          "flag_before": _flags_of(part("before")),
@@ -525,7 +537,7 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
             continue
         series = r.series.rename("value").reset_index()
         series.columns = [c.by, "value"]
-        series["series"] = r.label
+        series["series"] = check_label(c)
         series["period"] = pd.to_datetime(series[c.by].astype(int).astype(str) + "-01-01")
         ev = r.evidence
         series["flag"] = ([_flags_of(ev[ev[c.by] == y]) for y in series[c.by]]
@@ -537,7 +549,7 @@ def evidence(verdict: engine.Verdict) -> pd.DataFrame:
 
 def title(verdict: engine.Verdict) -> str:
     return _("Claim {id} against the data: {unit}, {period}").format(
-        id=verdict.claim.id, unit=verdict.claim.unit, period=verdict.claim.period)
+        id=verdict.claim.id, unit=said(verdict.claim, "unit"), period=verdict.claim.period)
 
 
 def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
@@ -545,14 +557,15 @@ def figure(verdict: engine.Verdict, data: pd.DataFrame) -> go.Figure:
     q = verdict.claim.quantity
     if q in ("value", "share"):
         fmt_ = ".1%" if q == "share" else ",.4~f"
-        return charts.claim_chart(data, title=title(verdict), x_title=verdict.claim.unit,
+        return charts.claim_chart(data, title=title(verdict), x_title=said(verdict.claim, "unit"),
                                   source=src, x_format=fmt_)
     if q == "direction":
         return charts.bar_chart(data, label="check", bars={"before": _("Before"), "after": _("After")},
-                                title=title(verdict), x_title=verdict.claim.unit, source=src,
+                                title=title(verdict), x_title=said(verdict.claim, "unit"),
+                                source=src,
                                 flag_columns={"before": "flag_before", "after": "flag_after"})
     return charts.time_series(data, title=title(verdict), source=src, grain="year",
-                              stacked=False, y_title=verdict.claim.unit,
+                              stacked=False, y_title=said(verdict.claim, "unit"),
                               values="claim",  # a claim's series may mix counts and ratios
                               y_format=",.4~f", hover_format=",.4~f")
 
@@ -665,7 +678,7 @@ def band_preview(stated: str) -> str:
     try:
         b = tolerance.band(stated)
     except tolerance.ToleranceError as exc:
-        return f"⚠️ {exc}"
+        return f"⚠ {exc}"
     unit = " %" if b.percent else ""
     return _("Band from the wording: {band} (“close” within {margin} more)").format(
         band=describe_band(b, lambda v: localized(fmt(v) + unit)),

@@ -38,11 +38,24 @@ def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
     counted on that grid."""
     if not names:
         return 0
-    entries = [40 + 7 * len(str(name)) for name in names]
+    lines = [str(name).split("<br>") for name in names]
+    entries = [40 + 7 * max(len(t) for t in parts) for parts in lines]
+    tall = max(len(parts) for parts in lines)  # an entry of two lines is a row twice as high
     if sum(entries) <= width:
-        return 1
+        return tall
     per_row = max(1, width // max(entries))
-    return -(-len(entries) // per_row)
+    return -(-len(entries) // per_row) * tall
+
+
+def legend_label(name: str, width: int = LEGEND_WIDTH) -> str:
+    """A legend entry's name broken into lines ("<br>") that fit a legend row of ``width``
+    px at 800 px: Plotly never wraps a legend entry, so a long one is cut at the figure's
+    edge ("Europese Unie - 27 landen (vanaf 2020): Teruggekeerd (elk land) ÷ vertrekpl")."""
+    chars = max(20, (width - 40) // 7)
+    if len(name) <= chars:
+        return name
+    return "<br>".join(textwrap.wrap(name, chars, break_long_words=False,
+                                     break_on_hyphens=False))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ ROUTES = {
     "Circular Route from Albania to Greece": N_("Circular Route from Albania to Greece"),
     "Other": N_("Other"),
 }
+#: Frontex's border types.
+BORDER_TYPES = {"Land": N_("Land"), "Sea": N_("Sea")}
 #: Eurostat's aggregates and totals (``eurostat_geo``), translated where shown.
 AGGREGATES = {
     "European Union - 27 countries (from 2020)": N_("European Union - 27 countries (from 2020)"),
@@ -51,6 +53,11 @@ def route(name: str) -> str:
     return _(ROUTES[name]) if name in ROUTES else name
 
 
+def border_type(name: str) -> str:
+    """A Frontex border type ("Land", "Sea") in the interface language."""
+    return _(BORDER_TYPES[name]) if name in BORDER_TYPES else name
+
+
 def country(iso2: str | None, name: str) -> str:
     """A country's name in the interface language (CLDR), the publisher's name otherwise."""
     lang = i18n.current()
@@ -70,7 +77,7 @@ def translations(pairs: pd.DataFrame) -> dict[str, str]:
     if i18n.current() == i18n.DEFAULT:
         return {}
     out = {n: country(c, n) for n, c in zip(pairs["name"], pairs["iso2"])}
-    out.update({n: _(m) for n, m in (ROUTES | AGGREGATES).items()})
+    out.update({n: _(m) for n, m in (ROUTES | BORDER_TYPES | AGGREGATES).items()})
     return {k: v for k, v in out.items() if k != v}
 
 

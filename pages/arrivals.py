@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from dashboard import arrivals, binding, components, maps, risk
+from dashboard import arrivals, binding, components, maps, names, risk
 from dashboard.binding import Binding
 from dashboard.entry import through_app
 from dashboard.i18n import _
@@ -40,7 +40,7 @@ with st.sidebar:
     st.multiselect(_("Routes"), list(opts.routes), key="arr_routes",
                    format_func=opts.routes.get, placeholder=_("All routes"))
     st.multiselect(_("Border type"), opts.border_types, key="arr_border_types",
-                   placeholder=_("All border types"))
+                   format_func=names.border_type, placeholder=_("All border types"))
     st.radio(_("Nationalities"), list(arrivals.NATIONALITY_MODES), key="arr_nationality_mode",
              format_func=lambda m: _(arrivals.NATIONALITY_MODES[m]))
     if st.session_state["arr_nationality_mode"] == "top":

@@ -73,11 +73,11 @@ if st.session_state["cc_claim"] not in ids:
     st.session_state["cc_claim"] = claims.default_claim([by_id[i] for i in ids])
 st.selectbox(_("Claim"), ids, key="cc_claim",
              format_func=lambda i: f"{i} · {claims.badge(by_id[i].verdict)} · "
-                                   f"{by_id[i].claim.claim[:80]}")
+                                   f"{claims.said(by_id[i].claim, 'claim')[:80]}")
 verdict = by_id[st.session_state["cc_claim"]]
 claim = verdict.claim
 stated = claims.stated_words(claim.stated_on) if claim.stated_on else _("no date given")
-st.markdown(f"**{claim.id}** — {claim.claim}  \n*" + _(
+st.markdown(f"**{claim.id}** — {claims.said(claim, 'claim')}  \n*" + _(
     "{document}, {location}; period {period}; stated {stated}.").format(
         document=claim.document, location=claim.location, period=claim.period,
         stated=stated) + "*")
@@ -88,7 +88,8 @@ then_col.markdown(_("**When stated:** {verdict}").format(
     verdict=claims.badge(verdict.verdict_at_statement)) + "  \n"
     + claims.statement_note(verdict))
 basis = claims.tolerance_basis(claim)
-for label, text in ((_("Test"), claim.test), (_("Baseline (every part)"), claim.baseline),
+for label, text in ((_("Test"), claims.said(claim, "test")),
+                    (_("Baseline (every part)"), claims.said(claim, "baseline")),
                     (_("Band from the wording"), basis), (_("Definition"), claim.definition),
                     (_("Note"), claim.notes)):
     if text:

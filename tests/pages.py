@@ -44,7 +44,7 @@ def footer(spec: dict) -> str:
 
 def line_traces(spec: dict) -> dict[str, dict]:
     """name → {x (YYYY-MM-DD) → y} of a figure's traces (NaN for a gap)."""
-    return {t["name"]: dict(zip([str(x)[:10] for x in t["x"]],
+    return {t["name"].replace("<br>", " "): dict(zip([str(x)[:10] for x in t["x"]],
                                 [np.nan if v is None else v for v in decode(t["y"])]))
             for t in spec["data"] if t.get("x") is not None and t.get("type") == "scatter"}
 

@@ -302,3 +302,23 @@ def test_a_rate_s_two_datasets_each_keep_their_own_vintage():
                                        "migr_eirtn": dt.date(2024, 9, 20)}
     assert c.source.footer_line().startswith(
         "Source: Eurostat, migr_eiord (vintage 27 Mar 2018), migr_eirtn (vintage 20 Sep 2024).")
+
+
+def test_long_legend_entries_are_broken_into_lines_that_fit_800_px(default):
+    """Plotly never wraps a legend entry: the rate chart's "Netherlands: Returned (any
+    country) ÷ ordered, same year" would run past the figure's edge at 800 px."""
+    from dashboard import layout
+
+    spec = specs(default)[2]
+    chars = (layout.LEGEND_WIDTH - 40) // 7
+    names = [t["name"] for t in spec["data"] if t.get("type") == "scatter"]
+    assert any("<br>" in n for n in names)
+    assert all(len(line) <= chars for n in names for line in n.split("<br>"))
+    assert "Netherlands: Returned (any country) ÷ ordered, same year" in [
+        n.replace("<br>", " ") for n in names]
+    # the picker offers the whole name, one line
+    from dashboard import chart_data
+    import plotly.graph_objects as go
+
+    assert "Netherlands: Returned (any country) ÷ ordered, same year" in \
+        chart_data.trace_names(go.Figure(spec))

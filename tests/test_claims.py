@@ -90,6 +90,18 @@ def test_tolerance_key_is_refused_the_band_comes_from_the_wording():
         claim(checks=[value_check("many")])
 
 
+def test_a_claim_s_dutch_texts_are_its_own_and_never_change_the_verdict():
+    check = value_check("121") | {"label_nl": "c (nl)"}
+    c = claim(checks=[check], nl={"claim": "synthetisch", "unit": "personen"})
+    assert (c.text("claim", "nl"), c.text("unit", "nl"), c.text("test", "nl")) == (
+        "synthetisch", "personen", "")      # no Dutch test text: the English one (empty)
+    assert c.text("claim", "en") == "synthetic" and c.checks[0].label_nl == "c (nl)"
+    assert engine.evaluate(c, SRC).verdict == engine.evaluate(
+        claim(checks=[value_check("121")]), SRC).verdict == "close"
+    with pytest.raises(engine.ClaimError, match="'nl' knows claim, unit, .*not title"):
+        claim(checks=[value_check("121")], nl={"title": "x"})
+
+
 def test_not_testable_names_dataset_years_and_command():
     v = engine.evaluate(claim(checks=[value_check("120", year=2024, label="2024")]), SRC)
     assert v.verdict == "not_testable"
@@ -532,8 +544,8 @@ def test_page_lists_claims_and_shows_detail(built_warehouse, user_claims):
     listed = at.dataframe[0].value.set_index("id")
     assert list(listed.index) == list(SEED_VERDICTS)
     assert listed.loc["R15", ["verdict", "when stated", "deviation"]].tolist() == [
-        "🟢 supported", "🟢 supported", "+10.6 %"]
-    assert listed.loc["R06", "when stated"] == "⚪ not testable with loaded data"
+        "✓ supported", "✓ supported", "+10.6 %"]
+    assert listed.loc["R06", "when stated"] == "? not testable with loaded data"
     detail = at.dataframe[1].value
     assert detail.iloc[0][["claimed", "data value", "band", "deviation"]].tolist() == [
         "7,000", "7,741", "6,000 to below 8,000", "+10.6 %"]
@@ -552,7 +564,7 @@ def test_page_numbers_are_for_people(built_warehouse, user_claims):
     assert r05["data value"].tolist() == ["+83.1 %", "+370.4 %"]
     r09 = run_page("pages/claims.py", claim="R09").dataframe[1].value
     assert r09["data value"].tolist() == ["21.90 %", "26.31 %", "38.42 %"]
-    assert r09["verdict"].tolist()[0] == "🟣 computed, published series not loaded"
+    assert r09["verdict"].tolist()[0] == "∑ computed, published series not loaded"
     r17 = run_page("pages/claims.py", claim="R17").dataframe[1].value
     assert r17.iloc[0][["claimed", "data value", "band"]].tolist() == [
         "94.5 %", "95.2 %", "94.4 % to below 94.6 %"]
@@ -598,7 +610,7 @@ def test_page_adds_a_valid_claim_and_refuses_an_invalid_one(built_warehouse, use
     saved = yaml.safe_load(user_claims.read_text())["claims"]
     assert [c["id"] for c in saved] == ["U01"]
     listed = at.dataframe[0].value.set_index("id")
-    assert listed.loc["U01", "verdict"] == "🟢 supported"  # 33,515 in [33,400, 33,600)
+    assert listed.loc["U01", "verdict"] == "✓ supported"  # 33,515 in [33,400, 33,600)
     assert at.selectbox(key="cc_claim").value == "U01"
 
     before = user_claims.read_text()
@@ -648,7 +660,7 @@ def test_page_edits_and_deletes_a_user_claim(built_warehouse, user_claims):
     assert not at.error, [e.value for e in at.error]
     [saved] = yaml.safe_load(user_claims.read_text())["claims"]
     assert saved["checks"][0]["stated"] == "about 38 thousand"
-    assert at.dataframe[0].value.set_index("id").loc["U01", "verdict"] == "🔴 contradicted"
+    assert at.dataframe[0].value.set_index("id").loc["U01", "verdict"] == "✗ contradicted"
     at.button(key="cf_delete").click().run()
     assert yaml.safe_load(user_claims.read_text())["claims"] == []
     assert "U01" not in set(at.dataframe[0].value["id"])

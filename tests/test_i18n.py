@@ -311,21 +311,32 @@ def test_lang_nl_renders_the_claim_check_in_dutch_with_dutch_numbers():
     r15 = listed.value.set_index("id").loc["R15"]
     # R15 against the bundled Frontex file (vintage 2025-06-03): 7,741 against "7,000".
     assert r15[["verdict", "when stated", "deviation"]].tolist() == [
-        "🟢 bevestigd", "🟢 bevestigd", "+10,6 %"]
+        "✓ bevestigd", "✓ bevestigd", "+10,6 %"]
     detail = at.dataframe[1]
     assert _headers(detail)["data value"] == "waarde in de gegevens"
     assert detail.value.iloc[0][["claimed", "data value", "band", "deviation", "verdict"]
                                 ].tolist() == ["7.000", "7.741", "6.000 tot 8.000", "+10,6 %",
-                                               "🟢 bevestigd"]
+                                               "✓ bevestigd"]
     assert detail.value.iloc[0]["why"] == (
         'gegevens 7.741 tegenover de marge 6.000 tot 8.000 ("about 7 thousand"); afwijking +741 '
         "(+10,6 % van de bewering)")
     text = " ".join(m.value for m in at.markdown)
-    assert "**Nu:** 🟢 bevestigd" in text and "versie 2025-06-03" in text
+    assert "**Nu:** ✓ bevestigd" in text and "versie 2025-06-03" in text
     assert "**Marge volgens de formulering:**" in text
     [chart] = _plot_specs(at)
     assert _text(chart["layout"]["title"]).startswith("Bewering R15 getoetst aan de gegevens")
     assert chart["layout"]["separators"] == ",."
+    # the claim's own words in Dutch (the claim set's nl: texts), its unit in the title too
+    assert "**R15** — In 2024 kwamen ongeveer 7 duizend Tunesiërs irregulier in Italië aan." \
+        in text
+    assert r15["claim"] == "In 2024 kwamen ongeveer 7 duizend Tunesiërs irregulier in Italië aan."
+    assert "detecties, Centrale Mediterrane route, Tunesische nationaliteit" in _text(
+        chart["layout"]["title"])
+    at = _page("pages/claims.py", lang="nl", claim="R04")
+    text = " ".join(m.value for m in at.markdown)
+    assert ("**Toets:** Het jaar met de meeste detecties (alle routes, 2009–2024) moet in "
+            "2014–2016 vallen.") in text
+    assert at.dataframe[1].value.iloc[0]["check"] == "alle routes 2009–2024"
 
 
 @pytest.mark.usefixtures("built_warehouse", "_no_user_claims")
@@ -340,7 +351,7 @@ def test_claim_check_in_english_is_unchanged():
         'data 7,741 against the band 6,000 to below 8,000 ("about 7 thousand"); deviation +741 '
         "(+10.6 % of the claim)")
     text = " ".join(m.value for m in at.markdown)
-    assert "**Now:** 🟢 supported" in text and "vintage 2025-06-03" in text
+    assert "**Now:** ✓ supported" in text and "vintage 2025-06-03" in text
 
 
 @pytest.mark.usefixtures("built_warehouse")
