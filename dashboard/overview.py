@@ -114,6 +114,8 @@ def eurostat_tiles() -> list[Tile]:
                          if geo == "EU27_2020"
                          else _("computed: sum over citizenships of a third-party extract"))
         if newest - year > STALE_AFTER:
+            # the label itself says the figure is old: a tile is read by its label and number
+            label = _("{label}: {year}, out of date").format(label=label, year=year)
             notes.append(_("out of date: {year} is the latest year loaded, {behind} years "
                            "behind the newest Eurostat year held ({newest}); "
                            "newer years need `{command}`").format(

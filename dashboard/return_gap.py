@@ -290,8 +290,33 @@ def rates_title(view: ReturnGapView, geos: dict[str, str]) -> str:
         where=where, start=view.start, end=view.end)
 
 
-def rates_source(data: pd.DataFrame) -> charts.Source:
-    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), _(RATE_CAVEAT))
+def rates_source(data: pd.DataFrame, geos: dict[str, str] | None = None) -> charts.Source:
+    notes = [n for n in (third_over_total(data, geos or {}),) if n]
+    return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), _(RATE_CAVEAT),
+                  *notes)
+
+
+def third_over_total(data: pd.DataFrame, geos: dict[str, str]) -> str:
+    """A note where the rate to a third country exceeds the rate to any country: within one
+    file that cannot happen (a third country is one of all countries), so the two counts come
+    from files of different vintages (the third-country extract is newer than the 2017
+    export), and the gap is a revision, not a finding."""
+    if data.empty or not {"definition", "geo", "year", "value"} <= set(data.columns):
+        return ""
+    wide = data.pivot_table(index=["geo", "year"], columns="definition", values="value")
+    if not {"return_rate_total", "return_rate_third_country"} <= set(wide.columns):
+        return ""
+    over = wide[wide["return_rate_third_country"] > wide["return_rate_total"] + 1e-12]
+    if over.empty:
+        return ""
+    items = []
+    for geo, rows in over.reset_index().groupby("geo", sort=False):
+        items.append(f"{name(geo, geos)} " + ", ".join(str(int(y)) for y in rows["year"]))
+    return _("Returned to a third country is above returned to any country in {items}: one "
+             "file cannot say so, since a third country is one of all countries. The two "
+             "counts come from files of different vintages (see the file notes), so the "
+             "difference is a revision between them, not a real one.").format(
+        items="; ".join(items))
 
 
 def rate_series(data: pd.DataFrame, geos: dict[str, str]) -> pd.Series:
@@ -308,7 +333,8 @@ def across_series(data: pd.DataFrame, geos: dict[str, str]) -> pd.Series:
 def rates_figure(data: pd.DataFrame, view: ReturnGapView, geos: dict[str, str]) -> go.Figure:
     plot = data.assign(series=rate_series(data, geos))
     dashed = tuple(plot.loc[plot["definition"] != "return_rate_total", "series"].unique())
-    return charts.time_series(plot, title=rates_title(view, geos), source=rates_source(data),
+    return charts.time_series(plot, title=rates_title(view, geos),
+                              source=rates_source(data, geos),
                               grain="year",
                               stacked=False, y_title=_("Returned ÷ ordered (%)"),
                               y_format=".0%",
@@ -520,7 +546,7 @@ def rates_chart(view: ReturnGapView) -> memo.ChartParts:
 def _rates_chart(view: ReturnGapView) -> memo.ChartParts:
     data = rates(view)
     geos = geographies()
-    return memo.ChartParts(rates_figure(data, view, geos), data, rates_source(data),
+    return memo.ChartParts(rates_figure(data, view, geos), data, rates_source(data, geos),
                            rates_title(view, geos))
 
 

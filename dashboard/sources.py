@@ -145,8 +145,9 @@ def not_loaded(view: SourcesView) -> pd.DataFrame:
 
 def notes(view: SourcesView) -> pd.DataFrame:
     """Each dataset's caveat, vintage note and licence, as its metadata file states them, in
-    the interface's language (``caveat_nl``, ``vintage_note_nl``, ``licence_nl`` in Dutch;
-    the publisher's title as written)."""
+    the interface's language (``title_nl``, ``caveat_nl``, ``vintage_note_nl``,
+    ``licence_nl`` in Dutch: the titles are the project's descriptions of each dataset, not
+    the publisher's official table titles)."""
     from dashboard import charts
 
     def text(meta: dict, key: str) -> str:
@@ -156,7 +157,7 @@ def notes(view: SourcesView) -> pd.DataFrame:
     for dataset in metadata_datasets():
         meta = metadata.dataset(dataset)
         rows.append({"publisher": meta["publisher"], "dataset": dataset,
-                     "title": _text(meta.get("title")), "caveat": text(meta, "caveat"),
+                     "title": text(meta, "title"), "caveat": text(meta, "caveat"),
                      "vintage_note": text(meta, "vintage_note"),
                      "licence": text(meta, "licence")})
     data = pd.DataFrame(rows, columns=NOTE_COLUMNS)

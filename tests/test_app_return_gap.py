@@ -322,3 +322,16 @@ def test_long_legend_entries_are_broken_into_lines_that_fit_800_px(default):
 
     assert "Netherlands: Returned (any country) ÷ ordered, same year" in \
         chart_data.trace_names(go.Figure(spec))
+
+
+def test_a_third_country_rate_above_the_any_country_rate_is_explained_in_the_chart():
+    """NL 2016: returned to a third country 11,845 (the 2024 extract) ÷ 32,950 = 35.9 %, above
+    returned to any country 11,750 (the 2017 export) ÷ 32,950 = 35.7 %: a revision between
+    two files, which the chart's footer says in words."""
+    from dashboard import return_gap as rg
+
+    view = rg.ReturnGapView(geo="NL", compare="", start=2008, end=2024)
+    note = rg.third_over_total(rg.rates(view), {"NL": "Netherlands"})
+    assert note.startswith("Returned to a third country is above returned to any country in "
+                           "Netherlands 2016")
+    assert "not a real one" in rg.rates_source(rg.rates(view), {"NL": "Netherlands"}).footer_line()

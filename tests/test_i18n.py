@@ -111,7 +111,8 @@ def test_lang_nl_renders_dutch_overview_with_dutch_numbers():
         "240.021", "-141.298 (-37,1%)")
     assert tiles["Teruggekeerd naar een derde land, Nederland (personen)"] == (
         "1.545", "+625 (+67,9%)")
-    assert tiles["Terugkeerpercentage, Nederland (teruggekeerd ÷ vertrekplicht, zelfde jaar)"] == (
+    assert tiles["Terugkeerpercentage, Nederland (teruggekeerd ÷ vertrekplicht, zelfde jaar): "
+                 "2016, verouderd"] == (
         "35,7%", "-0,6 pp")
     assert tiles["Persoonlijke geldovermakingen betaald door Nederland (lopende US$)"][0] == (
         "17,04 mld")
@@ -371,6 +372,11 @@ def test_lang_nl_renders_sources_in_dutch():
                                           "uitgevers: 22 bestanden.")
     labels = " ".join(m.value for m in at.markdown)
     assert "**Kanttekening.**" in labels and "**Licentie.**" in labels
+    # each dataset's description in Dutch (its metadata file's title_nl)
+    notes = [e.label for e in at.expander]
+    assert "CBS · cbs_statline: CBS StatLine-tabellen over asielverzoeken en immigratie naar " \
+           "Nederland, per jaar en per maand" in notes
+    assert not any("Detections of illegal border crossings" in n for n in notes)
 
 
 @pytest.mark.usefixtures("built_warehouse")

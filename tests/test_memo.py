@@ -41,7 +41,8 @@ def test_return_gap_charts_are_those_built_from_the_whole_view(view):
         same(rg.measures_chart(geo, view), rg.measures_figure(data, geo, view, geos), data,
              rg.measures_source(data), rg.measures_title(geo, view, geos))
     data = rg.rates(view)
-    same(rg.rates_chart(view), rg.rates_figure(data, view, geos), data, rg.rates_source(data),
+    same(rg.rates_chart(view), rg.rates_figure(data, view, geos), data,
+         rg.rates_source(data, geos),
          rg.rates_title(view, geos))
     data = rg.by_citizenship(view)
     same(rg.citizenship_chart(view), rg.citizenship_figure(data, view, geos), data,
