@@ -32,7 +32,10 @@ def _period(x, labels: dict | None = None) -> str:
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
         return str((labels or {}).get(x, x))
     stamp = pd.Timestamp(x)
-    return str(stamp.year) if stamp.month == 1 and stamp.day == 1 else i18n.date(stamp)
+    if stamp.day != 1:
+        return i18n.date(stamp)
+    # the first of a month stands for the month (or, in January, for a yearly value's year)
+    return str(stamp.year) if stamp.month == 1 else i18n.month_year(stamp)
 
 
 def _finite(v) -> bool:

@@ -221,7 +221,8 @@ def time_series(
     value = "detections" if "detections" in data else "value"
     order = order or sorted(data["series"].unique())
     fig = go.Figure()
-    hover_period = "%Y" if grain == "year" else "%b %Y"
+    # months are named by the interface language (Plotly's own "%b" is English only)
+    hover_period = "%{x|%Y}" if grain == "year" else "%{text}"
     flag_col = flags.column(data)
     flagged_points, drawn = [], {}
     for i, name in enumerate(order):
@@ -236,9 +237,11 @@ def time_series(
         extra = "%{customdata}" if any(flagged) else ""
         common = dict(
             x=x, y=rows[value], name=layout.legend_label(str(name)),
-            hovertemplate=(f"%{{x|{hover_period}}}<br>{name}: %{{y:{hover_format}}}{extra}"
+            hovertemplate=(f"{hover_period}<br>{name}: %{{y:{hover_format}}}{extra}"
                            "<extra></extra>"),
         )
+        if grain != "year":
+            common["text"] = [i18n.month_year(p) for p in x]
         if any(flagged):
             common["customdata"] = [flags.hover(f, source.publisher) for f in marks]
         if stacked:
@@ -248,7 +251,7 @@ def time_series(
                                                    for f in flagged],
                                             width=[2 if f else 0 for f in flagged]),
                                   pattern=dict(shape=["." if f else "" for f in flagged]))
-            fig.add_trace(go.Bar(marker=bar_marker, **common))
+            fig.add_trace(go.Bar(marker=bar_marker, textposition="none", **common))
         else:
             point = 6 if grain == "year" else 0
             marker = (dict(symbol=[flags.MARKER if f else "circle" for f in flagged],
@@ -278,12 +281,36 @@ def time_series(
                    nticks=None if grain == "year" and years <= 14 else 10, tickangle=0,
                    tickformat="%Y" if grain == "year" else "%b %Y"),
     )
+    if grain != "year" and len(data):
+        vals, text = month_ticks(pd.to_datetime(data["period"]))
+        fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
     if data.empty:
         fig.add_annotation(text=i18n._("No data for this selection"), xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=16))
     if values is not None:
         mark_values(fig, values)
     return fig
+
+
+#: month steps between the ticks of a monthly axis, the first that gives at most MAX_TICKS
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120)
+MAX_TICKS = 8
+
+
+def month_ticks(periods: pd.Series) -> tuple[list[pd.Timestamp], list[str]]:
+    """Tick positions and labels of a monthly axis in the interface language ("jun 2016"),
+    at most ``MAX_TICKS``: Plotly writes month names in English whatever ``separators`` say.
+    Steps of a year or more are labelled by the year alone, on January."""
+    first, last = periods.min(), periods.max()
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in MONTH_STEPS if n / s <= MAX_TICKS), MONTH_STEPS[-1])
+    months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+    if step >= 12:
+        years = step // 12
+        ticks = [m for m in months if m.month == 1 and m.year % years == 0]
+        return ticks, [str(m.year) for m in ticks]
+    ticks = [m for m in months if (m.month - 1) % step == 0]
+    return ticks, [i18n.month_year(m) for m in ticks]
 
 
 def bar_chart(data: pd.DataFrame, *, label: str, bars: dict[str, str], title: str,

@@ -290,6 +290,27 @@ def rates_title(view: ReturnGapView, geos: dict[str, str]) -> str:
         where=where, start=view.start, end=view.end)
 
 
+#: Eurostat geography kinds (``eurostat_geo.kind``), in words.
+KINDS = {"aggregate": N_("aggregate"), "member_state": N_("EU member state"),
+         "efta": N_("EFTA country"), "other": N_("other")}
+
+
+def off_map_table(off: pd.DataFrame) -> pd.DataFrame:
+    """The values the map cannot draw, as a reader reads them: plain headers, the kind in
+    words, numbers in the interface language, an empty cell for no flag."""
+    from dashboard import components
+
+    values = off["value"].dropna()
+    digits = 0 if len(values) and (values == values.round()).all() else 1
+    shown = components.as_text(off[["geo", "name", "kind", "value", "flag", "is_computed"]],
+                               {"value": digits}, blank=("flag",))
+    shown["kind"] = shown["kind"].map(lambda k: _(KINDS[k]) if k in KINDS else k)
+    shown["is_computed"] = off["is_computed"].map(lambda c: _("yes") if c else _("no"))
+    return shown.rename(columns={"geo": _("code"), "name": _("name"), "kind": _("kind"),
+                                 "value": _("value"), "flag": _("Flag"),
+                                 "is_computed": _("computed")})
+
+
 def rates_source(data: pd.DataFrame, geos: dict[str, str] | None = None) -> charts.Source:
     notes = [n for n in (third_over_total(data, geos or {}),) if n]
     return source(data.assign(source_dataset="migr_eiord, migr_eirtn"), _(RATE_CAVEAT),

@@ -126,7 +126,9 @@ if map_tab.open:
                          link="map")
         if len(off_map):
             st.caption(_("Not on the map (codes no map geometry knows), with their detections:"))
-            st.dataframe(off_map.rename(columns={"iso3": _("code"), "name": _("name"),
-                                                 "value": _("detections")}),
-                         hide_index=True, width="stretch")
+            count = _("detections")
+            st.dataframe(components.as_text(off_map, {"value": 0}).rename(
+                columns={"iso3": _("code"), "name": _("name"), "value": count}),
+                hide_index=True, width="stretch",
+                column_config={count: components.number_column(count)})
 bind.permalink_box()

@@ -58,14 +58,15 @@ shown = [v for v in verdicts
          and (not st.session_state["cc_revised"] or v.revised)]
 st.dataframe(claims.table(shown), hide_index=True, width="stretch", height="content",
              column_config=claims.headers(claims.TABLE_COLUMNS))
-c1, c2, c3 = st.columns(3)
+# a row that wraps: each button as wide as its label, never cut to "Claims report (…"
+row = st.container(horizontal=True, gap="small")
 report_csv, report_md, brief = claims.downloads(shown)
-c1.download_button(_("Claims report (CSV)"), report_csv,
-                   file_name="claims_report.csv", mime="text/csv", on_click="ignore")
-c2.download_button(_("Claims report (Markdown)"), report_md,
-                   file_name="claims_report.md", mime="text/markdown", on_click="ignore")
-c3.download_button(_("One-page brief (HTML, printable)"), brief,
-                   file_name="claims_brief.html", mime="text/html", on_click="ignore")
+row.download_button(_("Claims report (CSV)"), report_csv,
+                    file_name="claims_report.csv", mime="text/csv", on_click="ignore")
+row.download_button(_("Claims report (Markdown)"), report_md,
+                    file_name="claims_report.md", mime="text/markdown", on_click="ignore")
+row.download_button(_("One-page brief (HTML, printable)"), brief,
+                    file_name="claims_brief.html", mime="text/html", on_click="ignore")
 
 st.subheader(_("Claim detail"))
 ids = [v.claim.id for v in shown] or list(by_id)

@@ -84,10 +84,10 @@ if map_years:
     off_map = rg.map_split(c.data)[1]
     if len(off_map):
         st.caption(_("Not on the map (aggregates and codes no map geometry knows):"))
-        st.dataframe(off_map[["geo", "name", "kind", "value", "flag", "is_computed"]].rename(
-            columns={"geo": _("code"), "name": _("name"), "kind": _("kind"),
-                     "value": _("value"), "flag": _("Flag"), "is_computed": _("computed")}),
-                     hide_index=True, width="stretch")
+        table = rg.off_map_table(off_map)
+        value = _("value")
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={value: components.number_column(value)})
 else:
     st.info(_("No values of this series are loaded: run `{command}`.").format(command=rg.FETCH))
 

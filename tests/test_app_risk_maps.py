@@ -112,7 +112,7 @@ def test_nationality_map_values_and_codes_no_map_knows():
         "AND year(month) = 2016 GROUP BY 1 HAVING sum(detections) > 0"))
     assert 10 ** z["SYR"] == pytest.approx(expected["SYR"])  # shaded by log10
     assert "XXX" not in z and "XKX" not in z
-    off = next(d.value for d in at.dataframe if "code" in d.value.columns)
+    off = as_numbers(next(d.value for d in at.dataframe if "code" in d.value.columns))
     off = off.set_index("code")["detections"].to_dict()
     assert set(off) | set(z) == set(expected)  # nothing dropped silently
     assert off["XXX"] == expected["XXX"]
@@ -167,6 +167,14 @@ def test_return_gap_map_default_is_asylum_applicants_per_100k_latest_year():
     assert "Not on the map (no geometry for the code): European Union - 27 countries" in text
     off = next(d.value for d in at.dataframe if "kind" in d.value.columns)
     assert "EU27_2020" in set(off["code"])
+    eu = off.set_index("code").loc["EU27_2020"]
+    # as a reader reads it: the kind in words, a written number, no "None", yes/no
+    assert eu["kind"] == "aggregate" and eu["computed"] in ("yes", "no")
+    assert eu["Flag"] != "None" and "None" not in set(off["Flag"])
+    (eu_value,), = query("SELECT applicants_per_100k FROM asylum_applications WHERE geo = "
+                         "'EU27_2020' AND year = 2022 AND citizenship_iso3 = 'TOTAL' AND "
+                         "applicant_type = 'all'")
+    assert eu["value"] == f"{eu_value:,.1f}"
 
 
 def test_return_gap_map_permalink_round_trip():

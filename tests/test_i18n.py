@@ -257,6 +257,10 @@ def test_lang_nl_renders_route_shifts_in_dutch_with_dutch_numbers():
     # one pair of brackets: the date the event applies, then when it was agreed
     assert "(20 maart 2016; overeengekomen 18 maart 2016)" in _text(series["layout"]["title"])
     assert _text(series["layout"]["yaxis"]["title"]) == "Detecties per maand (aantal)"
+    # month names in Dutch on the axis and in the hover (Plotly's own are English)
+    assert series["layout"]["xaxis"]["ticktext"][:3] == ["jul 2014", "jan 2015", "jul 2015"]
+    assert series["data"][0]["text"][0] == "mrt 2014"
+    assert series["data"][0]["hovertemplate"].startswith("%{text}<br>")
     assert _text(effects["layout"]["title"]).startswith(
         "Verandering in detecties na Verklaring EU–Turkije van toepassing")
     assert _text(effects["layout"]["xaxis"]["title"]).startswith(
