@@ -45,9 +45,11 @@ def badge(verdict: str) -> str:
     return _(BADGES[verdict])
 
 
-def headers(columns: dict[str, str]) -> dict[str, str]:
-    """``st.dataframe`` column labels in the interface language."""
-    return {c: _(label) for c, label in columns.items()}
+def headers(columns: dict[str, str], pinned: tuple[str, ...] = ()) -> dict:
+    """``st.dataframe`` column labels in the interface language; ``pinned`` columns stay in
+    view while the others scroll sideways (a narrow window)."""
+    return {c: st.column_config.TextColumn(_(label), pinned=True) if c in pinned else _(label)
+            for c, label in columns.items()}
 
 
 def localized(text: str) -> str:

@@ -57,7 +57,7 @@ shown = [v for v in verdicts
          and (not st.session_state["cc_verdicts"] or v.verdict in st.session_state["cc_verdicts"])
          and (not st.session_state["cc_revised"] or v.revised)]
 st.dataframe(claims.table(shown), hide_index=True, width="stretch", height="content",
-             column_config=claims.headers(claims.TABLE_COLUMNS))
+             column_config=claims.headers(claims.TABLE_COLUMNS, pinned=("id",)))
 # a row that wraps: each button as wide as its label, never cut to "Claims report (…"
 row = st.container(horizontal=True, gap="small")
 report_csv, report_md, brief = claims.downloads(shown)
@@ -96,7 +96,7 @@ for label, text in ((_("Test"), claims.said(claim, "test")),
     if text:
         st.markdown(f"**{label}:** {text}")
 st.dataframe(claims.checks_table(verdict), hide_index=True, width="stretch",
-             column_config=claims.headers(claims.CHECK_COLUMNS))
+             column_config=claims.headers(claims.CHECK_COLUMNS, pinned=("check",)))
 c = claims.evidence_chart(verdict)
 if c.fig is None:
     st.info(_("No data for this claim in the loaded warehouse: see “why” above for the "

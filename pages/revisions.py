@@ -87,7 +87,8 @@ if years:
         shown = components.as_text(top, VALUES, {"relative_revision": 1},
                                    blank=("flag_old", "flag_new"))
         st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            "key": _("Code"), "label": _("Name"), "is_aggregate": None,
+            "key": _("Code"), "label": st.column_config.TextColumn(_("Name"), pinned=True),
+            "is_aggregate": None,
             "year": st.column_config.NumberColumn(_("Year"), format="%d"),
             "months": st.column_config.NumberColumn(_("Months compared"), format="%d"),
             "first_month": None, "last_month": None, "months_old": None, "months_new": None,

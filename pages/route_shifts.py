@@ -110,7 +110,8 @@ components.chart(c.fig, table, c.source, c.title, "route_shifts_effects", link="
 NUMBERS = ("Change in detections", "Interval low", "Interval high")
 st.dataframe(components.as_text(table, dict.fromkeys(NUMBERS, 0)), hide_index=True,
              column_config={c: components.number_column(_(rs.COLUMNS[c])) for c in NUMBERS} | {
-    c: _(rs.COLUMNS[c]) for c in ("Route", "Route code", "Role")})
+    "Route": st.column_config.TextColumn(_(rs.COLUMNS["Route"]), pinned=True)} | {
+    c: _(rs.COLUMNS[c]) for c in ("Route code", "Role")})
 
 st.subheader(_("Risk on the routes, before and after"))
 if risk.available():
@@ -177,8 +178,9 @@ st.dataframe(components.as_text(strip, dict.fromkeys(STRIP_NUMBERS, 0)
                                 | {"Displacement ratio": 3}), hide_index=True, column_config={
     c: components.number_column(_(rs.COLUMNS[c]))
     for c in (*STRIP_NUMBERS, "Displacement ratio")} | {
-    c: _(rs.COLUMNS[c]) for c in ("Specification", "Inside the headline interval",
-                                  "Details")})
+    "Specification": st.column_config.TextColumn(_(rs.COLUMNS["Specification"]),
+                                                 pinned=True)} | {
+    c: _(rs.COLUMNS[c]) for c in ("Inside the headline interval", "Details")})
 components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
                         "route_shifts_sensitivity")
 

@@ -48,7 +48,7 @@ st.dataframe(components.as_text(src.files_display(files), {"size": 0, "rows": 0}
     "publisher": _("Publisher"),
     "dataset": _("Dataset"),
     "codes": _("Publisher dataset codes"),
-    "file_name": _("File"),
+    "file_name": st.column_config.TextColumn(_("File"), pinned=True),
     "vintage": st.column_config.DateColumn(_("Vintage"), format="YYYY-MM-DD"),
     "retrieved_at": st.column_config.DatetimeColumn(_("Retrieved/imported at (UTC)"),
                                                     format="YYYY-MM-DD HH:mm"),

@@ -214,7 +214,8 @@ def test_every_caveat_has_a_dutch_one_and_the_dutch_page_shows_it():
            "gedetecteerd)." in text
     assert "NL 2015: 58.880 tegen 44.970 bij Eurostat" in text  # CBS 80059NED vs Eurostat
     assert "Detections, not persons (the same person" not in text
-    # the publishers' dataset titles stay as written
+    # the metadata titles are the project's descriptions of each dataset (the publishers'
+    # own table titles appear as written in chart titles and footers): Dutch in Dutch
     labels = [e.label for e in at.expander]
-    title = " ".join(metadata.dataset("frontex_ibc")["title"].split())
+    title = " ".join(metadata.dataset("frontex_ibc")["title_nl"].split())
     assert any(label.endswith(f"frontex_ibc: {title}") for label in labels), labels
