@@ -532,6 +532,25 @@ def strip_table(result: RouteEvent) -> pd.DataFrame:
     })
 
 
+def strip_warnings(result: RouteEvent) -> list[str]:
+    """One sentence per specification whose counterfactual leaves the observed range, for
+    under the sensitivity table (its Details column says it too, but sits off screen on a
+    narrow window)."""
+    out = []
+    for row in result.strip.itertuples(index=False):
+        if row.counterfactual_beyond_pre:
+            name = row.specification
+            spec_name = _(SPECIFICATIONS[name]) if name in SPECIFICATIONS else name
+            out.append(_("{spec}: the counterfactual leaves the range observed before the "
+                         "event ({cf} detections a month, at most {max} in any month before), "
+                         "so its fall of {fall} rests on an extrapolation, not on the "
+                         "data.").format(
+                spec=spec_name[:1].upper() + spec_name[1:],
+                cf=i18n.number(row.counterfactual_month), max=i18n.number(row.pre_max_month),
+                fall=i18n.number(row.fall)))
+    return out
+
+
 def pretrend_p(es: EventStudy | str) -> dict[str, float] | None:
     """The event study's pre-trend p-value per route; None when it could not be fitted."""
     return None if isinstance(es, str) else {r: t.p_value for r, t in es.pretrend.items()}

@@ -181,6 +181,8 @@ st.dataframe(components.as_text(strip, dict.fromkeys(STRIP_NUMBERS, 0)
     "Specification": st.column_config.TextColumn(_(rs.COLUMNS["Specification"]),
                                                  pinned=True)} | {
     c: _(rs.COLUMNS[c]) for c in ("Inside the headline interval", "Details")})
+for warning in rs.strip_warnings(result):
+    st.warning(warning, icon=":material/warning:")
 components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
                         "route_shifts_sensitivity")
 

@@ -76,6 +76,10 @@ def test_the_headline_does_not_state_a_verdict_the_data_cannot_support(data):
     strip = [t for t in page_tables(at) if "Specification" in t.columns][0]
     details = strip.set_index("Specification").loc["with pre-trend", "Details"]
     assert "counterfactual beyond the observed range" in details
+    # and in words under the table, where a narrow window shows it
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("With pre-trend: the counterfactual leaves the range observed "
+                              "before the event") and "so its fall of 20," in warning
 
 
 def _values(v) -> list:
