@@ -1099,6 +1099,14 @@ class Words:
         """A verdict code's label ('supported', 'not testable with loaded data')."""
         return self.gettext(VERDICT_LABELS[code])
 
+    def claim(self, claim: Claim) -> str:
+        """The claim's own words in ``lang`` where its claim set gives them."""
+        return claim.text("claim", self.lang)
+
+    def label(self, check: Check) -> str:
+        """A check's label in ``lang`` where its claim set gives it."""
+        return check.label_nl if self.lang == "nl" and check.label_nl else check.label
+
 
 ENGLISH = Words()
 
@@ -1120,7 +1128,8 @@ def report(verdicts: list[Verdict], words: Words = ENGLISH) -> pd.DataFrame:
                 "vintage_at_statement": v.vintage_at_statement,
                 "verdict_at_statement": v.verdict_at_statement,
                 "deviation_pct": None if r.deviation_pct is None else round(r.deviation_pct, 2),
-                "check": r.label, "check_verdict": r.verdict, "band": words.band(r, c, v.claim),
+                "check": r.label, "check_verdict": r.verdict,   # the CSV keeps its keys
+                "band": words.band(r, c, v.claim),
                 "deviation": _plain(r.deviation),
                 "data_value_at_statement": _plain(t.data_value) if t else None,
                 "check_verdict_at_statement": t.verdict if t else "not_testable",
@@ -1148,7 +1157,7 @@ def markdown(verdicts: list[Verdict], words: Words = ENGLISH) -> str:
         for r, c in zip(v.results, v.claim.checks):
             dev = "–" if r.deviation_pct is None else words.percent(r.deviation_pct)
             lines.append(
-                f"| {v.claim.id} | {words.verdict(v.verdict)} | {then} | {r.label} "
+                f"| {v.claim.id} | {words.verdict(v.verdict)} | {then} | {words.label(c)} "
                 f"| {words.shown(r.claimed, v.claim, c)} "
                 f"| {words.shown(r.data_value, v.claim, c)} | {dev} "
                 f"| {words.band(r, c, v.claim) or '–'} "

@@ -42,7 +42,7 @@ def html_brief(verdicts: list[Verdict], base_url: str = "http://localhost:8501",
         c = v.claim
         numbers = "<br>".join(
             _("{check}: claimed {claimed}, data {data}").format(
-                check=esc(r.label), claimed=esc(words.shown(r.claimed, c, k)),
+                check=esc(words.label(k)), claimed=esc(words.shown(r.claimed, c, k)),
                 data=esc(words.shown(r.data_value, c, k)))
             + (f" ({esc(words.percent(r.deviation_pct))})" if r.deviation_pct is not None
                else "")
@@ -58,7 +58,7 @@ def html_brief(verdicts: list[Verdict], base_url: str = "http://localhost:8501",
             "" if words.lang == "en" else f"&amp;lang={quote(words.lang)}")
         chart = esc(_("chart"))
         rows.append(
-            f"<tr><td><b>{esc(c.id)}</b></td><td>{esc(c.claim)}<div class='s'>"
+            f"<tr><td><b>{esc(c.id)}</b></td><td>{esc(words.claim(c))}<div class='s'>"
             f"{esc(c.document)}, {esc(c.location)}{stated}</div></td>"
             f"<td>{_badge(v.verdict, words)}<div class='s'>{vintage}"
             f"</div></td><td>{then}<div class='s'>{then_note}</div></td><td>{numbers}</td>"

@@ -108,7 +108,8 @@ def test_dutch_markdown_title_headings_verdicts_numbers_and_dates(dutch, english
     swap = str.maketrans({",": ".", ".": ","})
     assert (f"| {before.translate(swap)} vóór, {after.translate(swap)} na "
             f"({change.translate(swap)}); uitgangspunt: ") in md
-    assert "| R05 | weerlegd | weerlegd | Central Mediterranean | omhoog | +83,1 % |" in md
+    # the check's label in Dutch (the claim set's label_nl)
+    assert "| R05 | weerlegd | weerlegd | Centrale Mediterrane route | omhoog | +83,1 % |" in md
     table = [line.split(" | ") for line in lines[4:]]
     assert {cells[1] for cells in table} <= set(DUTCH_VERDICTS.values())
     assert {cells[2] for cells in table} <= set(DUTCH_VERDICTS.values())
@@ -130,6 +131,7 @@ def test_dutch_html_brief(dutch, english, verdicts):
     assert f"versie {nl_date(r15['vintage'])}" in brief_r15
     assert ">bevestigd</span>" in brief_r15 and "; gedaan 2026</div>" in brief_r15
     assert "claims?claim=R15&amp;lang=nl'>grafiek</a>" in brief_r15
+    assert "In 2024 kwamen ongeveer 7 duizend Tunesiërs irregulier in Italië aan." in brief_r15
     # a claim without a vintage held from then: the note, its dates as the interface's
     r07 = next(v for v in verdicts if v.claim.id == "R07")
     cut, last = re.fullmatch(r"data as held on (\S+) \(vintages up to (\S+)\)",
