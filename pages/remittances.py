@@ -69,6 +69,7 @@ else:
     for row in rm.partner_transfers().itertuples():
         st.info(_("Eurostat {dataset} (personal transfers by partner country) is not loaded "
                   "— fetch it with `{command}`.").format(dataset=row.dataset,
-                                                         command=row.fetch_command), icon=":material/help_outline:")
+                                                         command=row.fetch_command),
+                icon=":material/help_outline:")
 
 bind.permalink_box()
