@@ -81,11 +81,23 @@ def _caveats_md(r: dict) -> str:
     return "; ".join(out) or "— (established)"
 
 
+def _synth_md(sc: dict | None) -> str:
+    if not sc:
+        return "—"
+    if sc["pre_rmspe"] is None:
+        return f"no second opinion ({sc['donors']} donors)"
+    fit = f"misses the pre-event level by {sc['pre_rmspe']:.0%}, {sc['donors']} donors"
+    if sc["verdict"] == "no second opinion":
+        return f"no second opinion ({fit}; its fall {_n(sc['fall'])} is not used)"
+    return f"{sc['verdict']}: {_n(sc['fall'])} ({fit})"
+
+
 def event_rows_md(results: list[dict]) -> str:
     head = ("| event | treated | post window | fall on the treated route (95 % interval) | "
             "extra on the other routes | displacement ratio | bounded | placebo n | "
-            "robust across specifications | reading | not established because |\n"
-            "|---|---|---|---:|---:|---:|---|---:|---|---|---|\n")
+            "robust across specifications | reading | not established because | "
+            "synthetic control (fall; pre-event fit) |\n"
+            "|---|---|---|---:|---:|---:|---|---:|---|---|---|---|\n")
     lines = []
     for r in results:
         lines.append(
@@ -96,7 +108,7 @@ def event_rows_md(results: list[dict]) -> str:
             f"{r['placebo']['n'] if r['placebo'] else '—'} | "
             f"{'robust' if r['robust_across_specs'] else 'depends on the specification'} | "
             f"{r['reading']} | "
-            f"{_caveats_md(r)} |")
+            f"{_caveats_md(r)} | {_synth_md(r.get('synthetic_control'))} |")
     return head + "\n".join(lines) + "\n"
 
 
@@ -116,12 +128,17 @@ def _clean(obj):
     return obj
 
 
-def result_dict(res) -> dict:
+def result_dict(res, frame=None) -> dict:
     """A ``RouteEvent`` as the command prints it: its own keys, the event study's pre-trend
-    p-values and the caveats they imply (``RouteEvent.caveats``)."""
+    p-values and the caveats they imply (``RouteEvent.caveats``), and with ``frame`` (the
+    monthly panel) the synthetic-control second opinion (``analysis.synth``)."""
     from analysis.leads_lags import fit_event_study
 
     out = res.as_dict()
+    if frame is not None:
+        from analysis import synth
+
+        out["synthetic_control"] = synth.second_opinion(frame, res.headline).as_dict()
     try:
         es = fit_event_study(res.headline)
     except ValueError as err:
@@ -160,7 +177,7 @@ def waterbed(args) -> int:
         except ValueError as err:
             print(f"{eid}: {err}", file=sys.stderr)
             return 1
-        results.append(result_dict(res))
+        results.append(result_dict(res, frame))
     if args.format == "json":
         out = results[0] if len(results) == 1 else results
         print(json.dumps(out, indent=1, ensure_ascii=False))

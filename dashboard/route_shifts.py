@@ -22,6 +22,7 @@ from analysis.leads_lags import EventStudy, fit_event_study
 from analysis.panel import PanelResult, PanelSpec, specifications
 from analysis.placebo import Calibration
 from analysis.route_event import RouteEvent
+from analysis.synth import SynthResult
 from core import paths
 from babel.dates import format_date
 
@@ -725,6 +726,56 @@ def _event_study_chart(view: ShiftView, calibrated: bool) -> memo.ChartParts | s
     src, table = source(view), event_study_table(result, es)
     return memo.ChartParts(event_study_figure(result, es, table, src), table, src,
                            _("Event study by quarter, {title}").format(title=title(view)))
+
+
+# ------------------------------------------------------------- synthetic-control opinion
+def synthetic_control(view: ShiftView) -> SynthResult | str:
+    """The synthetic-control second opinion on the headline's fall (``analysis.synth``),
+    or the reason the event cannot be analysed; about a second, once per view and build."""
+    with st.spinner(_("Fitting the synthetic control …")):
+        return _synthetic_control(view, _calibrated(view))
+
+
+@memo.per_build(max_entries=16)
+def _synthetic_control(view: ShiftView, calibrated: bool) -> SynthResult | str:
+    from analysis import synth
+
+    result = _analyse(view, db.build_key(), calibrated)
+    if isinstance(result, str):
+        return result
+    return synth.second_opinion(monthly(), result.headline)
+
+
+def synth_words(sc: SynthResult) -> str:
+    """The second opinion in words, from its fields (the page and its test read these)."""
+    from analysis import synth
+
+    route = routes().get(sc.treated, sc.treated)
+    design = _("Synthetic control (pysyncon): {route} rebuilt, before the event, as a "
+               "weighted mix of detection series of nationalities that did not use it (less "
+               "than {share} of its pre-event detections, so not the people the event could "
+               "push elsewhere), each indexed to its own pre-event mean.").format(
+        route=route, share=pct_of(synth.MAX_SHARE))
+    if sc.pre_rmspe != sc.pre_rmspe:  # NaN: not fitted
+        return design + " " + _("No second opinion: only {n} donor series pass that screen "
+                                "with detections in nearly every month before the event.").format(
+            n=sc.donors)
+    if sc.verdict == "no second opinion":
+        return design + " " + _(
+            "No second opinion: built from {n} donor series, the synthetic route misses "
+            "{route} before the event by {rmspe} of its pre-event level (at most {limit} "
+            "counts as a fit), so its counterfactual, a fall of {fall}, says "
+            "nothing.").format(n=sc.donors, route=route, rmspe=pct_of(sc.pre_rmspe, 0),
+                               limit=pct_of(synth.MAX_PRE_RMSPE, 0), fall=i18n.number(sc.fall))
+    text = (_("It agrees with the panel: a fall of {fall}, inside the panel's interval {lo} "
+              "to {hi}") if sc.verdict == "agrees" else
+            _("It disagrees with the panel: a fall of {fall}, outside the panel's interval "
+              "{lo} to {hi}"))
+    return design + " " + text.format(
+        fall=i18n.number(sc.fall), lo=i18n.number(sc.panel_lo),
+        hi=i18n.number(sc.panel_hi)) + " " + _("({n} donor series; before the event it "
+                                                "misses {route} by {rmspe}).").format(
+        n=sc.donors, route=route, rmspe=pct_of(sc.pre_rmspe, 0))
 
 
 def source(view: ShiftView) -> charts.Source:

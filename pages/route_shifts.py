@@ -186,6 +186,11 @@ for warning in rs.strip_warnings(result):
 components.csv_download(strip, source, _("Sensitivity, {title}").format(title=rs.title(view)),
                         "route_shifts_sensitivity")
 
+st.subheader(_("Second opinion: synthetic control"))
+if st.toggle(_("Fit the synthetic control (about a second)"), key="rs_synth"):
+    sc = rs.synthetic_control(view)
+    st.markdown(sc if isinstance(sc, str) else rs.synth_words(sc))
+
 with st.expander(_("Model and calibration")):
     st.write(rs.model_text(h))
     cal = result.calibration
@@ -202,7 +207,4 @@ with st.expander(_("Model and calibration")):
             loo=rs.pct_of(cal.loo_rejection_fall), split=rs.pct_of(cal.split_rejection_fall),
             target="3–7 %", loo_t=rs.pct(cal.loo_rejection_fall_t),
             split_t=rs.pct(cal.split_rejection_fall_t)))
-    st.write(_("No synthetic-control second opinion: its donor routes must be free of "
-               "spillover, and every other Frontex route can receive displaced crossings, so "
-               "no sound donor pool exists in these data."))
 bind.permalink_box()

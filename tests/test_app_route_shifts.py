@@ -197,3 +197,22 @@ def test_the_text_alternatives_tell_the_true_values_of_points_clipped_at_the_axi
     assert drawn < largest  # some quarter is drawn at the axis edge
     assert round(largest, 1) == 187.2  # Western African Route, Q+3 (a route of few crossings)
     assert "Western African Route 187 (Q+3)" in alt_text.describe(es.fig)
+
+
+def test_the_synthetic_control_second_opinion_is_fitted_on_demand_and_said_in_words(data):
+    """Off by default (a new event stays fast); switched on, the page says what the fit on
+    the bundled data says: no donor mix reproduces the Eastern Mediterranean's 2015 surge."""
+    from analysis import synth
+
+    at = run()
+    assert at.toggle(key="rs_synth").value is False
+    at.toggle(key="rs_synth").set_value(True).run()
+    assert not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "Synthetic control (pysyncon): Eastern Mediterranean Route rebuilt" in text
+    frame, events = data
+    res = route_event.analyse_route_event(frame, events, event_id="eu-turkey-statement-2016")
+    sc = synth.second_opinion(frame, res.headline)
+    assert (f"No second opinion: built from {sc.donors} donor series, the synthetic route "
+            f"misses Eastern Mediterranean Route before the event by "
+            f"{100 * sc.pre_rmspe:.0f} %") in text
