@@ -89,5 +89,6 @@ def localize(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     for col in NAME_COLUMNS:
         if col in frame.columns and (frame[col].dtype == object
                                      or pd.api.types.is_string_dtype(frame[col])):
-            frame[col] = frame[col].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+            s = frame[col]
+            frame[col] = s.map(mapping).fillna(s)  # vectorised: runs on every Dutch rerun
     return frame
